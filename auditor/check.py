@@ -1,0 +1,170 @@
+"""The ``Check`` API: what a built-in or plugin check declares and implements.
+
+A check judges artifacts the collectors gathered; it never fetches. It declares the
+artifacts it needs in ``requires`` (as Lighthouse audits do), and the runner gives it
+only those, or records it as ``unverifiable`` when a collector could not provide them.
+
+Two kinds:
+
+* ``PageCheck.check_page(page, ctx)`` runs as pages stream in from the crawler, on the
+  tree the crawler already parsed;
+* ``SiteCheck.check_site(site, ctx)`` runs once at the end over the run store.
+
+Both yield ``Finding`` objects made with ``self.finding(...)``. A check ends with a
+status other than passed/failed by raising ``NotApplicable(reason)`` or
+``Unverifiable(reason)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, ClassVar, Protocol
+
+from auditor.errors import ConfigError
+from auditor.model import SEVERITIES, Finding, LinkResult, Location, fingerprint
+from auditor.page import Page
+
+PLUGIN_API_VERSION = 1
+CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+_SECTION = re.compile(r"^(What it checks|Why it matters|How to fix)\s*$", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """One link from a crawled page to a target, as stored in the link graph."""
+
+    source: str
+    target: str
+    fragment: str | None
+    text: str
+    element: str
+
+
+class SiteView(Protocol):
+    """What a site-level check can read. The run store implements it; so does
+    ``auditor.testing.MemorySite`` for tests with hand-built pages."""
+
+    start_url: str
+
+    def is_internal(self, url: str) -> bool: ...
+    def pages(self) -> Iterator[Page]: ...
+    def page(self, url: str) -> Page | None: ...
+    def anchors(self, url: str) -> frozenset[str] | None: ...
+    def link_result(self, url: str) -> LinkResult | None: ...
+    def links_by_target(self) -> Iterator[tuple[str, list[LinkRef]]]: ...
+    def artifact(self, name: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Run-wide facts a check may use besides its artifacts."""
+
+    start_url: str
+    as_of: dt.date
+    artifacts: Mapping[str, Any] = field(default_factory=dict)
+    max_locations: int = 1000
+
+    def artifact(self, name: str) -> Any:
+        return self.artifacts.get(name)
+
+
+class Check:
+    """Base class of every check. Subclass ``PageCheck`` or ``SiteCheck``.
+
+    Class attributes: ``code`` (``^[A-Z]{2,4}[0-9]{3}$``), ``name`` (kebab-case), ``family``,
+    ``requires`` (artifact names), ``default_severity``, optional ``Options`` dataclass,
+    ``api_version``. The docstring has the sections *What it checks*, *Why it matters*
+    and *How to fix*, shown by ``touchpoint-auditor explain`` and in the report.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    family: ClassVar[str] = ""
+    requires: ClassVar[tuple[str, ...]] = ("pages",)
+    default_severity: ClassVar[str] = "warning"
+    Options: ClassVar[type | None] = None
+    api_version: ClassVar[int] = PLUGIN_API_VERSION
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        settings = dict(settings or {})
+        severity = settings.pop("severity", None) or self.default_severity
+        if severity not in SEVERITIES:
+            raise ConfigError(f"config: [checks.{self.code}] severity {severity!r} is not one of {SEVERITIES}")
+        self.severity: str = severity
+        self.options = self._build_options(settings)
+
+    def _build_options(self, settings: dict[str, Any]) -> Any:
+        if self.Options is None:
+            if settings:
+                raise ConfigError(f"config: [checks.{self.code}] takes no options, got {sorted(settings)}")
+            return None
+        assert is_dataclass(self.Options)
+        known = {f.name for f in fields(self.Options)}
+        unknown = sorted(set(settings) - known)
+        if unknown:
+            raise ConfigError(f"config: [checks.{self.code}] unknown option {unknown[0]!r}; known: {sorted(known)}")
+        try:
+            return self.Options(**settings)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"config: [checks.{self.code}] {exc}") from None
+
+    def finding(
+        self,
+        *,
+        url: str,
+        message: str,
+        target: str | None = None,
+        evidence: Mapping[str, Any] | None = None,
+        locations: Iterable[Location] = (),
+        occurrences: int | None = None,
+        severity: str | None = None,
+        key: str | None = None,
+    ) -> Finding:
+        """Build a finding of this check. ``key`` names what makes two findings the same
+        problem (default: the target, or the page when there is no target); findings with
+        the same key are merged into one with all their locations."""
+        locs = tuple(locations) or (Location(url=url),)
+        ident = key if key is not None else (target if target is not None else url)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            url=url,
+            target=target,
+            message=message,
+            evidence=dict(evidence or {}),
+            locations=locs,
+            occurrences=occurrences if occurrences is not None else len(locs),
+            fingerprint=fingerprint(self.code, ident),
+        )
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring's summary and sections: ``summary``, ``what``, ``why``, ``fix``."""
+        doc = (cls.__doc__ or "").strip("\n")
+        lines = doc.splitlines()
+        indent = min((len(x) - len(x.lstrip()) for x in lines[1:] if x.strip()), default=0)
+        text = "\n".join([lines[0].strip() if lines else "", *[x[indent:] for x in lines[1:]]])
+        parts = _SECTION.split(text)
+        out = {"summary": parts[0].strip(), "what": "", "why": "", "fix": ""}
+        keys = {"What it checks": "what", "Why it matters": "why", "How to fix": "fix"}
+        for title, body in zip(parts[1::2], parts[2::2], strict=False):
+            out[keys[title]] = re.sub(r"^-+\s*$", "", body, flags=re.M).strip()
+        return out
+
+
+class PageCheck(Check):
+    """A check that judges one page at a time, as pages stream in."""
+
+    def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+class SiteCheck(Check):
+    """A check that judges the whole site once the crawl has finished."""
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        raise NotImplementedError

@@ -1,0 +1,275 @@
+"""The crawler: visits the site's pages and checks (not crawls) everything they link to.
+
+Work items are URLs of two kinds: ``crawl`` (internal pages: fetched, parsed, their links
+followed) and ``check`` (external links and embedded resources: one HEAD, falling back
+to GET). Each distinct URL is handled once per run. The frontier lives in the run store,
+so a killed crawl resumes with what is left, and in memory only as a FIFO of URLs.
+
+Per page the hot path is: fetch → lxml parse and link extraction (``extract``) → page
+checks on the same tree → one batched store write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.collect.charset import detect_encoding
+from auditor.collect.extract import extract, visible_text
+from auditor.collect.http import Fetcher, Response
+from auditor.collect.robots import RobotsCache
+from auditor.config import CrawlConfig
+from auditor.errors import UnreachableTarget
+from auditor.model import Finding, LinkResult
+from auditor.page import Page
+from auditor.store import RunStore
+from auditor.urls import Scope
+
+SNIPPET_BYTES = 16_384
+FLUSH_PAGES = 200
+FLUSH_SECONDS = 1.0
+
+PageHook = Callable[[Page], Iterable[Finding]]
+
+
+@dataclass
+class CrawlStats:
+    """Counters for the progress bar and the report."""
+
+    pages: int = 0
+    checked: int = 0
+    errors: int = 0
+    queued: int = 0
+    skipped_max_pages: int = 0
+    skipped_robots: int = 0
+    stopped_by_budget: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pages": self.pages, "checked": self.checked, "errors": self.errors,
+                "skipped_max_pages": self.skipped_max_pages, "skipped_robots": self.skipped_robots,
+                "stopped_by_budget": self.stopped_by_budget}
+
+
+def _is_html_answer(status: int, headers: dict[str, str]) -> bool:
+    ct = headers.get("content-type", "").lower()
+    return not ct or "html" in ct
+
+
+def _is_snippet_answer(status: int, headers: dict[str, str]) -> bool:
+    return status >= 400 or _is_html_answer(status, headers)
+
+
+def result_of(res: Response) -> LinkResult:
+    """The stored facts of a fetch (no body; a snippet of error answers for bot-wall checks)."""
+    snippet = ""
+    if res.body and (res.status or 0) >= 400:
+        snippet = res.body[:SNIPPET_BYTES].decode("utf-8", errors="replace")
+    return LinkResult(
+        url=res.url, status=res.status, final_url=res.final_url, redirects=tuple(res.hops),
+        error=res.error, error_detail=res.error_detail, content_type=res.content_type or None,
+        headers=res.headers, snippet=snippet, method=res.method, checked_at=res.fetched_at,
+    )
+
+
+class Crawler:
+    """Crawls one site into a ``RunStore``; ``on_page`` runs page checks on each page."""
+
+    def __init__(self, cfg: CrawlConfig, scope: Scope, store: RunStore, fetcher: Fetcher,
+                 robots: RobotsCache | None, on_page: PageHook | None = None,
+                 check_links: bool = True, progress: Callable[[CrawlStats], None] | None = None) -> None:
+        self.cfg = cfg
+        self.scope = scope
+        self.store = store
+        self.fetcher = fetcher
+        self.robots = robots
+        self.on_page = on_page
+        self.check_links = check_links
+        self.progress = progress
+        self.stats = CrawlStats()
+        self._seen: set[str] = set()
+        self._queue: deque[tuple[str, str, int]] = deque()
+        self._crawl_budget = cfg.max_pages
+        self._deadline = time.monotonic() + cfg.time_budget if cfg.time_budget else None
+        self._last_flush = time.monotonic()
+        self._wakeup = asyncio.Event()
+        self._active = 0
+        self.prefetched: dict[str, Response] = {}
+
+    # -- frontier -------------------------------------------------------------
+    def resume(self) -> int:
+        """Reload the frontier from the store; returns how many URLs are still to do."""
+        todo = 0
+        for url, kind, depth, state in self.store.known_urls():
+            self._seen.add(url)
+            if kind == "crawl":
+                self._crawl_budget -= 1
+            if state == "queued":
+                self._queue.append((url, kind, depth))
+                todo += 1
+        self.stats.pages = self.store.count_pages()
+        return todo
+
+    def add(self, url: str, kind: str, depth: int) -> bool:
+        """Queue ``url`` unless seen; ``crawl`` URLs count against ``max_pages``."""
+        if url in self._seen:
+            return False
+        if kind == "crawl":
+            if depth > self.cfg.max_depth:
+                return False
+            if self._crawl_budget <= 0:
+                self.stats.skipped_max_pages += 1
+                return False
+            self._crawl_budget -= 1
+        self._seen.add(url)
+        self.store.enqueue(url, kind, depth)
+        self._queue.append((url, kind, depth))
+        self._wakeup.set()
+        return True
+
+    # -- run --------------------------------------------------------------------
+    async def preflight(self, start_url: str) -> Response:
+        """Fetch the start URL once: fail early and clearly when it cannot be reached."""
+        res = await self.fetcher.fetch(start_url, max_body=self.cfg.max_body_bytes, want_body=_is_html_answer)
+        if res.error and res.status is None:
+            raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})")
+        return res
+
+    async def run(self) -> CrawlStats:
+        workers = [asyncio.create_task(self._worker()) for _ in range(self.cfg.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for w in workers:
+                w.cancel()
+            self.store.flush()
+        return self.stats
+
+    def _out_of_time(self) -> bool:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self.stats.stopped_by_budget = True
+            return True
+        return False
+
+    async def _worker(self) -> None:
+        while True:
+            if not self._queue:
+                if self._active == 0:
+                    self._wakeup.set()
+                    return
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            if self._out_of_time():
+                self._queue.clear()  # what is left stays queued in the store: resumable
+                return
+            url, kind, depth = self._queue.popleft()
+            self._active += 1
+            try:
+                if kind == "crawl":
+                    await self._crawl(url, depth)
+                else:
+                    await self._check(url)
+            finally:
+                self._active -= 1
+                self._wakeup.set()
+            self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        now = time.monotonic()
+        if self.store.pending_pages >= FLUSH_PAGES or now - self._last_flush > FLUSH_SECONDS:
+            self.store.flush()
+            self._last_flush = now
+            if self.progress:
+                self.stats.queued = len(self._queue)
+                self.progress(self.stats)
+
+    async def _crawl(self, url: str, depth: int) -> None:
+        if self.robots is not None and self.cfg.respect_robots and not await self.robots.allowed(url):
+            self.stats.skipped_robots += 1
+            self.store.add_result(LinkResult(url=url, status=None, error="robots",
+                                             error_detail="disallowed by robots.txt, not fetched"))
+            return
+        res = self.prefetched.pop(url, None)
+        if res is None:
+            res = await self.fetcher.fetch(url, max_body=self.cfg.max_body_bytes, want_body=_is_snippet_answer)
+        if res.error:
+            self.stats.errors += 1
+        self.store.add_result(result_of(res))
+        final = res.final_url or url
+        if res.status is None or res.status >= 400 or not res.is_html or not res.body:
+            return
+        if not self.scope.should_crawl(final):
+            return  # redirected off-site: checked, not crawled
+        if final != url:
+            # The content belongs to the redirect target: store it once, under that URL.
+            if final in self._seen:
+                return
+            self._seen.add(final)
+            self.store.enqueue(final, "crawl", depth)
+            self.store.add_result(result_of(Response(url=final, status=res.status, final_url=final,
+                                                     headers=res.headers, fetched_at=res.fetched_at)))
+        self._handle_html(final, final, depth, res)
+
+    def _handle_html(self, url: str, final: str, depth: int, res: Response) -> None:
+        encoding = detect_encoding(res.body, res.content_type)
+        ex = extract(res.body, encoding, final, self.cfg.strip_tracking_params)
+        page = Page(
+            url=url, final_url=final, status=res.status, body=res.body, encoding=encoding,
+            headers=res.headers, redirects=tuple(res.hops), content_type=res.content_type,
+            fetched_at=res.fetched_at, language=ex.language or res.headers.get("content-language"),
+            title=ex.title, links=ex.links, anchors=ex.anchors, depth=depth, truncated=res.truncated,
+            _tree=ex.tree,
+        )
+        findings = list(self.on_page(page)) if self.on_page else []
+        self.store.add_page(page, findings)
+        self.stats.pages += 1
+        follow = "nofollow" not in ex.meta_robots
+        for link in page.links:
+            if self.scope.is_internal(link.url):
+                if not link.is_resource and link.element in ("a", "area") and follow and \
+                        self.scope.should_crawl(link.url):
+                    self.add(link.url, "crawl", depth + 1)
+                elif link.is_resource or link.element == "link":
+                    self.add(link.url, "check", depth + 1)
+            elif self.check_links:
+                self.add(link.url, "check", depth + 1)
+
+    async def _check(self, url: str) -> None:
+        internal = self.scope.is_internal(url)
+        if internal and self.robots is not None and self.cfg.respect_robots and \
+                not await self.robots.allowed(url):
+            self.stats.skipped_robots += 1
+            self.store.add_result(LinkResult(url=url, status=None, error="robots",
+                                             error_detail="disallowed by robots.txt, not fetched"))
+            return
+        res = await self.fetcher.fetch(url, method="HEAD")
+        if res.error not in (None, "redirect-loop", "too-many-redirects", "dns", "refused", "tls") or (
+            res.status is not None and res.status >= 400 and res.status not in (404, 410)
+        ):
+            # Many servers answer HEAD wrongly (405, 403, 500, a dropped connection):
+            # ask again with GET before calling the link broken; keep the start of the body
+            # to recognise bot and login walls.
+            res = await self.fetcher.fetch(url, method="GET", max_body=SNIPPET_BYTES,
+                                           want_body=_is_snippet_answer)
+        self.stats.checked += 1
+        if res.error or (res.status or 0) >= 400:
+            self.stats.errors += 1
+        self.store.add_result(result_of(res))
+
+
+async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:
+    """Fetch a URL that cannot exist: the site's own 404 page, to recognise soft 404s."""
+    import secrets
+
+    url = f"{origin.rstrip('/')}/touchpoint-auditor-{secrets.token_hex(6)}-does-not-exist"
+    res = await fetcher.fetch(url, want_body=lambda s, h: True, max_body=1_000_000)
+    text = title = ""
+    if res.body:
+        ex = extract(res.body, detect_encoding(res.body, res.content_type), res.final_url or url)
+        text, title = visible_text(ex.tree)[:20_000], ex.title or ""
+    return {"url": url, "status": res.status, "final_url": res.final_url, "error": res.error,
+            "title": title, "text": text}

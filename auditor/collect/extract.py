@@ -1,0 +1,148 @@
+"""Parse a page once with lxml and pull out what the crawl needs.
+
+This is the crawler's hot path: one lxml parse, one compiled XPath for every link-bearing
+element, one for ids. BeautifulSoup is never used here (it caps a core at a few hundred
+pages per second); checks that want it build it lazily from ``Page.soup``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree, html
+
+from auditor.model import Link
+from auditor.urls import resolve
+
+MAX_LINK_TEXT = 200
+_LINKS = etree.XPath(
+    "//a[@href]|//area[@href]|//img[@src]|//link[@href]|//script[@src]|//iframe[@src]"
+    "|//source[@src]|//img[@srcset]|//source[@srcset]|//base[@href]"
+)
+_IDS = etree.XPath("//@id|//a/@name")
+_WS = re.compile(r"\s+")
+# <link rel> values that point at something a browser fetches for the page.
+_FETCHED_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "manifest"}
+_NAV_LINK_RELS = {"alternate", "canonical", "next", "prev", "amphtml"}
+
+
+@lru_cache(maxsize=32)
+def _parser(encoding: str | None) -> html.HTMLParser:
+    return html.HTMLParser(encoding=encoding, remove_comments=True, no_network=True)
+
+
+def parse_html(body: bytes, encoding: str | None) -> html.HtmlElement:
+    """Parse bytes with a known encoding; an empty or unparsable body gives an empty document."""
+    try:
+        root = html.document_fromstring(body or b"<html></html>", parser=_parser(encoding))
+    except (etree.ParserError, ValueError, LookupError):
+        root = html.document_fromstring(b"<html></html>")
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the crawler keeps of a parsed page besides the tree itself."""
+
+    tree: html.HtmlElement
+    links: tuple[Link, ...]
+    anchors: frozenset[str]
+    title: str | None
+    language: str | None
+    meta_robots: str
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+
+
+def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool = True) -> Extracted:
+    """Parse ``body`` and extract links (absolute, normalised, de-duplicated), ids and metadata."""
+    tree = parse_html(body, encoding)
+    base = base_url
+    seen: set[tuple[str, str | None, str]] = set()
+    links: list[Link] = []
+    for el in _LINKS(tree):
+        tag = el.tag
+        if tag == "base":
+            href = el.get("href")
+            resolved = resolve(base_url, href, strip_params) if href else None
+            if resolved and base == base_url:
+                base = resolved[0]
+            continue
+        if tag in ("a", "area"):
+            hrefs = [el.get("href")]
+        elif tag == "link":
+            rel = set((el.get("rel") or "").lower().split())
+            if not rel & (_FETCHED_LINK_RELS | _NAV_LINK_RELS):
+                continue  # preconnect, dns-prefetch, …: hints, not documents
+            hrefs = [el.get("href")]
+        else:
+            hrefs = [el.get("src")] if el.get("src") else []
+            if el.get("srcset"):
+                hrefs += _srcset_urls(el.get("srcset"))
+        for href in hrefs:
+            if not href:
+                continue
+            resolved = resolve(base, href, strip_params)
+            if resolved is None:
+                continue
+            url, fragment = resolved
+            key = (url, fragment, tag)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = ""
+            if tag in ("a", "area"):
+                text = el.get("alt") or "" if tag == "area" else _link_text(el)
+            elif tag == "img":
+                text = el.get("alt") or ""
+            links.append(Link(url=url, fragment=fragment, text=text[:MAX_LINK_TEXT], element=tag))
+    anchors = frozenset(str(v) for v in _IDS(tree))
+    title_el = tree.find(".//title")
+    title = _WS.sub(" ", title_el.text_content()).strip()[:500] if title_el is not None else None
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    robots = " ".join(
+        (m.get("content") or "").lower()
+        for m in tree.iterfind(".//meta[@name]")
+        if (m.get("name") or "").lower() in ("robots", "touchpoint-auditor")
+    )
+    return Extracted(tree, tuple(links), anchors, title, (lang or "").strip()[:35] or None, robots)
+
+
+def _link_text(el: html.HtmlElement) -> str:
+    text = _WS.sub(" ", el.text_content()).strip()
+    if not text:
+        img = el.find(".//img")
+        if img is not None:
+            text = img.get("alt") or ""
+        text = text or el.get("aria-label") or el.get("title") or ""
+    return text
+
+
+def visible_text(tree: html.HtmlElement) -> str:
+    """Text a visitor can read: scripts, styles, templates and hidden elements left out."""
+    parts: list[str] = []
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in ("script", "style", "noscript", "template") or el.get("hidden") is not None:
+            continue
+        if el.text and not _hidden_ancestor(el):
+            parts.append(el.text)
+        if el.tail and el.getparent() is not None and not _hidden_ancestor(el.getparent()):
+            parts.append(el.tail)
+    return _WS.sub(" ", " ".join(parts)).strip()
+
+
+def _hidden_ancestor(el: html.HtmlElement) -> bool:
+    node = el
+    while node is not None:
+        if node.tag in ("script", "style", "noscript", "template") or node.get("hidden") is not None:
+            return True
+        node = node.getparent()
+    return False

@@ -1,0 +1,256 @@
+"""One aiohttp session per run, and a fetch that records redirects hop by hop.
+
+Redirects are followed by hand (``allow_redirects=False``) so every hop is recorded with
+its status: that is the evidence for a redirect chain, and it lets each hop pass through
+the per-host politeness gate. Network failures become a short error kind (``dns``,
+``refused``, ``timeout``, ``tls``, …) plus the detail, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from auditor.collect.politeness import HostGate
+from auditor.collect.retry import RetryPolicy
+from auditor.config import CrawlConfig, Resolve
+from auditor.model import Hop
+from auditor.urls import host_of, normalise
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+KEPT_HEADERS = (
+    "content-type", "content-length", "location", "retry-after", "server", "last-modified", "etag",
+    "content-language", "cf-mitigated", "x-robots-tag", "www-authenticate", "cache-control",
+)
+
+
+@dataclass
+class Response:
+    """The outcome of fetching one URL, after redirects and retries."""
+
+    url: str
+    status: int | None = None
+    final_url: str | None = None
+    hops: list[Hop] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    truncated: bool = False
+    error: str | None = None
+    error_detail: str | None = None
+    method: str = "GET"
+    attempts: int = 0
+    fetched_at: str = ""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def is_html(self) -> bool:
+        ct = self.content_type.lower()
+        return "text/html" in ct or "application/xhtml" in ct or (not ct and self.body.lstrip()[:1] == b"<")
+
+
+class StaticResolver(AbstractResolver):
+    """``--resolve HOST:PORT:ADDRESS``: connect to ADDRESS whenever a URL names HOST:PORT."""
+
+    def __init__(self, rules: list[Resolve]) -> None:
+        self._rules = {(r.host, r.port): r for r in rules}
+        self._default = DefaultResolver()
+
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
+        rule = self._rules.get((host.lower(), port))
+        if rule is None:
+            return await self._default.resolve(host, port, family)
+        fam = socket.AF_INET6 if ":" in rule.address else socket.AF_INET
+        return [{
+            "hostname": host, "host": rule.address, "port": rule.address_port or port,
+            "family": fam, "proto": 0, "flags": socket.AI_NUMERICHOST,
+        }]
+
+    async def close(self) -> None:
+        await self._default.close()
+
+
+def ssl_context(cfg: CrawlConfig) -> ssl.SSLContext:
+    """System trust store plus ``--ca-bundle`` (corporate proxies, test servers' own CA)."""
+    ctx = ssl.create_default_context()
+    try:
+        import certifi
+
+        ctx.load_verify_locations(certifi.where())
+    except ImportError:
+        pass
+    if cfg.ca_bundle:
+        ctx.load_verify_locations(cafile=str(cfg.ca_bundle))
+    return ctx
+
+
+def make_session(cfg: CrawlConfig) -> aiohttp.ClientSession:
+    """The run's single session: keep-alive pool with per-host limits, resolver, TLS, auth."""
+    connector = aiohttp.TCPConnector(
+        limit=cfg.concurrency,
+        limit_per_host=cfg.per_host,
+        ttl_dns_cache=300,
+        ssl=ssl_context(cfg),
+        resolver=StaticResolver(cfg.resolves()),
+        enable_cleanup_closed=True,
+    )
+    timeout = aiohttp.ClientTimeout(total=cfg.timeout, connect=cfg.connect_timeout, sock_read=cfg.timeout)
+    headers = {"User-Agent": cfg.user_agent, "Accept-Language": "nl,en;q=0.8", **cfg.headers}
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, headers=headers, auto_decompress=True,
+        cookie_jar=aiohttp.DummyCookieJar(), raise_for_status=False,
+    )
+
+
+def classify_error(exc: BaseException) -> tuple[str, str]:
+    """Map an aiohttp/asyncio exception to ``(kind, detail)``."""
+    detail = str(exc) or exc.__class__.__name__
+    dns_error = getattr(aiohttp, "ClientConnectorDNSError", None)
+    if dns_error is not None and isinstance(exc, dns_error):
+        return "dns", detail
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError | ssl.SSLError):
+        return "tls", detail
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        os_error = getattr(exc, "os_error", None)
+        if isinstance(os_error, ConnectionRefusedError):
+            return "refused", detail
+        if isinstance(os_error, socket.gaierror):
+            return "dns", detail
+        return "connect", detail
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        return "timeout", "no answer within the time limit"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return "invalid-url", detail
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "payload", detail
+    return "connection", detail
+
+
+class Fetcher:
+    """Fetches URLs through the run's session, the host gate and the retry policy."""
+
+    def __init__(self, cfg: CrawlConfig, session: aiohttp.ClientSession, gate: HostGate) -> None:
+        self.cfg = cfg
+        self.session = session
+        self.gate = gate
+        self.retry = RetryPolicy(cfg.retries, cfg.max_retry_after)
+        self.auth = aiohttp.BasicAuth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
+        self._auth_host: str | None = None
+
+    def limit_auth_to(self, host: str) -> None:
+        """Basic-auth credentials go to the audited host only, never to external links."""
+        self._auth_host = host
+
+    async def fetch(self, url: str, method: str = "GET", max_body: int | None = None,
+                    want_body: Any = None) -> Response:
+        """Fetch ``url`` following redirects hop by hop.
+
+        ``want_body(headers) -> bool`` decides whether to read the body of the final answer
+        (pages: HTML only); ``max_body`` caps what is read.
+        """
+        res = Response(url=url, method=method, fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        current = url
+        visited = {url}
+        cap = max_body if max_body is not None else self.cfg.max_body_bytes
+        while True:
+            outcome = await self._request_with_retries(current, method, cap, want_body, res)
+            if outcome is None:  # network error recorded in res
+                return res
+            status, headers, body, truncated = outcome
+            location = headers.get("location")
+            if status in REDIRECT_STATUSES and location:
+                try:
+                    nxt, _ = normalise(_join(current, location), strip_params=False)
+                except ValueError:
+                    res.status, res.headers = status, headers
+                    res.error, res.error_detail = "invalid-redirect", f"Location {location!r} is not a valid URL"
+                    return res
+                res.hops.append(Hop(current, status, nxt))
+                if nxt in visited:
+                    res.status, res.headers, res.final_url = status, headers, nxt
+                    res.error, res.error_detail = "redirect-loop", f"redirect loop back to {nxt}"
+                    return res
+                if len(res.hops) >= self.cfg.max_redirects:
+                    res.status, res.headers, res.final_url = status, headers, nxt
+                    res.error = "too-many-redirects"
+                    res.error_detail = f"more than {self.cfg.max_redirects} redirects"
+                    return res
+                visited.add(nxt)
+                current = nxt
+                if status == 303:
+                    method = "GET"
+                continue
+            res.status, res.headers, res.body, res.truncated = status, headers, body, truncated
+            res.final_url = current
+            return res
+
+    async def _request_with_retries(self, url: str, method: str, cap: int, want_body: Any,
+                                    res: Response) -> tuple[int, dict[str, str], bytes, bool] | None:
+        host = host_of(url)
+        attempt = 0
+        while True:
+            attempt += 1
+            res.attempts += 1
+            try:
+                async with self.gate.slot(host):
+                    outcome = await self._request(url, method, cap, want_body, host)
+            except (TimeoutError, aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
+                kind, detail = classify_error(exc)
+                delay = self.retry.delay_after_error(kind, attempt)
+                if delay is None:
+                    res.error, res.error_detail = kind, detail
+                    return None
+                await asyncio.sleep(delay)
+                continue
+            status, headers = outcome[0], outcome[1]
+            delay = self.retry.delay_after_status(status, headers.get("retry-after"), attempt)
+            if delay is None:
+                return outcome
+            if status in (429, 503):
+                self.gate.back_off(host, delay)
+            await asyncio.sleep(delay)
+
+    async def _request(self, url: str, method: str, cap: int, want_body: Any,
+                       host: str) -> tuple[int, dict[str, str], bytes, bool]:
+        auth = self.auth if self.auth and host == self._auth_host else None
+        async with self.session.request(method, url, allow_redirects=False, auth=auth) as resp:
+            headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
+            body, truncated = b"", False
+            wanted = method != "HEAD" and resp.status not in REDIRECT_STATUSES and (
+                want_body is None or want_body(resp.status, headers))
+            if wanted:
+                body, truncated = await _read_capped(resp, cap)
+            else:
+                resp.close()  # do not download a PDF or video we will not read
+            return resp.status, headers, body, truncated
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+    length = resp.content_length
+    if length is not None and length <= cap:
+        return await resp.read(), False
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= cap:
+            resp.close()
+            return b"".join(chunks)[:cap], True
+    return b"".join(chunks), False
+
+
+def _join(base: str, location: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, location)

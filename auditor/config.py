@@ -1,0 +1,179 @@
+"""Configuration: a TOML file plus CLI flags, validated by pydantic.
+
+Every mistake becomes one line naming the key and what is wrong (``ConfigError``), so an
+agency running fifty clients a night sees which file and which key to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from auditor.errors import ConfigError
+
+_RESOLVE = re.compile(r"^(?P<host>[^:\s]+|\[[0-9a-fA-F:]+\]):(?P<port>\d{1,5}):(?P<addr>.+)$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Resolve(_Strict):
+    """``HOST:PORT:ADDRESS`` as in curl; ADDRESS may carry its own port (``127.0.0.1:8080``)."""
+
+    host: str
+    port: int
+    address: str
+    address_port: int | None = None
+
+    @classmethod
+    def parse(cls, spec: str) -> Resolve:
+        match = _RESOLVE.match(spec.strip())
+        if not match:
+            raise ConfigError(f"--resolve {spec!r}: expected HOST:PORT:ADDRESS, e.g. www.example.nl:443:127.0.0.1")
+        addr = match.group("addr")
+        addr_port: int | None = None
+        if addr.startswith("["):
+            inner, _, rest = addr[1:].partition("]")
+            addr, addr_port = inner, int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else None
+        elif addr.count(":") == 1:
+            addr, port_text = addr.split(":")
+            if not port_text.isdigit():
+                raise ConfigError(f"--resolve {spec!r}: address port must be a number")
+            addr_port = int(port_text)
+        port = int(match.group("port"))
+        if not 0 < port < 65536 or (addr_port is not None and not 0 < addr_port < 65536):
+            raise ConfigError(f"--resolve {spec!r}: port out of range")
+        return cls(host=match.group("host").strip("[]").lower(), port=port, address=addr, address_port=addr_port)
+
+
+class BasicAuth(_Strict):
+    username: str
+    password: str
+
+
+class CrawlConfig(_Strict):
+    """How the crawler fetches. Defaults are polite for a real site."""
+
+    max_pages: int = Field(10_000, ge=1)
+    max_depth: int = Field(50, ge=0)
+    concurrency: int = Field(16, ge=1, le=512)
+    per_host: int = Field(4, ge=1, le=256)
+    rate_limit: float = Field(8.0, ge=0, description="requests per second per host; 0 = unlimited")
+    timeout: float = Field(30.0, gt=0)
+    connect_timeout: float = Field(10.0, gt=0)
+    retries: int = Field(2, ge=0, le=10)
+    max_retry_after: float = Field(120.0, ge=0)
+    max_body_bytes: int = Field(5_000_000, ge=1024)
+    max_redirects: int = Field(10, ge=1, le=50)
+    user_agent: str = "touchpoint-auditor/0.1 (+https://github.com/touchpoint-auditor/touchpoint-auditor)"
+    headers: dict[str, str] = Field(default_factory=dict)
+    auth: BasicAuth | None = None
+    respect_robots: bool = True
+    use_sitemaps: bool = True
+    scope: Literal["host", "domain"] = "host"
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    strip_tracking_params: bool = True
+    time_budget: float = Field(0, ge=0, description="seconds; 0 = no limit")
+    check_external: bool = True
+    resolve: list[str] = Field(default_factory=list)
+    ca_bundle: Path | None = None
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+    @field_validator("resolve")
+    @classmethod
+    def _resolves(cls, specs: list[str]) -> list[str]:
+        for spec in specs:
+            Resolve.parse(spec)
+        return specs
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _ca_exists(cls, path: Path | None) -> Path | None:
+        if path is not None and not path.is_file():
+            raise ValueError(f"CA bundle {str(path)!r} does not exist")
+        return path
+
+    def resolves(self) -> list[Resolve]:
+        return [Resolve.parse(s) for s in self.resolve]
+
+
+class ChecksConfig(_Strict):
+    """Which checks run (codes or families) and per-check settings (``[checks.TP201]``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    enabled: list[str] = Field(default_factory=lambda: ["all"])
+    disabled: list[str] = Field(default_factory=list)
+
+    def settings_for(self, code: str) -> dict[str, Any]:
+        extra = self.model_extra or {}
+        value = extra.get(code, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"config: [checks.{code}] must be a table")
+        return dict(value)
+
+
+class ReportConfig(_Strict):
+    formats: list[str] = Field(default_factory=lambda: ["html", "json"])
+    fail_on: Literal["info", "warning", "error", "critical", "never"] = "never"
+    max_locations: int = Field(1000, ge=1, description="locations listed per finding")
+
+
+class Config(_Strict):
+    """The whole configuration of one audit."""
+
+    target: str | None = None
+    as_of: dt.date | None = None
+    ads: Path | None = None
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "config"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {msg}{more}"
+
+
+def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """Read ``path`` (TOML) if given, apply CLI ``overrides`` (nested dict), validate."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {str(path)!r} not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
+    for section, values in (overrides or {}).items():
+        if isinstance(values, dict):
+            merged = dict(data.get(section) or {})
+            merged.update({k: v for k, v in values.items() if v is not None})
+            data[section] = merged
+        elif values is not None:
+            data[section] = values
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        where = f"config {str(path)!r}" if path else "config"
+        raise ConfigError(f"{where}: {_first_error(exc)}") from None

@@ -1,0 +1,154 @@
+"""A fixture web server for tests, the demo and plugin authors: a folder served on 127.0.0.1.
+
+Real HTTP over loopback, so the crawler is tested through the code path real sites take.
+Static files are served from the folder; ``_server.json`` in it scripts what static files
+cannot do::
+
+    {"redirects":  {"/old": [301, "/new"]},
+     "status":     {"/gone": 410},
+     "headers":    {"/latin1.html": {"Content-Type": "text/html; charset=iso-8859-1"}},
+     "slow":       {"/slow.html": 3.0},
+     "retry_after":{"/busy.html": {"times": 1, "seconds": 1}},
+     "bot_wall":   ["/protected"],
+     "no_head":    ["/head-refused.html"],
+     "vhosts":     {"partners.example.test": "partners"}}
+
+``vhosts`` serves another folder (relative to the root) for requests whose Host header
+names that host, so one server stands in for several sites reached through ``--resolve``.
+``{SITE}`` in .html, .xml, .txt and .csv files is replaced by the server's base URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+TEXT_SUFFIXES = {".html", ".htm", ".xml", ".txt", ".csv", ".json"}
+BOT_WALL = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+            b"<body><h1>Checking your browser before accessing the site.</h1>"
+            b"<p>Please enable JavaScript and cookies to continue. (captcha)</p></body></html>")
+
+
+class FixtureSite:
+    """The aiohttp application serving one folder with its ``_server.json`` behaviours."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        spec_file = self.root / "_server.json"
+        self.spec: dict[str, Any] = json.loads(spec_file.read_text("utf-8")) if spec_file.is_file() else {}
+        self.base_url = ""
+        self.hits: dict[str, int] = {}
+        self._retry_counts: dict[str, int] = {}
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    def _folder_for(self, request: web.Request) -> tuple[Path, dict[str, Any]]:
+        host = (request.host or "").split(":")[0].lower()
+        vhost = self.spec.get("vhosts", {}).get(host)
+        if vhost:
+            folder = (self.root / vhost).resolve()
+            spec_file = folder / "_server.json"
+            spec = json.loads(spec_file.read_text("utf-8")) if spec_file.is_file() else {}
+            return folder, spec
+        return self.root, self.spec
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        folder, spec = self._folder_for(request)
+        path = request.path
+        key = f"{request.host}{path}"
+        self.hits[key] = self.hits.get(key, 0) + 1
+        if path in spec.get("slow", {}):
+            await asyncio.sleep(float(spec["slow"][path]))
+        if path in spec.get("retry_after", {}):
+            rule = spec["retry_after"][path]
+            seen = self._retry_counts.get(key, 0)
+            if seen < int(rule.get("times", 1)):
+                self._retry_counts[key] = seen + 1
+                return web.Response(status=429, text="Too Many Requests",
+                                    headers={"Retry-After": str(rule.get("seconds", 1))})
+        if path in spec.get("bot_wall", []):
+            return web.Response(status=403, body=BOT_WALL, content_type="text/html",
+                                headers={"cf-mitigated": "challenge", "Server": "cloudflare"})
+        if request.method == "HEAD" and path in spec.get("no_head", []):
+            return web.Response(status=405, text="Method Not Allowed")
+        if path in spec.get("redirects", {}):
+            status, location = spec["redirects"][path]
+            return web.Response(status=int(status), headers={"Location": location})
+        if path in spec.get("status", {}):
+            status = int(spec["status"][path])
+            return web.Response(status=status, text=f"status {status}", content_type="text/html")
+        return self._static(folder, path, spec.get("headers", {}).get(path, {}))
+
+    def _static(self, folder: Path, path: str, headers: dict[str, str]) -> web.StreamResponse:
+        target = (folder / path.lstrip("/")).resolve()
+        if not str(target).startswith(str(folder)):
+            return web.Response(status=403, text="forbidden")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file() and target.suffix == ".gz" and target.with_suffix("").is_file():
+            return self._gzipped(target.with_suffix(""))
+        if not target.is_file() or target.name == "_server.json":
+            not_found = folder / "404.html"
+            body = not_found.read_bytes() if not_found.is_file() else b"<h1>404 Not Found</h1>"
+            return web.Response(status=404, body=body, content_type="text/html")
+        body = target.read_bytes()
+        if target.suffix in TEXT_SUFFIXES and b"{SITE}" in body:
+            body = body.replace(b"{SITE}", self.base_url.rstrip("/").encode())
+        ctype = headers.get("Content-Type") or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        if target.suffix in (".html", ".htm") and "charset" not in ctype and "Content-Type" not in headers:
+            ctype += "; charset=utf-8"
+        resp = web.Response(status=200, body=body, headers=extra)
+        resp.headers["Content-Type"] = ctype
+        return resp
+
+
+    def _gzipped(self, source: Path) -> web.Response:
+        """``x.xml.gz`` made from ``x.xml`` after ``{SITE}`` substitution (gzip sitemaps)."""
+        import gzip
+
+        body = source.read_bytes().replace(b"{SITE}", self.base_url.rstrip("/").encode())
+        return web.Response(status=200, body=gzip.compress(body), content_type="application/gzip")
+
+
+@contextmanager
+def serve(root: Path, port: int = 0, host: str = "127.0.0.1") -> Iterator[FixtureSite]:
+    """Serve ``root`` on ``host`` in a background thread; yields the site (``.base_url``)."""
+    site = FixtureSite(root)
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    runner = web.AppRunner(site.app(), access_log=None)
+
+    async def start() -> None:
+        await runner.setup()
+        tcp = web.TCPSite(runner, host, port)
+        await tcp.start()
+        sock = tcp._server.sockets[0]  # type: ignore[union-attr]
+        site.base_url = f"http://{host}:{sock.getsockname()[1]}/"
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(start())
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True, name=f"fixture-site-{Path(root).name}")
+    thread.start()
+    started.wait(10)
+    try:
+        yield site
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)

@@ -1,0 +1,54 @@
+"""The auditor's exception tree.
+
+    AuditorError               anything the auditor reports as one clear line (exit 2)
+    ├── ConfigError            bad configuration file, flag or value
+    ├── InputError             bad input: the start URL, an ads file, a run directory
+    │   └── UnreachableTarget  the start URL cannot be fetched at all
+    └── PluginError            a check or reporter plugin that cannot be loaded
+
+    NotApplicable, Unverifiable  raised by a check to end itself with that status
+"""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """An error the CLI reports as one line on stderr with exit status 2."""
+
+
+class ConfigError(AuditorError):
+    """The configuration (file, flags) is invalid."""
+
+
+class InputError(AuditorError):
+    """The input (URL, ads file, run directory) is invalid."""
+
+
+class UnreachableTarget(InputError):
+    """The start URL answered with a network error: nothing to audit."""
+
+
+class PluginError(AuditorError):
+    """A plugin could not be loaded or declares itself wrongly."""
+
+
+class CheckOutcome(Exception):
+    """Base of the signals a check raises to end with a status other than passed/failed."""
+
+    status = "errored"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotApplicable(CheckOutcome):
+    """The check does not apply to this site (no news section, no ads given)."""
+
+    status = "not_applicable"
+
+
+class Unverifiable(CheckOutcome):
+    """The check cannot decide (dates unreadable, a collector unavailable): say so, never guess."""
+
+    status = "unverifiable"

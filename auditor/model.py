@@ -1,0 +1,198 @@
+"""Core types shared by collectors, checks and reporters.
+
+They are frozen dataclasses that round-trip through JSON (``to_dict`` / ``from_dict``),
+because they cross two boundaries: the run store (so a killed audit resumes and
+``recheck`` re-judges without fetching) and ``findings.json`` (a public contract).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
+CHECK_STATUSES: tuple[str, ...] = ("passed", "failed", "not_applicable", "unverifiable", "errored")
+TOUCHPOINT_KINDS: tuple[str, ...] = (
+    "web_page", "news_item", "form", "document", "social_profile", "ad",
+    "contact_channel", "review_widget",
+)
+
+
+def severity_rank(severity: str) -> int:
+    """Order of a severity name (info=0 … critical=3); unknown names raise ValueError."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a redirect chain: the URL asked for, the status it answered, where it pointed."""
+
+    url: str
+    status: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outgoing reference found in a page: a hyperlink or an embedded resource.
+
+    ``url`` is absolute and normalised without its fragment; ``fragment`` is kept apart so
+    that every ``/page#a`` and ``/page#b`` checks ``/page`` once and the anchors separately.
+    """
+
+    url: str
+    fragment: str | None = None
+    text: str = ""
+    element: str = "a"  # a, area, img, link, script, iframe, source, form
+
+    @property
+    def is_resource(self) -> bool:
+        """Embedded resources (images, stylesheets, scripts) break the page itself when missing."""
+        return self.element in ("img", "link", "script", "source", "iframe")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """What fetching one URL (a page, a resource, an external link) gave: facts, not verdicts."""
+
+    url: str
+    status: int | None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    error: str | None = None  # "dns", "refused", "timeout", "tls", "redirect-loop", "robots", …
+    error_detail: str | None = None
+    content_type: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    snippet: str = ""  # start of the body of an error answer, to recognise bot and login walls
+    method: str = "GET"
+    checked_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["headers"] = dict(self.headers)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinkResult:
+        values = dict(data)
+        values["redirects"] = tuple(Hop(**h) for h in values.get("redirects") or ())
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Touchpoint:
+    """A place where a prospect meets the organisation online."""
+
+    kind: str
+    url: str
+    label: str = ""
+    found_on: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """One place a finding occurs: the page, and the link text or element there."""
+
+    url: str
+    text: str = ""
+    element: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"url": self.url, "text": self.text, "element": self.element}
+
+
+def fingerprint(code: str, *parts: str | None) -> str:
+    """A stable id for a finding across runs: code plus its normalised identifying parts."""
+    key = "\x1f".join([code, *[(p or "").strip().lower() for p in parts]])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem found by a check, with the evidence a client needs to fix it.
+
+    ``locations`` lists every page the same problem occurs on; findings with the same
+    ``fingerprint`` are merged by the runner, so a footer typo is one finding, not 500.
+    """
+
+    code: str
+    name: str
+    severity: str
+    url: str
+    message: str
+    target: str | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    locations: tuple[Location, ...] = ()
+    occurrences: int = 1
+    fingerprint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "url": self.url,
+            "target": self.target,
+            "message": self.message,
+            "evidence": dict(self.evidence),
+            "occurrences": self.occurrences,
+            "fingerprint": self.fingerprint,
+            "locations": [loc.to_dict() for loc in self.locations],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            severity=data["severity"],
+            url=data["url"],
+            message=data["message"],
+            target=data.get("target"),
+            evidence=dict(data.get("evidence") or {}),
+            locations=tuple(Location(**loc) for loc in data.get("locations") or ()),
+            occurrences=int(data.get("occurrences") or 1),
+            fingerprint=data.get("fingerprint") or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """How one check ended in this run; ``reason`` explains anything but ``passed``/``failed``."""
+
+    code: str
+    name: str
+    status: str
+    reason: str | None = None
+    family: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "status": self.status, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """Everything a reporter may render: reporters see this and nothing else."""
+
+    target: str
+    started_at: str
+    finished_at: str
+    pages_crawled: int
+    touchpoints: tuple[Touchpoint, ...]
+    checks: tuple[CheckResult, ...]
+    findings: tuple[Finding, ...]
+    config: Mapping[str, Any] = field(default_factory=dict)
+    tool_version: str = ""
+    notes: tuple[str, ...] = ()  # what limited the run: time budget, max pages, collector missing
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    def worst_severity(self) -> str | None:
+        """The highest severity among the findings, or None when there are none."""
+        if not self.findings:
+            return None
+        return max((f.severity for f in self.findings), key=severity_rank)

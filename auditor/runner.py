@@ -1,0 +1,296 @@
+"""Runs an audit: config → collect → run store → checks → findings → reporters.
+
+The runner decides which collectors run from what the enabled checks ``require``
+(nothing fetches what no check needs), isolates checks from each other (one that raises
+is ``errored``; the rest go on), merges findings that are the same problem (same
+fingerprint) into one with all their locations, and hands reporters an ``AuditRun``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.check import Check, CheckContext, PageCheck, SiteCheck
+from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe
+from auditor.collect.http import Fetcher, make_session
+from auditor.collect.politeness import HostGate
+from auditor.collect.robots import RobotsCache
+from auditor.collect.sitemaps import collect_sitemaps
+from auditor.config import Config
+from auditor.errors import CheckOutcome, InputError
+from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint, severity_rank
+from auditor.page import Page
+from auditor.registry import CheckInfo, load_checks, select_checks
+from auditor.store import RunStore
+from auditor.touchpoints import touchpoints_from_links
+from auditor.urls import InvalidURL, Scope, host_of, normalise, registrable_domain
+
+# Artifacts the built-in crawler provides; a check requiring anything else is
+# unverifiable until a collector for it is installed.
+CRAWLER_ARTIFACTS = frozenset({"pages", "link_status", "not_found_probe", "sitemaps", "robots"})
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def instantiate(infos: list[CheckInfo], config: Config) -> list[Check]:
+    """Create the enabled checks with their ``[checks.CODE]`` settings (validated)."""
+    return [info.cls(config.checks.settings_for(info.code)) for info in infos]
+
+
+def merge_findings(findings: Iterable[Finding], max_locations: int) -> list[Finding]:
+    """One finding per fingerprint, with the union of its locations, worst severity first."""
+    merged: dict[str, Finding] = {}
+    locs: dict[str, dict[tuple[str, str, str], Location]] = {}
+    counts: dict[str, int] = {}
+    for f in findings:
+        key = f.fingerprint
+        bucket = locs.setdefault(key, {})
+        before = len(bucket)
+        for loc in f.locations:
+            if len(bucket) < max_locations:
+                bucket.setdefault((loc.url, loc.text, loc.element), loc)
+        added = len(bucket) - before
+        extra = max(f.occurrences - len(f.locations), 0)
+        counts[key] = counts.get(key, 0) + (added if added else 0) + extra
+        if key not in merged or severity_rank(f.severity) > severity_rank(merged[key].severity):
+            merged[key] = f
+    out = []
+    for key, f in merged.items():
+        ordered = tuple(sorted(locs[key].values(), key=lambda loc: (loc.url, loc.text)))
+        first = ordered[0].url if ordered else f.url
+        out.append(Finding(
+            code=f.code, name=f.name, severity=f.severity, url=first, message=f.message, target=f.target,
+            evidence=f.evidence, locations=ordered, occurrences=max(counts[key], len(ordered), 1),
+            fingerprint=f.fingerprint,
+        ))
+    out.sort(key=lambda f: (-severity_rank(f.severity), f.code, f.target or "", f.url))
+    return out
+
+
+class Runner:
+    """One audit of one site into ``run_dir``."""
+
+    def __init__(self, config: Config, run_dir: Path, *, resume: bool = False,
+                 progress: Callable[[CrawlStats], None] | None = None,
+                 available: dict[str, CheckInfo] | None = None) -> None:
+        self.config = config
+        self.run_dir = Path(run_dir)
+        self.resume = resume
+        self.progress = progress
+        self.available = available if available is not None else load_checks()
+        infos = select_checks(self.available, config.checks.enabled, config.checks.disabled)
+        self.checks = instantiate(infos, config)
+        self.results: dict[str, CheckResult] = {}
+        self.notes: list[str] = []
+        self.as_of = config.as_of or dt.date.today()
+        self.required = set().union(*(c.requires for c in self.checks)) if self.checks else {"pages"}
+        self.required.add("pages")
+
+    # -- checks -------------------------------------------------------------------
+    def _record(self, check: Check, status: str, reason: str | None = None) -> None:
+        self.results[check.code] = CheckResult(check.code, check.name, status, reason, check.family)
+
+    def _runnable(self) -> list[Check]:
+        ready = []
+        for check in self.checks:
+            missing = [a for a in check.requires if a not in CRAWLER_ARTIFACTS and a not in self._artifacts]
+            if missing:
+                self._record(check, "unverifiable", f"no collector provides {', '.join(missing)}")
+            else:
+                ready.append(check)
+        return ready
+
+    def page_hook(self, ctx: CheckContext, page_checks: list[PageCheck]) -> Callable[[Page], Iterator[Finding]]:
+        """Runs page checks on one page; a check that raises is recorded and switched off."""
+        def hook(page: Page) -> Iterator[Finding]:
+            for check in page_checks:
+                if check.code in self.results:  # errored or ended earlier
+                    continue
+                try:
+                    yield from list(check.check_page(page, ctx))
+                except CheckOutcome as outcome:
+                    self._record(check, outcome.status, outcome.reason)
+                except Exception as exc:  # isolation: one check never stops the audit
+                    self._record(check, "errored", f"{exc.__class__.__name__}: {exc} (on {page.url})")
+                    self._log_error(check, exc)
+        return hook
+
+    def _log_error(self, check: Check, exc: BaseException) -> None:
+        with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
+            fh.write(f"{now_iso()} {check.code}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+
+    def run_site_checks(self, store: RunStore, ctx: CheckContext, site_checks: list[SiteCheck]) -> None:
+        for check in site_checks:
+            if check.code in self.results:
+                continue
+            try:
+                findings = list(check.check_site(store, ctx))
+            except CheckOutcome as outcome:
+                self._record(check, outcome.status, outcome.reason)
+                continue
+            except Exception as exc:
+                self._record(check, "errored", f"{exc.__class__.__name__}: {exc}")
+                self._log_error(check, exc)
+                continue
+            store.replace_site_findings(check.code, findings)
+
+    def finish_statuses(self, store: RunStore, codes_with_findings: set[str]) -> None:
+        for check in self.checks:
+            if check.code not in self.results:
+                self._record(check, "failed" if check.code in codes_with_findings else "passed")
+            store.set_check_result(self.results[check.code])
+
+    # -- the audit ----------------------------------------------------------------
+    def run(self) -> AuditRun:
+        return asyncio.run(self._run())
+
+    async def _run(self) -> AuditRun:
+        target = self.config.target
+        if not target:
+            raise InputError("no URL to audit")
+        try:
+            start, _ = normalise(target, strip_params=False)
+        except InvalidURL as exc:
+            raise InputError(str(exc)) from None
+        store = RunStore(self.run_dir)
+        self._artifacts: dict[str, Any] = {}
+        started = store.meta("started_at") if self.resume else None
+        if not self.resume:
+            store.set_meta(target=start, started_at=now_iso(), status="running", tool_version=__version__,
+                           config=self.config.model_dump(mode="json"), as_of=self.as_of.isoformat())
+        started = started or store.meta("started_at")
+        cfg = self.config.crawl
+        gate = HostGate(cfg.per_host, cfg.rate_limit)
+        async with make_session(cfg) as session:
+            fetcher = Fetcher(cfg, session, gate)
+            fetcher.limit_auth_to(host_of(start))
+            scope = Scope(start, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+            robots = RobotsCache(fetcher, gate, cfg.user_agent)
+            crawler_stub = None
+            if not self.resume or not store.meta("scope_start"):
+                crawler_stub = Crawler(cfg, scope, store, fetcher, robots)
+                first = await crawler_stub.preflight(start)
+                final = first.final_url or start
+                if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
+                    scope = Scope(final, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+                store.set_meta(scope_start=scope.start_url)
+            else:
+                scope = Scope(store.meta("scope_start"), cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+                first = None
+            store.start_url = scope.start_url
+            store._is_internal = scope.is_internal
+            origin = scope.start_url.split("/", 3)
+            origin_url = "/".join(origin[:3])
+            if "not_found_probe" in self.required:
+                probe = store.artifact("not_found_probe") if self.resume else None
+                if probe is None:
+                    probe = await not_found_probe(fetcher, origin_url)
+                    store.set_artifact("not_found_probe", probe)
+                self._artifacts["not_found_probe"] = probe
+            runnable = self._runnable()
+            ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,
+                               max_locations=self.config.report.max_locations)
+            page_checks = [c for c in runnable if isinstance(c, PageCheck)]
+            site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
+            crawler = Crawler(cfg, scope, store, fetcher, robots, on_page=self.page_hook(ctx, page_checks),
+                              check_links=cfg.check_external and "link_status" in self.required,
+                              progress=self.progress)
+            if self.resume and store.meta("seeded"):
+                todo = crawler.resume()
+                self.notes.append(f"resumed: {todo} URLs were still to do")
+            else:
+                await self._seed(crawler, fetcher, robots, store, scope, first)
+            stats = await crawler.run()
+        if stats.stopped_by_budget:
+            self.notes.append(f"time budget of {cfg.time_budget:g} s reached: the crawl is incomplete "
+                              f"(resume with --resume {self.run_dir})")
+        if stats.skipped_max_pages:
+            self.notes.append(f"max pages ({cfg.max_pages}) reached: {stats.skipped_max_pages} more internal "
+                              "URLs were found but not crawled")
+        if stats.skipped_robots:
+            self.notes.append(f"{stats.skipped_robots} URLs not fetched: disallowed by robots.txt")
+        self.run_site_checks(store, ctx, site_checks)
+        findings = merge_findings(store.findings(), self.config.report.max_locations)
+        self.finish_statuses(store, {f.code for f in findings})
+        touchpoints = self._touchpoints(store, stats)
+        finished = now_iso()
+        store.set_meta(status="incomplete" if stats.stopped_by_budget else "finished", finished_at=finished)
+        run = AuditRun(
+            target=scope.start_url, started_at=started or finished, finished_at=finished,
+            pages_crawled=store.count_pages(), touchpoints=tuple(touchpoints),
+            checks=tuple(self.results[c.code] for c in self.checks), findings=tuple(findings),
+            config=self.config.model_dump(mode="json"), tool_version=__version__, notes=tuple(self.notes),
+            stats={**stats.as_dict(), "as_of": self.as_of.isoformat()},
+        )
+        store.close()
+        return run
+
+    async def _seed(self, crawler: Crawler, fetcher: Fetcher, robots: RobotsCache, store: RunStore,
+                    scope: Scope, first: Any) -> None:
+        cfg = self.config.crawl
+        crawler.add(scope.start_url, "crawl", 0)
+        if cfg.use_sitemaps:
+            rules = await robots.rules_for(scope.start_url)
+            origin = "/".join(scope.start_url.split("/", 3)[:3])
+            guessed = f"{origin}/sitemap.xml"
+            declared = list(rules.sitemaps)
+            found = await collect_sitemaps(fetcher, [*declared, guessed], optional=frozenset({guessed}))
+            added = 0
+            for loc, _lastmod in found.urls:
+                try:
+                    url, _ = normalise(loc, cfg.strip_tracking_params)
+                except InvalidURL:
+                    continue
+                if scope.should_crawl(url) and crawler.add(url, "crawl", 1):
+                    added += 1
+            store.set_artifact("sitemaps", {"sitemaps": found.sitemaps, "errors": found.errors,
+                                            "urls": len(found.urls), "added": added})
+            self.notes.extend(f"sitemap problem: {e}" for e in found.errors[:5])
+        store.set_meta(seeded=True)
+        store.flush()
+        if first is not None and first.url == scope.start_url:
+            crawler.prefetched[scope.start_url] = first  # the preflight fetched it already
+
+    def _touchpoints(self, store: RunStore, stats: CrawlStats) -> list[Touchpoint]:
+        return touchpoints_from_links(store)
+
+    # -- recheck: judge again without fetching ---------------------------------------
+    def recheck(self) -> AuditRun:
+        """Re-run every check over the stored artifacts of ``run_dir``; nothing is fetched."""
+        store = RunStore(self.run_dir)
+        start = store.meta("scope_start") or store.meta("target")
+        scope = Scope(start, self.config.crawl.scope, tuple(self.config.crawl.include),
+                      tuple(self.config.crawl.exclude))
+        store.start_url, store._is_internal = scope.start_url, scope.is_internal
+        self._artifacts = {"not_found_probe": store.artifact("not_found_probe")}
+        store.clear_findings()
+        runnable = self._runnable()
+        ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,
+                           max_locations=self.config.report.max_locations)
+        hook = self.page_hook(ctx, [c for c in runnable if isinstance(c, PageCheck)])
+        for page in store.pages():
+            store.add_page_findings(page.url, hook(page))
+        store.flush()
+        self.run_site_checks(store, ctx, [c for c in runnable if isinstance(c, SiteCheck)])
+        findings = merge_findings(store.findings(), self.config.report.max_locations)
+        self.finish_statuses(store, {f.code for f in findings})
+        run = AuditRun(
+            target=scope.start_url, started_at=store.meta("started_at") or "",
+            finished_at=store.meta("finished_at") or now_iso(), pages_crawled=store.count_pages(),
+            touchpoints=tuple(touchpoints_from_links(store)),
+            checks=tuple(self.results[c.code] for c in self.checks), findings=tuple(findings),
+            config=self.config.model_dump(mode="json"), tool_version=__version__,
+            notes=("re-checked from stored artifacts; nothing was fetched",),
+            stats={"as_of": self.as_of.isoformat()},
+        )
+        store.close()
+        return run

@@ -1,0 +1,331 @@
+"""The run store: everything an audit collected and concluded, in one SQLite file.
+
+Why a database and not memory: a 100,000-page crawl must not hold its pages in memory,
+a killed audit must resume where it stopped, and ``recheck`` re-judges stored artifacts
+without fetching. Writes are batched: a page, its links, its page-level findings and the
+URLs it discovered are committed in one transaction, so after a ``kill -9`` every page is
+either wholly stored (and not fetched again) or not at all (and fetched again).
+
+SQLAlchemy Core keeps the SQL portable to PostgreSQL for fleets later.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from auditor.check import LinkRef
+from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
+from auditor.page import Page
+
+SCHEMA_VERSION = "1"
+STORE_FILE = "run.sqlite"
+metadata = MetaData()
+
+meta_t = Table("meta", metadata, Column("key", String, primary_key=True), Column("value", Text))
+urls_t = Table(
+    "urls", metadata,
+    Column("url", String, primary_key=True),
+    Column("kind", String, nullable=False),  # crawl | check
+    Column("depth", Integer, nullable=False),
+    Column("state", String, nullable=False),  # queued | done
+    Column("seq", Integer, nullable=False),
+)
+pages_t = Table(
+    "pages", metadata,
+    Column("url", String, primary_key=True),
+    Column("final_url", String), Column("status", Integer), Column("content_type", String),
+    Column("encoding", String), Column("headers", Text), Column("redirects", Text),
+    Column("fetched_at", String), Column("depth", Integer), Column("title", Text),
+    Column("language", String), Column("error", String), Column("anchors", Text),
+    Column("truncated", Integer), Column("body", LargeBinary),
+)
+links_t = Table(
+    "links", metadata,
+    Column("source", String, nullable=False), Column("target", String, nullable=False),
+    Column("fragment", String), Column("text", Text), Column("element", String),
+)
+Index("links_target", links_t.c.target)
+results_t = Table(
+    "link_results", metadata,
+    Column("url", String, primary_key=True), Column("status", Integer), Column("data", Text),
+)
+findings_t = Table(
+    "findings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String, nullable=False), Column("code", String, nullable=False),
+    Column("scope", String, nullable=False),  # page | site
+    Column("page_url", String), Column("data", Text, nullable=False),
+)
+checks_t = Table("check_results", metadata, Column("code", String, primary_key=True), Column("data", Text))
+artifacts_t = Table("artifacts", metadata, Column("name", String, primary_key=True), Column("data", Text))
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def _page_row(page: Page) -> dict[str, Any]:
+    return {
+        "url": page.url, "final_url": page.final_url, "status": page.status,
+        "content_type": page.content_type, "encoding": page.encoding,
+        "headers": json.dumps(dict(page.headers)),
+        "redirects": json.dumps([[h.url, h.status, h.location] for h in page.redirects]),
+        "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
+        "language": page.language, "error": page.error,
+        "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
+        "body": zlib.compress(page.body, 1) if page.body else b"",
+    }
+
+
+def _row_page(row: Any, links: tuple[Link, ...] = ()) -> Page:
+    return Page(
+        url=row.url, final_url=row.final_url, status=row.status, body=zlib.decompress(row.body) if row.body else b"",
+        encoding=row.encoding or "utf-8", headers=json.loads(row.headers or "{}"),
+        redirects=tuple(Hop(*h) for h in json.loads(row.redirects or "[]")),
+        content_type=row.content_type or "", fetched_at=row.fetched_at or "", language=row.language,
+        title=row.title, links=links, anchors=frozenset(json.loads(row.anchors or "[]")),
+        depth=row.depth or 0, error=row.error, truncated=bool(row.truncated),
+    )
+
+
+class RunStore:
+    """One audit's store (``RUN_DIR/run.sqlite``); also the ``SiteView`` site checks read."""
+
+    def __init__(self, run_dir: Path, start_url: str = "", is_internal: Any = None) -> None:
+        self.path = Path(run_dir) / STORE_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(f"sqlite:///{self.path}")
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        self.start_url = start_url
+        self._is_internal = is_internal
+        self._pending: dict[Table, list[dict[str, Any]]] = {}
+        self._pending_done: list[str] = []
+        self._pending_pages = 0
+        self._seq = self._max_seq()
+
+    # -- meta and artifacts ---------------------------------------------------
+    def _max_seq(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(urls_t.c.seq).order_by(urls_t.c.seq.desc()).limit(1)).scalar() or 0
+
+    def set_meta(self, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            for key, value in values.items():
+                conn.execute(meta_t.delete().where(meta_t.c.key == key))
+                conn.execute(meta_t.insert().values(key=key, value=json.dumps(value, default=str)))
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+        return json.loads(value) if value is not None else default
+
+    def set_artifact(self, name: str, data: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(artifacts_t.delete().where(artifacts_t.c.name == name))
+            conn.execute(artifacts_t.insert().values(name=name, data=json.dumps(data, default=str)))
+
+    def artifact(self, name: str) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(artifacts_t.c.data).where(artifacts_t.c.name == name)).scalar()
+        return json.loads(value) if value is not None else None
+
+    # -- batched writes from the crawl ----------------------------------------
+    def _add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+        self._pending.setdefault(table, []).extend(rows)
+
+    def enqueue(self, url: str, kind: str, depth: int) -> None:
+        """Record a newly discovered URL (the caller de-duplicates against ``known_urls``)."""
+        self._seq += 1
+        self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
+
+    def add_page(self, page: Page, findings: Iterable[Finding] = ()) -> None:
+        """Store a fetched page with its links and page-level findings; marks its URL done."""
+        self._add(pages_t, [_page_row(page)])
+        self._add(links_t, [
+            {"source": page.url, "target": ln.url, "fragment": ln.fragment, "text": ln.text, "element": ln.element}
+            for ln in page.links
+        ])
+        self.add_page_findings(page.url, findings)
+        self._pending_done.append(page.url)
+        self._pending_pages += 1
+
+    def add_page_findings(self, page_url: str, findings: Iterable[Finding]) -> None:
+        """Store page-level findings of an already stored page (``recheck``)."""
+        self._add(findings_t, [
+            {"fingerprint": f.fingerprint, "code": f.code, "scope": "page", "page_url": page_url,
+             "data": json.dumps(f.to_dict())}
+            for f in findings
+        ])
+
+    def add_result(self, result: LinkResult, done: bool = True) -> None:
+        """Store what fetching a URL gave; marks it done when it was a check-only URL."""
+        self._add(results_t, [{"url": result.url, "status": result.status, "data": json.dumps(result.to_dict())}])
+        if done:
+            self._pending_done.append(result.url)
+
+    @property
+    def pending_pages(self) -> int:
+        return self._pending_pages
+
+    def flush(self) -> None:
+        """Commit everything pending in one transaction."""
+        if not self._pending and not self._pending_done:
+            return
+        with self.engine.begin() as conn:
+            for table in (urls_t, pages_t, links_t, results_t, findings_t):
+                rows = self._pending.get(table)
+                if rows:
+                    stmt = table.insert().prefix_with("OR REPLACE") if table in (pages_t, results_t) else (
+                        table.insert().prefix_with("OR IGNORE"))
+                    conn.execute(stmt, rows)
+            if self._pending_done:
+                conn.exec_driver_sql(
+                    "UPDATE urls SET state='done' WHERE url = ?", [(u,) for u in self._pending_done]
+                )
+        self._pending.clear()
+        self._pending_done.clear()
+        self._pending_pages = 0
+
+    # -- resume -----------------------------------------------------------------
+    def known_urls(self) -> Iterator[tuple[str, str, int, str]]:
+        """``(url, kind, depth, state)`` of every URL seen, in discovery order."""
+        with self.engine.connect() as conn:
+            yield from conn.execute(
+                select(urls_t.c.url, urls_t.c.kind, urls_t.c.depth, urls_t.c.state).order_by(urls_t.c.seq)
+            )
+
+    def count_pages(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT count(*) FROM pages").scalar() or 0
+
+    # -- findings and check results ---------------------------------------------
+    def replace_site_findings(self, code: str, findings: Iterable[Finding]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(findings_t.delete().where(findings_t.c.code == code, findings_t.c.scope == "site"))
+            rows = [{"fingerprint": f.fingerprint, "code": f.code, "scope": "site", "page_url": None,
+                     "data": json.dumps(f.to_dict())} for f in findings]
+            if rows:
+                conn.execute(findings_t.insert(), rows)
+
+    def clear_findings(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(findings_t.delete())
+            conn.execute(checks_t.delete())
+
+    def findings(self) -> Iterator[Finding]:
+        with self.engine.connect() as conn:
+            for (data,) in conn.execute(select(findings_t.c.data).order_by(findings_t.c.id)):
+                yield Finding.from_dict(json.loads(data))
+
+    def page_finding_codes(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(findings_t.c.code).where(findings_t.c.scope == "page"))}
+
+    def set_check_result(self, result: CheckResult) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(checks_t.delete().where(checks_t.c.code == result.code))
+            conn.execute(checks_t.insert().values(
+                code=result.code, data=json.dumps({**result.to_dict(), "family": result.family})
+            ))
+
+    def check_results(self) -> dict[str, CheckResult]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(checks_t.c.code, checks_t.c.data)).all()
+        return {code: CheckResult(**json.loads(data)) for code, data in rows}
+
+    # -- SiteView ---------------------------------------------------------------
+    def is_internal(self, url: str) -> bool:
+        return bool(self._is_internal and self._is_internal(url))
+
+    def pages(self) -> Iterator[Page]:
+        """Every stored page, one at a time (memory stays bounded)."""
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(pages_t).order_by(pages_t.c.url)):
+                yield _row_page(row)
+
+    def page(self, url: str) -> Page | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(pages_t).where(pages_t.c.url == url)).first()
+            if row is None:
+                row = conn.execute(select(pages_t).where(pages_t.c.final_url == url).limit(1)).first()
+            if row is None:
+                return None
+            links = tuple(
+                Link(url=r.target, fragment=r.fragment, text=r.text or "", element=r.element or "a")
+                for r in conn.execute(select(links_t).where(links_t.c.source == row.url))
+            )
+        return _row_page(row, links)
+
+    def anchors(self, url: str) -> frozenset[str] | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(pages_t.c.anchors).where(pages_t.c.url == url)).scalar()
+            if value is None:
+                value = conn.execute(
+                    select(pages_t.c.anchors).where(pages_t.c.final_url == url).limit(1)
+                ).scalar()
+        return frozenset(json.loads(value)) if value is not None else None
+
+    def link_result(self, url: str) -> LinkResult | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(results_t.c.data).where(results_t.c.url == url)).scalar()
+        return LinkResult.from_dict(json.loads(value)) if value is not None else None
+
+    def link_results(self) -> Iterator[LinkResult]:
+        with self.engine.connect() as conn:
+            for (data,) in conn.execute(select(results_t.c.data)):
+                yield LinkResult.from_dict(json.loads(data))
+
+    def links_by_target(self) -> Iterator[tuple[str, list[LinkRef]]]:
+        """Links grouped by target URL; one group in memory at a time."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(links_t).order_by(links_t.c.target, links_t.c.source, links_t.c.fragment)
+            )
+            current: str | None = None
+            group: list[LinkRef] = []
+            for r in rows:
+                if r.target != current:
+                    if current is not None:
+                        yield current, group
+                    current, group = r.target, []
+                group.append(LinkRef(r.source, r.target, r.fragment, r.text or "", r.element or "a"))
+            if current is not None:
+                yield current, group
+
+    def close(self) -> None:
+        self.flush()
+        self.engine.dispose()
+
+
+def require_run_dir(run_dir: Path) -> Path:
+    """The store file of RUN_DIR; a clear InputError when there is none."""
+    from auditor.errors import InputError
+
+    path = Path(run_dir) / STORE_FILE
+    if not path.is_file():
+        raise InputError(f"{run_dir}: not a run directory (no {STORE_FILE} in it)")
+    return path

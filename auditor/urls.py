@@ -1,0 +1,171 @@
+"""URL normalisation and crawl scope.
+
+Two spellings of one page must become one URL, or the crawler fetches it twice and the
+report counts it twice. Normalisation is conservative (it never changes what a server
+would answer): lower-case scheme and host, default port dropped, dot segments resolved,
+empty path as ``/``, tracking parameters removed, fragment split off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
+
+DEFAULT_TRACKING_PARAMS: tuple[str, ...] = (
+    "utm_*", "gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "mc_cid", "mc_eid",
+    "_ga", "_gl", "yclid", "igshid", "twclid", "li_fat_id", "_hsenc", "_hsmi",
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+
+
+class InvalidURL(ValueError):
+    """A URL that cannot be fetched: no http(s) scheme, no host, a malformed port."""
+
+
+def _tracking_matcher(params: Iterable[str]):
+    exact = {p.lower() for p in params if not p.endswith("*")}
+    prefixes = tuple(p[:-1].lower() for p in params if p.endswith("*"))
+    return lambda name: name.lower() in exact or name.lower().startswith(prefixes)
+
+
+_is_tracking = _tracking_matcher(DEFAULT_TRACKING_PARAMS)
+
+
+def _normalise_path(path: str) -> str:
+    if not path:
+        return "/"
+    # Resolve dot segments the way a browser does, keep percent-escapes as written
+    # except that bytes which must be escaped are escaped.
+    segments: list[str] = []
+    for seg in path.split("/")[1:] if path.startswith("/") else path.split("/"):
+        if seg == ".":
+            continue
+        if seg == "..":
+            if segments:
+                segments.pop()
+            continue
+        segments.append(seg)
+    trailing = path.endswith(("/.", "/..")) and segments != []
+    result = "/" + "/".join(segments)
+    if trailing and not result.endswith("/"):
+        result += "/"
+    return quote(result, safe="/%:@!$&'()*+,;=~-._")
+
+
+def normalise(url: str, strip_params: bool = True) -> tuple[str, str | None]:
+    """Return ``(url_without_fragment, fragment)`` for an absolute http(s) URL.
+
+    Raises InvalidURL for anything that is not a fetchable http(s) URL.
+    """
+    return _normalise(url.strip(), strip_params)
+
+
+@lru_cache(maxsize=65536)
+def _normalise(url: str, strip_params: bool) -> tuple[str, str | None]:
+    url = _UNSAFE.sub(lambda m: quote(m.group()), url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURL(f"malformed URL {url!r}: {exc}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise InvalidURL(f"not an http(s) URL: {url!r}")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise InvalidURL(f"URL has no host: {url!r}")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
+    except UnicodeError:
+        raise InvalidURL(f"invalid host name in {url!r}") from None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username or parts.password:
+        # Credentials in links are kept: they are part of what the server sees.
+        cred = parts.username or ""
+        if parts.password:
+            cred += ":" + parts.password
+        netloc = f"{cred}@{netloc}"
+    query = parts.query
+    if strip_params and query:
+        kept = [kv for kv in query.split("&") if kv and not _is_tracking(unquote(kv.split("=", 1)[0]))]
+        query = "&".join(kept)
+    fragment = parts.fragment or None
+    return urlunsplit(SplitResult(scheme, netloc, _normalise_path(parts.path), query, "")), fragment
+
+
+@lru_cache(maxsize=131072)
+def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str | None] | None:
+    """Resolve ``href`` found on a page at ``base``; None for links that are not http(s).
+
+    Cached: navigation links repeat on every page, and this runs ~60 times per page.
+    """
+    href = href.strip()
+    if not href:
+        return None
+    if href.startswith("#"):
+        url, _ = _normalise(base, strip_params)
+        return url, href[1:] or None
+    lowered = href[:12].lower()
+    if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
+        return None  # mailto:, tel:, whatsapp:, ftp:, … : not fetchable over http(s)
+    try:
+        return _normalise(urljoin(base, href), strip_params)
+    except InvalidURL:
+        return None
+
+
+def host_of(url: str) -> str:
+    """``host`` or ``host:port`` of an absolute URL, as used for per-host limits."""
+    return urlsplit(url).netloc.rsplit("@", 1)[-1]
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(host: str) -> str:
+    """``www.shop.example.co.uk`` → ``example.co.uk``, from the bundled Public Suffix List."""
+    extract = _tld_extractor()
+    parts = extract(host.split(":")[0])
+    return parts.top_domain_under_public_suffix or parts.domain or host
+
+
+@lru_cache(maxsize=1)
+def _tld_extractor():
+    import tldextract
+
+    # No network at run time: use the snapshot that ships inside the package.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which URLs the crawler follows: same host (or registrable domain) plus patterns."""
+
+    start_url: str
+    mode: str = "host"  # "host" or "domain"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_host", host_of(self.start_url).lower())
+        object.__setattr__(self, "_inc", tuple(re.compile(p) for p in self.include))
+        object.__setattr__(self, "_exc", tuple(re.compile(p) for p in self.exclude))
+
+    def is_internal(self, url: str) -> bool:
+        """Same site as the start URL (host, or registrable domain in domain mode)."""
+        host = host_of(url).lower()
+        if self.mode == "domain":
+            return registrable_domain(host) == registrable_domain(self._host)  # type: ignore[attr-defined]
+        return host == self._host  # type: ignore[attr-defined]
+
+    def should_crawl(self, url: str) -> bool:
+        """Internal and allowed by the include/exclude patterns."""
+        if not self.is_internal(url):
+            return False
+        if self._inc and not any(p.search(url) for p in self._inc):  # type: ignore[attr-defined]
+            return False
+        return not any(p.search(url) for p in self._exc)  # type: ignore[attr-defined]

@@ -1,0 +1,450 @@
+"""Link checks (TP101–TP107): broken, redirected, soft-404, anchors, resources, blocked.
+
+Collectors stored the facts (status, error kind, redirect hops, a snippet of error
+answers); these checks only judge them. The verdicts share one rule, kept here in
+``verdict``: *blocked is not broken*. 401/403/429/999, bot walls and login walls mean we
+could not see the page, not that it is gone, so they become TP107 (unverifiable), never
+TP101/TP102: a false "broken link" costs an agency its client's trust.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import unquote
+
+from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
+from auditor.model import Finding, LinkResult, Location
+from auditor.page import Page
+
+BLOCKED_STATUSES = {401: "asks for a login (401)", 403: "refuses automated visitors (403)",
+                    429: "rate-limits automated visitors (429)", 999: "blocks automated visitors (999)"}
+_BOT_WALL = re.compile(
+    r"just a moment\.\.\.|attention required|cf-browser-verification|challenge-platform|captcha|"
+    r"are you a robot|verify you are human|access denied|ddos protection|please enable cookies",
+    re.I,
+)
+_LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|auth/|account/login|inloggen)", re.I)
+_ERROR_TEXT = {
+    "dns": "the domain name does not exist (DNS lookup failed)",
+    "refused": "the server refused the connection",
+    "connect": "the server could not be reached",
+    "timeout": "the server did not answer in time",
+    "tls": "the secure connection failed (TLS certificate problem)",
+    "connection": "the connection broke off",
+    "payload": "the server sent a broken answer",
+    "redirect-loop": "the link redirects in a loop",
+    "too-many-redirects": "the link redirects too many times",
+    "invalid-redirect": "the link redirects to an invalid address",
+    "invalid-url": "the address is invalid",
+}
+RESOURCE_ELEMENTS = frozenset({"img", "link", "script", "source", "iframe"})
+HYPERLINK_ELEMENTS = frozenset({"a", "area"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``state`` is ok, broken, blocked, looping (TP103) or unknown (not fetched); ``reason`` says why."""
+
+    state: str
+    reason: str = ""
+
+
+def verdict(result: LinkResult | None) -> Verdict:
+    """Judge one fetched URL: the single rule behind TP101, TP102, TP106 and TP107."""
+    if result is None:
+        return Verdict("unknown")
+    if result.error == "robots":
+        return Verdict("blocked", "not fetched: disallowed by the site's robots.txt")
+    status = result.status
+    if status in BLOCKED_STATUSES:
+        return Verdict("blocked", f"the server {BLOCKED_STATUSES[status]}")
+    if status is not None and status >= 400 and (
+        "cf-mitigated" in result.headers or _BOT_WALL.search(result.snippet or "")
+    ):
+        return Verdict("blocked", f"a bot wall answered ({status}), the page itself could not be seen")
+    if result.error in ("redirect-loop", "too-many-redirects"):
+        return Verdict("looping", _ERROR_TEXT[result.error])  # reported by TP103 alone
+    if result.error:
+        return Verdict("broken", _ERROR_TEXT.get(result.error, result.error) +
+                       (f": {result.error_detail}" if result.error_detail and result.error not in
+                        ("timeout",) else ""))
+    if status is not None and status >= 400:
+        phrase = _phrase(status)
+        return Verdict("broken", f"HTTP {status}{' ' + phrase if phrase else ''}")
+    if status is not None and result.redirects and result.final_url and \
+            _LOGIN_PATH.search(result.final_url) and not _LOGIN_PATH.search(result.url):
+        return Verdict("blocked", f"redirected to a login page ({result.final_url})")
+    return Verdict("ok")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _evidence(result: LinkResult) -> dict[str, object]:
+    ev: dict[str, object] = {"status": result.status}
+    if result.error:
+        ev["error"] = result.error
+    if result.redirects:
+        ev["redirects"] = [{"url": h.url, "status": h.status, "location": h.location} for h in result.redirects]
+        ev["final_url"] = result.final_url
+    return ev
+
+
+def _locations(refs: list[LinkRef], limit: int) -> list[Location]:
+    seen: dict[tuple[str, str], Location] = {}
+    for ref in refs:
+        seen.setdefault((ref.source, ref.text), Location(ref.source, ref.text, ref.element))
+    return list(seen.values())[:limit]
+
+
+def _pages_count(refs: list[LinkRef]) -> int:
+    return len({r.source for r in refs})
+
+
+class _BrokenLinks(SiteCheck):
+    """Shared loop of the per-target checks; subclasses pick refs and the verdict state."""
+
+    family = "links"
+    requires = ("pages", "link_status")
+    state = "broken"
+
+    def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
+        raise NotImplementedError
+
+    def describe(self, target: str, why: str, pages: int) -> str:
+        raise NotImplementedError
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        for target, all_refs in site.links_by_target():
+            refs = self.select(site, target, all_refs)
+            if not refs:
+                continue
+            result = site.link_result(target)
+            v = verdict(result)
+            if v.state != self.state or result is None:
+                continue
+            locations = _locations(refs, ctx.max_locations)
+            pages = _pages_count(refs)
+            yield self.finding(
+                url=locations[0].url, target=target, message=self.describe(target, v.reason, pages),
+                evidence={**_evidence(result), "reason": v.reason, "pages": pages},
+                locations=locations, occurrences=pages,
+            )
+
+
+class BrokenInternalLink(_BrokenLinks):
+    """A link to a page of the site itself that does not work.
+
+    What it checks
+    --------------
+    Every hyperlink (``<a href>``, ``<area>``) to a page on the audited site is followed.
+    It is broken when the page answers 4xx or 5xx (after redirects), or cannot be
+    reached at all (DNS, refused connection, timeout, TLS, redirect loop). 401, 403, 429
+    and bot walls are not counted as broken (see TP107).
+
+    Why it matters
+    --------------
+    A prospect who clicks and lands on an error page loses trust and often leaves.
+    Search engines also waste their visit on dead ends.
+
+    How to fix
+    ----------
+    Correct the link on every page listed, or restore the missing page; if the page
+    moved, redirect the old address permanently (301) to the new one.
+    """
+
+    code = "TP101"
+    name = "broken-internal-link"
+    default_severity = "error"
+
+    def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
+        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if site.is_internal(target) else []
+
+    def describe(self, target: str, why: str, pages: int) -> str:
+        return f"Broken link to {target}: {why}; linked from {pages} page{'s' if pages != 1 else ''}."
+
+
+class BrokenExternalLink(BrokenInternalLink):
+    """A link to another website that does not work.
+
+    What it checks
+    --------------
+    Every hyperlink to another website is checked once per run (HEAD, then GET when HEAD
+    is refused). It is broken when it answers 4xx or 5xx, or cannot be reached (the
+    domain no longer exists, the connection is refused or times out, a TLS error).
+    Blocked answers (401/403/429/999, bot walls) are reported as TP107 instead.
+
+    Why it matters
+    --------------
+    Links to partners, sources or certificates that no longer exist make a site look
+    neglected, and a prospect who follows them ends up nowhere.
+
+    How to fix
+    ----------
+    Replace the link with the page's new address, or remove it when the page is gone.
+    """
+
+    code = "TP102"
+    name = "broken-external-link"
+    default_severity = "warning"
+
+    def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
+        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if not site.is_internal(target) else []
+
+
+class BrokenResource(BrokenInternalLink):
+    """An image, stylesheet or script that the page asks for but cannot load.
+
+    What it checks
+    --------------
+    Every ``<img>``, ``<source>``, ``<script src>``, ``<link>`` (stylesheets, icons,
+    canonical and alternate links) and ``<iframe>`` the page references, on the site or
+    elsewhere, is fetched; 4xx, 5xx and network failures are reported.
+
+    Why it matters
+    --------------
+    A missing image shows as an empty frame or a broken-image icon; a missing stylesheet
+    or script can break the layout or a form. The prospect sees a page that looks broken.
+
+    How to fix
+    ----------
+    Upload the missing file again or correct its path in the page or the template.
+    """
+
+    code = "TP106"
+    name = "broken-resource"
+    default_severity = "error"
+
+    def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
+        return [r for r in refs if r.element in RESOURCE_ELEMENTS]
+
+    def describe(self, target: str, why: str, pages: int) -> str:
+        return f"Missing resource {target}: {why}; used on {pages} page{'s' if pages != 1 else ''}."
+
+
+class UnverifiableLink(_BrokenLinks):
+    """A link we could not verify because the server blocks automated visitors.
+
+    What it checks
+    --------------
+    Links whose server answered 401, 403, 429 or 999, showed a bot wall (a CAPTCHA or a
+    "checking your browser" page) or redirected to a login page, and links the site's
+    robots.txt asks crawlers not to fetch. These are listed apart and are never counted
+    as broken: blocked is not broken.
+
+    Why it matters
+    --------------
+    The link may well work for a person. Listing it lets you check it by hand instead of
+    trusting a guess either way.
+
+    How to fix
+    ----------
+    Open the link in a browser. If it works, nothing needs to change; if it needs a
+    login, consider linking to a public page instead.
+    """
+
+    code = "TP107"
+    name = "unverifiable-link"
+    default_severity = "info"
+    state = "blocked"
+
+    def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
+        return refs
+
+    def describe(self, target: str, why: str, pages: int) -> str:
+        return f"Could not verify {target}: {why}."
+
+
+class RedirectChain(SiteCheck):
+    """A link that passes through two or more redirects, or loops.
+
+    What it checks
+    --------------
+    Every link's redirects are recorded hop by hop. A chain of two or more hops is
+    reported with every hop; a loop (a redirect back to an address already visited) is
+    reported as an error.
+
+    Why it matters
+    --------------
+    Each hop costs the prospect a round trip (slower pages, especially on mobile), and
+    search engines may stop following long chains. A loop never arrives at all.
+
+    How to fix
+    ----------
+    Point the link straight at the final address, and make old addresses redirect in
+    one hop to where the content is now. Break loops in the server's redirect rules.
+    """
+
+    code = "TP103"
+    name = "redirect-chain"
+    family = "links"
+    requires = ("pages", "link_status")
+    default_severity = "warning"
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        for target, refs in site.links_by_target():
+            result = site.link_result(target)
+            if result is None:
+                continue
+            loop = result.error in ("redirect-loop", "too-many-redirects")
+            if len(result.redirects) < 2 and not loop:
+                continue
+            hops = [f"{h.url} → {h.status}" for h in result.redirects]
+            locations = _locations(refs, ctx.max_locations)
+            what = "redirects in a loop" if loop else f"passes {len(result.redirects)} redirects"
+            yield self.finding(
+                url=locations[0].url, target=target, locations=locations, occurrences=_pages_count(refs),
+                severity="error" if loop else None,
+                message=f"The link to {target} {what} before arriving at {result.final_url}.",
+                evidence={**_evidence(result), "hops": hops, "loop": loop},
+            )
+
+
+_NOT_FOUND = re.compile(
+    r"\b(404|page not found|not found|pagina niet gevonden|niet gevonden|bestaat niet( meer)?|"
+    r"does not exist|doesn't exist|no longer (exists|available)|niet (meer )?beschikbaar|"
+    r"kan niet worden gevonden|could not be found|cannot be found)\b",
+    re.I,
+)
+_WORD = re.compile(r"\w+", re.U)
+
+
+@dataclass
+class Soft404Options:
+    """``similarity``: how close a page's text must be to the site's own 404 page."""
+
+    similarity: float = 0.9
+    short_page_words: int = 150
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i:i + 3]) for i in range(max(len(words) - 2, 1))} if words else set()
+
+
+def _similarity(a: str, b: str) -> float:
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+class Soft404(PageCheck):
+    """A page that answers "200 OK" but tells the visitor it does not exist.
+
+    What it checks
+    --------------
+    Pages that answer 200 while their title or main heading says "not found" /
+    "pagina niet gevonden" (or a short page says so in its text), or whose content is
+    the same as the site's own 404 page (fetched at the start of the audit from an
+    address that cannot exist).
+
+    Why it matters
+    --------------
+    The prospect sees an error, but link checkers and search engines see a working page,
+    so the dead end stays hidden and may even be indexed.
+
+    How to fix
+    ----------
+    Make the server answer 404 (or 410 when gone for good) for pages that do not exist,
+    or redirect the address (301) to the page that replaced it.
+    """
+
+    code = "TP104"
+    name = "soft-404"
+    family = "links"
+    requires = ("pages", "not_found_probe")
+    default_severity = "warning"
+    Options = Soft404Options
+
+    def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
+        if page.status != 200 or not page.is_html:
+            return
+        signals: list[str] = []
+        if page.title and _NOT_FOUND.search(page.title):
+            signals.append(f"title says: {page.title[:120]!r}")
+        h1 = page.tree.find(".//h1")
+        heading = " ".join(h1.text_content().split())[:200] if h1 is not None else ""
+        if heading and _NOT_FOUND.search(heading):
+            signals.append(f"main heading says: {heading!r}")
+        text = page.text
+        if not signals and len(text.split()) <= self.options.short_page_words:
+            match = _NOT_FOUND.search(text)
+            if match:
+                start = max(match.start() - 60, 0)
+                signals.append(f"short page says: {text[start:match.end() + 60]!r}")
+        probe = ctx.artifact("not_found_probe") or {}
+        probe_text = probe.get("text") or ""
+        if len(probe_text.split()) >= 20 and page.url != ctx.start_url:
+            score = _similarity(text, probe_text)
+            if score >= self.options.similarity:
+                signals.append(f"content matches the site's own 404 page ({score:.0%} alike)")
+        if signals:
+            yield self.finding(
+                url=page.url,
+                message=f"{page.url} answers 200 OK but tells visitors the page does not exist.",
+                evidence={"status": page.status, "signals": signals, "title": page.title},
+            )
+
+
+_IGNORED_FRAGMENT = re.compile(r"^(top|!.*|/.*|:~:.*)$", re.I)
+
+
+class BrokenAnchor(SiteCheck):
+    """A link to a ``#section`` of a page where no element has that id or name.
+
+    What it checks
+    --------------
+    For links with a ``#fragment`` to a page of the site that was crawled, the target
+    page must have an element with that ``id`` (or an ``<a name>``). ``#top``, empty
+    fragments and script routes (``#!``, ``#/``) are ignored. Sections created only by
+    JavaScript are not seen: the evidence says how many ids the page has.
+
+    Why it matters
+    --------------
+    The prospect clicks "see prices" and lands at the top of a long page instead of the
+    prices, and has to search for what the link promised.
+
+    How to fix
+    ----------
+    Give the intended section the id used in the link, or correct the link's
+    ``#fragment`` to an id that exists on the page.
+    """
+
+    code = "TP105"
+    name = "broken-anchor"
+    family = "links"
+    requires = ("pages",)
+    default_severity = "warning"
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        for target, refs in site.links_by_target():
+            with_fragment = [r for r in refs if r.fragment and r.element in HYPERLINK_ELEMENTS]
+            if not with_fragment or not site.is_internal(target):
+                continue
+            anchors = site.anchors(target)
+            if anchors is None:
+                continue  # not crawled, or not an HTML page: nothing to judge
+            by_fragment: dict[str, list[LinkRef]] = {}
+            for ref in with_fragment:
+                frag = unquote(ref.fragment or "")
+                if not frag or _IGNORED_FRAGMENT.match(frag) or frag in anchors:
+                    continue
+                by_fragment.setdefault(frag, []).append(ref)
+            for frag, frag_refs in sorted(by_fragment.items()):
+                locations = _locations(frag_refs, ctx.max_locations)
+                yield self.finding(
+                    url=locations[0].url, target=f"{target}#{frag}", locations=locations,
+                    occurrences=_pages_count(frag_refs),
+                    message=f"{target} has no element with id or name {frag!r}.",
+                    evidence={"fragment": frag, "ids_on_page": len(anchors),
+                              "similar_ids": sorted(a for a in anchors if frag.lower() in a.lower()
+                                                    or a.lower() in frag.lower())[:5]},
+                )
