@@ -313,6 +313,12 @@ _NOT_FOUND = re.compile(
     r"kan niet worden gevonden|could not be found|cannot be found)\b",
     re.I,
 )
+# In running text only unambiguous phrases count: an article may mention "404" in passing.
+_NOT_FOUND_TEXT = re.compile(
+    r"\b(page not found|pagina niet gevonden|(deze )?pagina bestaat niet( meer)?|page (does not|doesn't) exist|"
+    r"page (could|can) ?not be found|pagina kan niet worden gevonden|page no longer exists)\b",
+    re.I,
+)
 _WORD = re.compile(r"\w+", re.U)
 
 
@@ -321,7 +327,7 @@ class Soft404Options:
     """``similarity``: how close a page's text must be to the site's own 404 page."""
 
     similarity: float = 0.9
-    short_page_words: int = 150
+    short_page_words: int = 80
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -376,7 +382,7 @@ class Soft404(PageCheck):
             signals.append(f"main heading says: {heading!r}")
         text = page.text
         if not signals and len(text.split()) <= self.options.short_page_words:
-            match = _NOT_FOUND.search(text)
+            match = _NOT_FOUND_TEXT.search(text)
             if match:
                 start = max(match.start() - 60, 0)
                 signals.append(f"short page says: {text[start:match.end() + 60]!r}")

@@ -1,0 +1,59 @@
+"""URL normalisation and scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.urls import InvalidURL, Scope, normalise, resolve
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("HTTP://WWW.Example.NL", "http://www.example.nl/"),
+    ("https://example.nl:443/a/./b/../c", "https://example.nl/a/c"),
+    ("http://example.nl:8080/x?utm_source=a&id=3&fbclid=z", "http://example.nl:8080/x?id=3"),
+    ("https://example.nl/pad met spatie", "https://example.nl/pad%20met%20spatie"),
+    ("https://bücher.de/", "https://xn--bcher-kva.de/"),
+])
+def test_normalise(raw, expected):
+    assert normalise(raw)[0] == expected
+
+
+def test_fragment_split_off():
+    assert normalise("https://ex.nl/p#Team") == ("https://ex.nl/p", "Team")
+
+
+def test_tracking_kept_when_asked():
+    assert normalise("https://ex.nl/?utm_source=x", strip_params=False)[0] == "https://ex.nl/?utm_source=x"
+
+
+@pytest.mark.parametrize("raw", ["ftp://ex.nl/", "ex.nl", "http://", "http://ex.nl:99999/"])
+def test_invalid(raw):
+    with pytest.raises(InvalidURL):
+        normalise(raw)
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("../b", ("https://ex.nl/b", None)),
+    ("#x", ("https://ex.nl/a/p", "x")),
+    ("mailto:info@ex.nl", None),
+    ("tel:+3120", None),
+    ("javascript:void(0)", None),
+    ("  /c?q=1  ", ("https://ex.nl/c?q=1", None)),
+    ("//cdn.ex.nl/x.js", ("https://cdn.ex.nl/x.js", None)),
+])
+def test_resolve(href, expected):
+    assert resolve("https://ex.nl/a/p", href) == expected
+
+
+def test_scope_host_and_domain():
+    host = Scope("https://www.ex.co.uk/")
+    domain = Scope("https://www.ex.co.uk/", mode="domain")
+    assert host.is_internal("https://www.ex.co.uk/x") and not host.is_internal("https://shop.ex.co.uk/")
+    assert domain.is_internal("https://shop.ex.co.uk/") and not domain.is_internal("https://other.co.uk/")
+
+
+def test_scope_patterns():
+    scope = Scope("https://ex.nl/", include=(r"/nl/",), exclude=(r"\?print=1",))
+    assert scope.should_crawl("https://ex.nl/nl/a")
+    assert not scope.should_crawl("https://ex.nl/en/a")
+    assert not scope.should_crawl("https://ex.nl/nl/a?print=1")
