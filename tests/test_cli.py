@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import basic_resolves
+from tests.conftest import AuditResult, basic_resolves
 
 
 def _one_line_error(result) -> str:
@@ -40,7 +40,8 @@ def test_bad_input_is_one_line_and_exit_2(capsys, args, words):
     except SystemExit as exc:  # argparse usage errors
         code = exc.code
     assert code == 2
-    line = _one_line_error(capsys.readouterr())
+    captured = capsys.readouterr()
+    line = _one_line_error(AuditResult(code, None, captured.out, captured.err))
     assert words in line
 
 
