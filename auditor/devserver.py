@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import mimetypes
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,11 +41,13 @@ BOT_WALL = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
 class FixtureSite:
     """The aiohttp application serving one folder with its ``_server.json`` behaviours."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, vhosts: dict[str, Path] | None = None) -> None:
         self.root = Path(root).resolve()
         spec_file = self.root / "_server.json"
         self.spec: dict[str, Any] = json.loads(spec_file.read_text("utf-8")) if spec_file.is_file() else {}
+        self.vhosts = {h.lower(): Path(p).resolve() for h, p in (vhosts or {}).items()}
         self.base_url = ""
+        self.ca_file: Path | None = None
         self.hits: dict[str, int] = {}
         self._retry_counts: dict[str, int] = {}
 
@@ -55,7 +58,7 @@ class FixtureSite:
 
     def _folder_for(self, request: web.Request) -> tuple[Path, dict[str, Any]]:
         host = (request.host or "").split(":")[0].lower()
-        vhost = self.spec.get("vhosts", {}).get(host)
+        vhost = self.vhosts.get(host) or self.spec.get("vhosts", {}).get(host)
         if vhost:
             folder = (self.root / vhost).resolve()
             spec_file = folder / "_server.json"
@@ -122,20 +125,43 @@ class FixtureSite:
         return web.Response(status=200, body=gzip.compress(body), content_type="application/gzip")
 
 
+def _tls_context(site: FixtureSite, names: list[str]) -> ssl.SSLContext:
+    """A server context with a certificate for ``names`` from a throw-away CA (trustme);
+    the CA's PEM is written next to nothing else in a temp dir, for ``--ca-bundle``."""
+    import tempfile
+
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert(*names)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(ctx)
+    folder = Path(tempfile.mkdtemp(prefix="fixture-ca-"))
+    site.ca_file = folder / "ca.pem"
+    ca.cert_pem.write_to_path(str(site.ca_file))
+    return ctx
+
+
 @contextmanager
-def serve(root: Path, port: int = 0, host: str = "127.0.0.1") -> Iterator[FixtureSite]:
-    """Serve ``root`` on ``host`` in a background thread; yields the site (``.base_url``)."""
-    site = FixtureSite(root)
+def serve(root: Path, port: int = 0, host: str = "127.0.0.1", *, vhosts: dict[str, Path] | None = None,
+          tls_names: list[str] | None = None) -> Iterator[FixtureSite]:
+    """Serve ``root`` on ``host`` in a background thread; yields the site (``.base_url``).
+
+    ``vhosts`` maps host names to folders; ``tls_names`` serves HTTPS with a certificate for
+    those names from a throw-away CA whose PEM is ``site.ca_file``.
+    """
+    site = FixtureSite(root, vhosts)
+    ssl_ctx = _tls_context(site, [*tls_names, host]) if tls_names else None
     loop = asyncio.new_event_loop()
     started = threading.Event()
     runner = web.AppRunner(site.app(), access_log=None)
 
     async def start() -> None:
         await runner.setup()
-        tcp = web.TCPSite(runner, host, port)
+        tcp = web.TCPSite(runner, host, port, ssl_context=ssl_ctx)
         await tcp.start()
         sock = tcp._server.sockets[0]  # type: ignore[union-attr]
-        site.base_url = f"http://{host}:{sock.getsockname()[1]}/"
+        site.base_url = f"{'https' if ssl_ctx else 'http'}://{host}:{sock.getsockname()[1]}/"
 
     def run() -> None:
         asyncio.set_event_loop(loop)
