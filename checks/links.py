@@ -146,8 +146,8 @@ class BrokenInternalLink(_BrokenLinks):
     --------------
     Every hyperlink (``<a href>``, ``<area>``) to a page on the audited site is followed.
     It is broken when the page answers 4xx or 5xx (after redirects), or cannot be
-    reached at all (DNS, refused connection, timeout, TLS, redirect loop). 401, 403, 429
-    and bot walls are not counted as broken (see TP107).
+    reached at all (DNS, refused connection, timeout, TLS). 401, 403, 429 and bot walls
+    are not counted as broken (see TP107); redirect loops are reported by TP103.
 
     Why it matters
     --------------
