@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from auditor.check import PLUGIN_API_VERSION, Check, CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
+from auditor.check import PLUGIN_API_VERSION, Check, CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import AuditRun, CheckResult, Finding, Hop, Link, LinkResult, Location, Touchpoint
 from auditor.page import Page
@@ -24,6 +24,7 @@ __all__ = [
     "Link",
     "LinkRef",
     "LinkResult",
+    "LinkTarget",
     "Location",
     "NotApplicable",
     "Page",

@@ -43,6 +43,26 @@ class LinkRef:
     element: str
 
 
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """A URL the site links to, what fetching it gave (None: never fetched), and the links."""
+
+    url: str
+    result: LinkResult | None
+    refs: list[LinkRef]
+
+
+# Which link targets ``SiteView.link_targets`` yields; the store filters in SQL, so a
+# check that needs only the failures never reads the site's hundreds of thousands of OK links.
+LINK_TARGET_FILTERS = {
+    "all": "every linked URL",
+    "attention": "fetched URLs that are not a plain success: an error, no status, 4xx/5xx, or redirected",
+    "fragments": "URLs linked with a #fragment (only those links)",
+    "external": "URLs outside the audited site",
+    "non_html": "fetched URLs whose content type is not HTML (documents, images, …)",
+}
+
+
 class SiteView(Protocol):
     """What a site-level check can read. The run store implements it; so does
     ``auditor.testing.MemorySite`` for tests with hand-built pages."""
@@ -54,7 +74,7 @@ class SiteView(Protocol):
     def page(self, url: str) -> Page | None: ...
     def anchors(self, url: str) -> frozenset[str] | None: ...
     def link_result(self, url: str) -> LinkResult | None: ...
-    def links_by_target(self) -> Iterator[tuple[str, list[LinkRef]]]: ...
+    def link_targets(self, which: str = "all") -> Iterator[LinkTarget]: ...
     def artifact(self, name: str) -> Any: ...
 
 

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from auditor.check import LinkRef
+from auditor.check import LinkRef, LinkTarget
 from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
 from auditor.page import Page
 
@@ -62,12 +62,23 @@ links_t = Table(
     "links", metadata,
     Column("source", String, nullable=False), Column("target", String, nullable=False),
     Column("fragment", String), Column("text", Text), Column("element", String),
+    Column("internal", Integer, nullable=False),
 )
 Index("links_target", links_t.c.target)
+# The summary columns let ``link_targets`` filter in SQL; ``data`` is the whole LinkResult.
 results_t = Table(
     "link_results", metadata,
-    Column("url", String, primary_key=True), Column("status", Integer), Column("data", Text),
+    Column("url", String, primary_key=True), Column("status", Integer), Column("error", String),
+    Column("hops", Integer), Column("content_type", String), Column("data", Text),
 )
+_TARGET_FILTERS = {
+    "all": "",
+    "attention": "WHERE r.url IS NOT NULL AND (r.error IS NOT NULL OR r.status IS NULL OR r.status >= 400"
+                 " OR r.hops > 0)",
+    "fragments": "WHERE l.fragment IS NOT NULL",
+    "external": "WHERE l.internal = 0",
+    "non_html": "WHERE r.url IS NOT NULL AND r.content_type IS NOT NULL AND r.content_type NOT LIKE '%html%'",
+}
 findings_t = Table(
     "findings", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -111,6 +122,10 @@ def _row_page(row: Any, links: tuple[Link, ...] = ()) -> Page:
     )
 
 
+def _result(data: str | None) -> LinkResult | None:
+    return LinkResult.from_dict(json.loads(data)) if data else None
+
+
 class RunStore:
     """One audit's store (``RUN_DIR/run.sqlite``); also the ``SiteView`` site checks read."""
 
@@ -124,6 +139,7 @@ class RunStore:
         self._is_internal = is_internal
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._pending_done: list[str] = []
+        self._links: list[tuple[Any, ...]] = []
         self._pending_pages = 0
         self._seq = self._max_seq()
 
@@ -165,10 +181,10 @@ class RunStore:
     def add_page(self, page: Page, findings: Iterable[Finding] = ()) -> None:
         """Store a fetched page with its links and page-level findings; marks its URL done."""
         self._add(pages_t, [_page_row(page)])
-        self._add(links_t, [
-            {"source": page.url, "target": ln.url, "fragment": ln.fragment, "text": ln.text, "element": ln.element}
-            for ln in page.links
-        ])
+        internal = self.is_internal
+        self._links.extend(
+            (page.url, ln.url, ln.fragment, ln.text, ln.element, int(internal(ln.url))) for ln in page.links
+        )
         self.add_page_findings(page.url, findings)
         self._pending_done.append(page.url)
         self._pending_pages += 1
@@ -183,7 +199,10 @@ class RunStore:
 
     def add_result(self, result: LinkResult, done: bool = True) -> None:
         """Store what fetching a URL gave; marks it done when it was a check-only URL."""
-        self._add(results_t, [{"url": result.url, "status": result.status, "data": json.dumps(result.to_dict())}])
+        self._add(results_t, [{
+            "url": result.url, "status": result.status, "error": result.error, "hops": len(result.redirects),
+            "content_type": result.content_type, "data": json.dumps(result.to_dict()),
+        }])
         if done:
             self._pending_done.append(result.url)
 
@@ -193,10 +212,12 @@ class RunStore:
 
     def flush(self) -> None:
         """Commit everything pending in one transaction."""
-        if not self._pending and not self._pending_done:
+        if not self._pending and not self._pending_done and not self._links:
             return
         with self.engine.begin() as conn:
-            for table in (urls_t, pages_t, links_t, results_t, findings_t):
+            if self._links:  # the bulk of every write: plain tuples, no per-row dicts
+                conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", self._links)
+            for table in (urls_t, pages_t, results_t, findings_t):
                 rows = self._pending.get(table)
                 if rows:
                     stmt = table.insert().prefix_with("OR REPLACE") if table in (pages_t, results_t) else (
@@ -208,6 +229,7 @@ class RunStore:
                 )
         self._pending.clear()
         self._pending_done.clear()
+        self._links = []
         self._pending_pages = 0
 
     # -- resume -----------------------------------------------------------------
@@ -271,8 +293,6 @@ class RunStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(pages_t).where(pages_t.c.url == url)).first()
             if row is None:
-                row = conn.execute(select(pages_t).where(pages_t.c.final_url == url).limit(1)).first()
-            if row is None:
                 return None
             links = tuple(
                 Link(url=r.target, fragment=r.fragment, text=r.text or "", element=r.element or "a")
@@ -282,16 +302,12 @@ class RunStore:
 
     def anchors(self, url: str) -> frozenset[str] | None:
         with self.engine.connect() as conn:
-            value = conn.execute(select(pages_t.c.anchors).where(pages_t.c.url == url)).scalar()
-            if value is None:
-                value = conn.execute(
-                    select(pages_t.c.anchors).where(pages_t.c.final_url == url).limit(1)
-                ).scalar()
+            value = conn.exec_driver_sql("SELECT anchors FROM pages WHERE url = ?", (url,)).scalar()
         return frozenset(json.loads(value)) if value is not None else None
 
     def link_result(self, url: str) -> LinkResult | None:
         with self.engine.connect() as conn:
-            value = conn.execute(select(results_t.c.data).where(results_t.c.url == url)).scalar()
+            value = conn.exec_driver_sql("SELECT data FROM link_results WHERE url = ?", (url,)).scalar()
         return LinkResult.from_dict(json.loads(value)) if value is not None else None
 
     def link_results(self) -> Iterator[LinkResult]:
@@ -299,22 +315,26 @@ class RunStore:
             for (data,) in conn.execute(select(results_t.c.data)):
                 yield LinkResult.from_dict(json.loads(data))
 
-    def links_by_target(self) -> Iterator[tuple[str, list[LinkRef]]]:
-        """Links grouped by target URL; one group in memory at a time."""
+    def link_targets(self, which: str = "all") -> Iterator[LinkTarget]:
+        """Linked URLs with their result and links, one target in memory at a time.
+
+        ``which`` (see ``auditor.check.LINK_TARGET_FILTERS``) is applied in SQL.
+        """
+        where = _TARGET_FILTERS[which]
+        sql = ("SELECT l.target, l.source, l.fragment, l.text, l.element, r.data FROM links l "
+               f"LEFT JOIN link_results r ON r.url = l.target {where} ORDER BY l.target, l.source, l.fragment")
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(links_t).order_by(links_t.c.target, links_t.c.source, links_t.c.fragment)
-            )
             current: str | None = None
-            group: list[LinkRef] = []
-            for r in rows:
-                if r.target != current:
+            data: str | None = None
+            refs: list[LinkRef] = []
+            for target, source, fragment, text, element, row_data in conn.exec_driver_sql(sql):
+                if target != current:
                     if current is not None:
-                        yield current, group
-                    current, group = r.target, []
-                group.append(LinkRef(r.source, r.target, r.fragment, r.text or "", r.element or "a"))
+                        yield LinkTarget(current, _result(data), refs)
+                    current, data, refs = target, row_data, []
+                refs.append(LinkRef(source, target, fragment, text or "", element or "a"))
             if current is not None:
-                yield current, group
+                yield LinkTarget(current, _result(data), refs)
 
     def close(self) -> None:
         self.flush()

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.check import Check, CheckContext, LinkRef, PageCheck, SiteCheck
+from auditor.check import Check, CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
 from auditor.errors import CheckOutcome
@@ -98,13 +98,25 @@ class MemorySite:
     def link_result(self, url: str) -> LinkResult | None:
         return self._results.get(url)
 
-    def links_by_target(self) -> Iterator[tuple[str, list[LinkRef]]]:
+    def link_targets(self, which: str = "all") -> Iterator[LinkTarget]:
         groups: dict[str, list[LinkRef]] = {}
         for page in self.pages():
             for ln in page.links:
                 groups.setdefault(ln.url, []).append(LinkRef(page.url, ln.url, ln.fragment, ln.text, ln.element))
         for target in sorted(groups):
-            yield target, groups[target]
+            result, refs = self._results.get(target), groups[target]
+            if which == "attention" and (result is None or not (
+                    result.error or result.status is None or result.status >= 400 or result.redirects)):
+                continue
+            if which == "fragments":
+                refs = [r for r in refs if r.fragment is not None]
+            if which == "external" and self.is_internal(target):
+                continue
+            if which == "non_html" and (result is None or not result.content_type
+                                        or "html" in result.content_type):
+                continue
+            if refs:
+                yield LinkTarget(target, result, refs)
 
     def artifact(self, name: str) -> Any:
         return self._artifacts.get(name)

@@ -34,19 +34,14 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
     """Documents (PDF brochures …) and social profiles linked from the site, each once,
     with the first page linking to it."""
     found: list[Touchpoint] = []
-    for target, refs in site.links_by_target():
-        if not refs:
-            continue
-        if site.is_internal(target):
-            if not any(r.element in ("a", "area") for r in refs) or target.endswith((".html", "/")):
-                continue
-            result = site.link_result(target)
-            ctype = (result.content_type or "").lower() if result else ""
-            if result and (result.status or 0) < 400 and ctype.startswith(DOCUMENT_TYPES):
-                label = next((r.text for r in refs if r.text), "") or ctype.split(";")[0]
-                found.append(Touchpoint("document", target, label, refs[0].source))
-            continue
-        platform = social_platform(target)
-        if platform:
-            found.append(Touchpoint("social_profile", target, platform, refs[0].source))
+    for target in site.link_targets("non_html"):
+        result, refs = target.result, [r for r in target.refs if r.element in ("a", "area")]
+        ctype = (result.content_type or "").lower() if result else ""
+        if refs and result and (result.status or 0) < 400 and ctype.startswith(DOCUMENT_TYPES):
+            label = next((r.text for r in refs if r.text), "") or ctype.split(";")[0]
+            found.append(Touchpoint("document", target.url, label, refs[0].source))
+    for target in site.link_targets("external"):
+        platform = social_platform(target.url)
+        if platform and target.refs:
+            found.append(Touchpoint("social_profile", target.url, platform, target.refs[0].source))
     return found

@@ -99,25 +99,47 @@ def _normalise(url: str, strip_params: bool) -> tuple[str, str | None]:
     return urlunsplit(SplitResult(scheme, netloc, _normalise_path(parts.path), query, "")), fragment
 
 
-@lru_cache(maxsize=131072)
 def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str | None] | None:
     """Resolve ``href`` found on a page at ``base``; None for links that are not http(s).
 
-    Cached: navigation links repeat on every page, and this runs ~60 times per page.
+    This runs ~60 times per page on the crawl's hot path. Root-relative, plain relative
+    and absolute links (nearly all of them) skip ``urljoin`` and hit the cache of
+    ``_normalise`` by their absolute URL, so a menu link costs one dict lookup per page.
     """
     href = href.strip()
     if not href:
         return None
-    if href.startswith("#"):
+    first = href[0]
+    if first == "#":
         url, _ = _normalise(base, strip_params)
         return url, href[1:] or None
-    lowered = href[:12].lower()
-    if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
-        return None  # mailto:, tel:, whatsapp:, ftp:, … : not fetchable over http(s)
+    if first == "/" and not href.startswith("//") and "/." not in href:
+        absolute = _origin(base) + href
+    elif href.startswith(("http://", "https://")):
+        absolute = href
+    elif ":" not in href and first not in ".?" and first != "/":
+        absolute = _directory(base) + href  # plain relative: "page.html", "sub/page.html"
+    else:
+        lowered = href[:12].lower()
+        if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
+            return None  # mailto:, tel:, whatsapp:, ftp:, … : not fetchable over http(s)
+        absolute = urljoin(base, href)
     try:
-        return _normalise(urljoin(base, href), strip_params)
+        return _normalise(absolute, strip_params)
     except InvalidURL:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _directory(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path[: parts.path.rfind('/') + 1] or '/'}"
+
+
+@lru_cache(maxsize=4096)
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def host_of(url: str) -> str:
@@ -157,7 +179,11 @@ class Scope:
 
     def is_internal(self, url: str) -> bool:
         """Same site as the start URL (host, or registrable domain in domain mode)."""
-        host = host_of(url).lower()
+        return self._host_is_internal(url.split("/", 3)[2] if url.count("/") >= 2 else "")
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - few scopes per process, hosts repeat endlessly
+    def _host_is_internal(self, netloc: str) -> bool:
+        host = netloc.rsplit("@", 1)[-1].lower()
         if self.mode == "domain":
             return registrable_domain(host) == registrable_domain(self._host)  # type: ignore[attr-defined]
         return host == self._host  # type: ignore[attr-defined]

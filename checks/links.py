@@ -122,13 +122,13 @@ class _BrokenLinks(SiteCheck):
         raise NotImplementedError
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for target, all_refs in site.links_by_target():
-            refs = self.select(site, target, all_refs)
-            if not refs:
-                continue
-            result = site.link_result(target)
+        for link_target in site.link_targets("attention"):
+            target, result = link_target.url, link_target.result
             v = verdict(result)
             if v.state != self.state or result is None:
+                continue
+            refs = self.select(site, target, link_target.refs)
+            if not refs:
                 continue
             locations = _locations(refs, ctx.max_locations)
             pages = _pages_count(refs)
@@ -289,8 +289,8 @@ class RedirectChain(SiteCheck):
     default_severity = "warning"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for target, refs in site.links_by_target():
-            result = site.link_result(target)
+        for link_target in site.link_targets("attention"):
+            target, result, refs = link_target.url, link_target.result, link_target.refs
             if result is None:
                 continue
             loop = result.error in ("redirect-loop", "too-many-redirects")
@@ -431,11 +431,15 @@ class BrokenAnchor(SiteCheck):
     default_severity = "warning"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for target, refs in site.links_by_target():
-            with_fragment = [r for r in refs if r.fragment and r.element in HYPERLINK_ELEMENTS]
+        for link_target in site.link_targets("fragments"):
+            target, result = link_target.url, link_target.result
+            with_fragment = [r for r in link_target.refs if r.fragment and r.element in HYPERLINK_ELEMENTS]
             if not with_fragment or not site.is_internal(target):
                 continue
-            anchors = site.anchors(target)
+            if result is not None and verdict(result).state != "ok":
+                continue  # a broken or blocked page is reported as such, not as a missing anchor
+            page_url = result.final_url if result is not None and result.final_url else target
+            anchors = site.anchors(page_url)
             if anchors is None:
                 continue  # not crawled, or not an HTML page: nothing to judge
             by_fragment: dict[str, list[LinkRef]] = {}
