@@ -70,9 +70,14 @@ class LinkResult:
     checked_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["headers"] = dict(self.headers)
-        return data
+        # Written out by hand: dataclasses.asdict recursion showed up in crawl profiles.
+        return {
+            "url": self.url, "status": self.status, "final_url": self.final_url,
+            "redirects": [{"url": h.url, "status": h.status, "location": h.location} for h in self.redirects],
+            "error": self.error, "error_detail": self.error_detail, "content_type": self.content_type,
+            "headers": dict(self.headers), "snippet": self.snippet, "method": self.method,
+            "checked_at": self.checked_at,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LinkResult:

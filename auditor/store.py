@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
-    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -64,7 +63,8 @@ links_t = Table(
     Column("fragment", String), Column("text", Text), Column("element", String),
     Column("internal", Integer, nullable=False),
 )
-Index("links_target", links_t.c.target)
+# The index on links.target is built once, when checks first read the link graph
+# (``link_targets``): maintaining it row by row during the crawl cost more than building it.
 # The summary columns let ``link_targets`` filter in SQL; ``data`` is the whole LinkResult.
 results_t = Table(
     "link_results", metadata,
@@ -93,7 +93,9 @@ artifacts_t = Table("artifacts", metadata, Column("name", String, primary_key=Tr
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    # OFF is still safe when the process is killed (the OS keeps what was written), which
+    # is what --resume needs; only a power loss could cost the last transactions.
+    cur.execute("PRAGMA synchronous=OFF")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
@@ -178,12 +180,17 @@ class RunStore:
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
-    def add_page(self, page: Page, findings: Iterable[Finding] = ()) -> None:
-        """Store a fetched page with its links and page-level findings; marks its URL done."""
+    def add_page(self, page: Page, findings: Iterable[Finding] = (), internal: list[bool] | None = None) -> None:
+        """Store a fetched page with its links and page-level findings; marks its URL done.
+
+        ``internal`` says per link whether it stays on the site (the crawler knows already)."""
         self._add(pages_t, [_page_row(page)])
-        internal = self.is_internal
+        if internal is None:
+            internal = [self.is_internal(ln.url) for ln in page.links]
+        url = page.url
         self._links.extend(
-            (page.url, ln.url, ln.fragment, ln.text, ln.element, int(internal(ln.url))) for ln in page.links
+            (url, ln.url, ln.fragment, ln.text, ln.element, int(inside))
+            for ln, inside in zip(page.links, internal, strict=True)
         )
         self.add_page_findings(page.url, findings)
         self._pending_done.append(page.url)
@@ -321,6 +328,8 @@ class RunStore:
         ``which`` (see ``auditor.check.LINK_TARGET_FILTERS``) is applied in SQL.
         """
         where = _TARGET_FILTERS[which]
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_target ON links (target)")
         sql = ("SELECT l.target, l.source, l.fragment, l.text, l.element, r.data FROM links l "
                f"LEFT JOIN link_results r ON r.url = l.target {where} ORDER BY l.target, l.source, l.fragment")
         with self.engine.connect() as conn:

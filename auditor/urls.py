@@ -119,6 +119,8 @@ def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str |
         absolute = href
     elif ":" not in href and first not in ".?" and first != "/":
         absolute = _directory(base) + href  # plain relative: "page.html", "sub/page.html"
+    elif href.startswith(("../", "./")) and ":" not in href:
+        absolute = _up(_directory(base), href)
     else:
         lowered = href[:12].lower()
         if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
@@ -134,6 +136,21 @@ def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str |
 def _directory(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path[: parts.path.rfind('/') + 1] or '/'}"
+
+
+def _up(directory: str, href: str) -> str:
+    """``../a/b`` against a directory URL ending in ``/``, without urljoin's generality."""
+    origin_end = directory.index("/", directory.index("//") + 2)
+    path = directory[origin_end:]
+    while True:
+        if href.startswith("../"):
+            path = path[: path.rstrip("/").rfind("/") + 1] or "/"
+            href = href[3:]
+        elif href.startswith("./"):
+            href = href[2:]
+        else:
+            break
+    return directory[:origin_end] + path + href
 
 
 @lru_cache(maxsize=4096)
@@ -190,8 +207,10 @@ class Scope:
 
     def should_crawl(self, url: str) -> bool:
         """Internal and allowed by the include/exclude patterns."""
-        if not self.is_internal(url):
-            return False
+        return self.is_internal(url) and self.patterns_allow(url)
+
+    def patterns_allow(self, url: str) -> bool:
+        """The include/exclude patterns alone (for a URL already known to be internal)."""
         if self._inc and not any(p.search(url) for p in self._inc):  # type: ignore[attr-defined]
             return False
         return not any(p.search(url) for p in self._exc)  # type: ignore[attr-defined]

@@ -380,16 +380,20 @@ class Soft404(PageCheck):
         heading = " ".join(h1.text_content().split())[:200] if h1 is not None else ""
         if heading and _NOT_FOUND.search(heading):
             signals.append(f"main heading says: {heading!r}")
-        text = page.text
-        if not signals and len(text.split()) <= self.options.short_page_words:
+        body = page.tree.find("body")
+        raw = body.text_content() if body is not None else ""  # C-fast, includes script text
+        if not signals and _NOT_FOUND_TEXT.search(raw):
+            text = page.text  # the visible text, only for the few pages that may say so
             match = _NOT_FOUND_TEXT.search(text)
-            if match:
+            if match and len(text.split()) <= self.options.short_page_words:
                 start = max(match.start() - 60, 0)
                 signals.append(f"short page says: {text[start:match.end() + 60]!r}")
         probe = ctx.artifact("not_found_probe") or {}
         probe_text = probe.get("text") or ""
-        if len(probe_text.split()) >= 20 and page.url != ctx.start_url:
-            score = _similarity(text, probe_text)
+        # Near-duplicates have near-equal text sizes: compare shingles only then.
+        if len(probe_text.split()) >= 20 and page.url != ctx.start_url and \
+                0.5 <= len(raw) / max(len(probe_text), 1) <= 2.5:
+            score = _similarity(page.text, probe_text)
             if score >= self.options.similarity:
                 signals.append(f"content matches the site's own 404 page ({score:.0%} alike)")
         if signals:

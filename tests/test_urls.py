@@ -57,3 +57,13 @@ def test_scope_patterns():
     assert scope.should_crawl("https://ex.nl/nl/a")
     assert not scope.should_crawl("https://ex.nl/en/a")
     assert not scope.should_crawl("https://ex.nl/nl/a?print=1")
+
+
+@pytest.mark.parametrize("base", ["https://ex.nl/", "https://ex.nl/s/t/u.html", "https://ex.nl/s/t/", "http://ex.nl:8080/a?q=1"])
+@pytest.mark.parametrize("href", ["p.html", "sub/p.html?x=1#f", "../a.html", "../../../../z", "./x", "././y/../w",
+                                  "/r/../s", "/abs#top", "?q=2", "//cdn.ex.nl/x", "https://Other.NL/Pad",
+                                  "p%20q.html", "../a/./b/../c.html"])
+def test_resolve_fast_paths_agree_with_urljoin(base, href):
+    from urllib.parse import urljoin
+
+    assert resolve(base, href) == normalise(urljoin(base, href))

@@ -225,15 +225,18 @@ class Crawler:
             _tree=ex.tree,
         )
         findings = list(self.on_page(page)) if self.on_page else []
-        self.store.add_page(page, findings)
+        is_internal = self.scope.is_internal
+        internal = [is_internal(link.url) for link in page.links]  # once per link: hot path
+        self.store.add_page(page, findings, internal)
         self.stats.pages += 1
         follow = "nofollow" not in ex.meta_robots
-        for link in page.links:
-            if self.scope.is_internal(link.url):
-                if not link.is_resource and link.element in ("a", "area") and follow and \
-                        self.scope.should_crawl(link.url):
-                    self.add(link.url, "crawl", depth + 1)
-                elif link.is_resource or link.element == "link":
+        allow = self.scope.patterns_allow
+        for link, inside in zip(page.links, internal, strict=True):
+            if inside:
+                if link.element in ("a", "area"):
+                    if follow and allow(link.url):
+                        self.add(link.url, "crawl", depth + 1)
+                else:
                     self.add(link.url, "check", depth + 1)
             elif self.check_links:
                 self.add(link.url, "check", depth + 1)

@@ -113,7 +113,7 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
 
 
 def _link_text(el: html.HtmlElement) -> str:
-    text = _WS.sub(" ", el.text_content()).strip()
+    text = " ".join(el.text_content().split())
     if not text:
         img = el.find(".//img")
         if img is not None:
@@ -133,4 +133,4 @@ def visible_text(tree: html.HtmlElement) -> str:
 
     One XPath evaluated in C: walking elements in Python cost more than the whole parse.
     """
-    return _WS.sub(" ", " ".join(_VISIBLE_TEXT(tree))).strip()
+    return " ".join(" ".join(_VISIBLE_TEXT(tree)).split())
