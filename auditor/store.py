@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ class RunStore:
     def __init__(self, run_dir: Path, start_url: str = "", is_internal: Any = None) -> None:
         self.path = Path(run_dir) / STORE_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(f"sqlite:///{self.path}")
+        self.engine: Engine = create_engine(f"sqlite:///{self.path}", connect_args={"timeout": 60})
         event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
         self.start_url = start_url
@@ -142,7 +143,11 @@ class RunStore:
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._pending_done: list[str] = []
         self._links: list[tuple[Any, ...]] = []
-        self._pending_pages = 0
+        self._pages: list[Page] = []
+        # Writes go to one background thread: zlib and SQLite release the GIL, so the crawl's
+        # parsing goes on meanwhile. At most one batch is in flight; each is one transaction.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store-writer")
+        self._inflight: Future[None] | None = None
         self._seq = self._max_seq()
 
     # -- meta and artifacts ---------------------------------------------------
@@ -184,7 +189,7 @@ class RunStore:
         """Store a fetched page with its links and page-level findings; marks its URL done.
 
         ``internal`` says per link whether it stays on the site (the crawler knows already)."""
-        self._add(pages_t, [_page_row(page)])
+        self._pages.append(page)
         if internal is None:
             internal = [self.is_internal(ln.url) for ln in page.links]
         url = page.url
@@ -194,7 +199,6 @@ class RunStore:
         )
         self.add_page_findings(page.url, findings)
         self._pending_done.append(page.url)
-        self._pending_pages += 1
 
     def add_page_findings(self, page_url: str, findings: Iterable[Finding]) -> None:
         """Store page-level findings of an already stored page (``recheck``)."""
@@ -215,29 +219,39 @@ class RunStore:
 
     @property
     def pending_pages(self) -> int:
-        return self._pending_pages
+        return len(self._pages)
 
-    def flush(self) -> None:
-        """Commit everything pending in one transaction."""
-        if not self._pending and not self._pending_done and not self._links:
-            return
+    def flush(self, wait: bool = True) -> None:
+        """Commit everything pending in one transaction (in the writer thread).
+
+        ``wait=False`` returns at once; the crawl uses it. Anything that reads the store
+        afterwards calls ``flush()`` (waits), which also re-raises a failed write.
+        """
+        batch = (self._pending, self._pending_done, self._links, self._pages)
+        self._pending, self._pending_done, self._links, self._pages = {}, [], [], []
+        if self._inflight is not None:
+            self._inflight.result()
+            self._inflight = None
+        if any(batch):
+            self._inflight = self._writer.submit(self._write, *batch)
+        if wait and self._inflight is not None:
+            self._inflight.result()
+            self._inflight = None
+
+    def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
+               pages: list[Page]) -> None:
         with self.engine.begin() as conn:
-            if self._links:  # the bulk of every write: plain tuples, no per-row dicts
-                conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", self._links)
-            for table in (urls_t, pages_t, results_t, findings_t):
-                rows = self._pending.get(table)
+            if pages:
+                conn.execute(pages_t.insert().prefix_with("OR REPLACE"), [_page_row(p) for p in pages])
+            if links:  # the bulk of every write: plain tuples, no per-row dicts
+                conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", links)
+            for table in (urls_t, results_t, findings_t):
+                rows = pending.get(table)
                 if rows:
-                    stmt = table.insert().prefix_with("OR REPLACE") if table in (pages_t, results_t) else (
-                        table.insert().prefix_with("OR IGNORE"))
-                    conn.execute(stmt, rows)
-            if self._pending_done:
-                conn.exec_driver_sql(
-                    "UPDATE urls SET state='done' WHERE url = ?", [(u,) for u in self._pending_done]
-                )
-        self._pending.clear()
-        self._pending_done.clear()
-        self._links = []
-        self._pending_pages = 0
+                    prefix = "OR REPLACE" if table is results_t else "OR IGNORE"
+                    conn.execute(table.insert().prefix_with(prefix), rows)
+            if done:
+                conn.exec_driver_sql("UPDATE urls SET state='done' WHERE url = ?", [(u,) for u in done])
 
     # -- resume -----------------------------------------------------------------
     def known_urls(self) -> Iterator[tuple[str, str, int, str]]:
@@ -333,10 +347,11 @@ class RunStore:
         sql = ("SELECT l.target, l.source, l.fragment, l.text, l.element, r.data FROM links l "
                f"LEFT JOIN link_results r ON r.url = l.target {where} ORDER BY l.target, l.source, l.fragment")
         with self.engine.connect() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             current: str | None = None
             data: str | None = None
             refs: list[LinkRef] = []
-            for target, source, fragment, text, element, row_data in conn.exec_driver_sql(sql):
+            for target, source, fragment, text, element, row_data in cursor.execute(sql):
                 if target != current:
                     if current is not None:
                         yield LinkTarget(current, _result(data), refs)
@@ -347,6 +362,7 @@ class RunStore:
 
     def close(self) -> None:
         self.flush()
+        self._writer.shutdown()
         self.engine.dispose()
 
 

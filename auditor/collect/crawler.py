@@ -181,7 +181,7 @@ class Crawler:
     def _maybe_flush(self) -> None:
         now = time.monotonic()
         if self.store.pending_pages >= FLUSH_PAGES or now - self._last_flush > FLUSH_SECONDS:
-            self.store.flush()
+            self.store.flush(wait=False)
             self._last_flush = now
             if self.progress:
                 self.stats.queued = len(self._queue)

@@ -113,7 +113,9 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
 
 
 def _link_text(el: html.HtmlElement) -> str:
-    text = " ".join(el.text_content().split())
+    # Most links are plain text: el.text avoids text_content()'s XPath for them.
+    raw = el.text_content() if len(el) else (el.text or "")
+    text = " ".join(raw.split())
     if not text:
         img = el.find(".//img")
         if img is not None:
