@@ -143,6 +143,9 @@ class Config(_Strict):
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     checks: ChecksConfig = Field(default_factory=ChecksConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    collectors: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="[collectors.NAME] settings, validated by each collector"
+    )
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -22,6 +22,7 @@ from auditor.collect.http import Fetcher, make_session
 from auditor.collect.politeness import HostGate
 from auditor.collect.robots import RobotsCache
 from auditor.collect.sitemaps import collect_sitemaps
+from auditor.collector import CollectContext, Collector, CollectorUnavailable, load_collectors
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError
 from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint, severity_rank
@@ -80,7 +81,8 @@ class Runner:
 
     def __init__(self, config: Config, run_dir: Path, *, resume: bool = False,
                  progress: Callable[[CrawlStats], None] | None = None,
-                 available: dict[str, CheckInfo] | None = None) -> None:
+                 available: dict[str, CheckInfo] | None = None,
+                 collectors: dict[str, type[Collector]] | None = None) -> None:
         self.config = config
         self.run_dir = Path(run_dir)
         self.resume = resume
@@ -93,6 +95,11 @@ class Runner:
         self.as_of = config.as_of or dt.date.today()
         self.required = set().union(*(c.requires for c in self.checks)) if self.checks else {"pages"}
         self.required.add("pages")
+        self.collectors = [
+            cls(config.collectors.get(name)) for name, cls in (collectors or load_collectors()).items()
+            if set(cls.provides) & self.required
+        ]
+        self.available = CRAWLER_ARTIFACTS | {a for c in self.collectors for a in c.provides}
 
     # -- checks -------------------------------------------------------------------
     def _record(self, check: Check, status: str, reason: str | None = None) -> None:
@@ -101,7 +108,7 @@ class Runner:
     def _runnable(self) -> list[Check]:
         ready = []
         for check in self.checks:
-            missing = [a for a in check.requires if a not in CRAWLER_ARTIFACTS and a not in self._artifacts]
+            missing = [a for a in check.requires if a not in self.available]
             if missing:
                 self._record(check, "unverifiable", f"no collector provides {', '.join(missing)}")
             else:
@@ -199,7 +206,8 @@ class Runner:
             runnable = self._runnable()
             ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,
                                max_locations=self.config.report.max_locations)
-            page_checks = [c for c in runnable if isinstance(c, PageCheck)]
+            page_checks = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
+            late_page_checks = [c for c in runnable if isinstance(c, PageCheck) and c not in page_checks]
             site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
             crawler = Crawler(cfg, scope, store, fetcher, robots, on_page=self.page_hook(ctx, page_checks),
                               check_links=cfg.check_external and "link_status" in self.required,
@@ -210,6 +218,14 @@ class Runner:
             else:
                 await self._seed(crawler, fetcher, robots, store, scope, first)
             stats = await crawler.run()
+            await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
+                                               self.notes))
+        self._load_artifacts(store)
+        if late_page_checks:  # page checks that needed a collector's artifacts: over the stored pages
+            hook = self.page_hook(ctx, late_page_checks)
+            for page in store.pages():
+                store.add_page_findings(page.url, hook(page))
+            store.flush()
         if stats.stopped_by_budget:
             self.notes.append(f"time budget of {cfg.time_budget:g} s reached: the crawl is incomplete "
                               f"(resume with --resume {self.run_dir})")
@@ -233,6 +249,34 @@ class Runner:
         )
         store.close()
         return run
+
+    async def _collect(self, cctx: CollectContext) -> None:
+        """Run the collectors some enabled check needs; a failure makes exactly the checks
+        that needed its artifacts unverifiable, with the reason."""
+        for collector in self.collectors:
+            try:
+                await collector.collect(cctx)
+            except CollectorUnavailable as exc:
+                self._artifacts_failed(collector.provides, f"{collector.name} unavailable: {exc.reason}")
+                self.notes.append(f"not checked: {collector.name} unavailable: {exc.reason}")
+            except Exception as exc:
+                self._artifacts_failed(collector.provides, f"{collector.name} failed: {exc.__class__.__name__}: {exc}")
+                with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
+                    fh.write(f"{now_iso()} collector {collector.name}\n{''.join(traceback.format_exception(exc))}")
+            finally:
+                cctx.store.flush()
+
+    def _artifacts_failed(self, names: Iterable[str], reason: str) -> None:
+        for check in self.checks:
+            if set(check.requires) & set(names) and check.code not in self.results:
+                self._record(check, "unverifiable", reason)
+
+    def _load_artifacts(self, store: RunStore) -> None:
+        """Run-level artifacts the checks need, into the context they read (``ctx.artifact``)."""
+        for name in self.required - set(self._artifacts):
+            value = store.artifact(name)
+            if value is not None:
+                self._artifacts[name] = value
 
     async def _seed(self, crawler: Crawler, fetcher: Fetcher, robots: RobotsCache, store: RunStore,
                     scope: Scope, first: Any) -> None:
@@ -271,7 +315,9 @@ class Runner:
         scope = Scope(start, self.config.crawl.scope, tuple(self.config.crawl.include),
                       tuple(self.config.crawl.exclude))
         store.start_url, store._is_internal = scope.start_url, scope.is_internal
-        self._artifacts = {"not_found_probe": store.artifact("not_found_probe")}
+        self._artifacts = {}
+        self.available = CRAWLER_ARTIFACTS | store.artifact_names()  # nothing is collected again
+        self._load_artifacts(store)
         store.clear_findings()
         runnable = self._runnable()
         ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,

@@ -87,6 +87,10 @@ findings_t = Table(
     Column("scope", String, nullable=False),  # page | site
     Column("page_url", String), Column("data", Text, nullable=False),
 )
+page_artifacts_t = Table(
+    "page_artifacts", metadata,
+    Column("url", String, primary_key=True), Column("name", String, primary_key=True), Column("data", Text),
+)
 checks_t = Table("check_results", metadata, Column("code", String, primary_key=True), Column("data", Text))
 artifacts_t = Table("artifacts", metadata, Column("name", String, primary_key=True), Column("data", Text))
 
@@ -176,6 +180,25 @@ class RunStore:
             value = conn.execute(select(artifacts_t.c.data).where(artifacts_t.c.name == name)).scalar()
         return json.loads(value) if value is not None else None
 
+    def artifact_names(self) -> set[str]:
+        """Names of the run-level and page-level artifacts stored so far."""
+        with self.engine.connect() as conn:
+            run_level = {r[0] for r in conn.exec_driver_sql("SELECT name FROM artifacts")}
+            page_level = {r[0] for r in conn.exec_driver_sql("SELECT DISTINCT name FROM page_artifacts")}
+        return run_level | page_level
+
+    def add_page_artifact(self, url: str, name: str, data: Any) -> None:
+        """A collector's result for one page (written with the next ``flush``)."""
+        self._add(page_artifacts_t, [{"url": url, "name": name, "data": json.dumps(data, default=str)}])
+
+    def page_artifacts(self, name: str) -> Iterator[tuple[str, Any]]:
+        """``(url, data)`` of every page that has artifact ``name``, one at a time."""
+        self.flush()
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT url, data FROM page_artifacts WHERE name = ? ORDER BY url", (name,))
+            for url, data in rows:
+                yield url, json.loads(data)
+
     # -- batched writes from the crawl ----------------------------------------
     def _add(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         self._pending.setdefault(table, []).extend(rows)
@@ -245,10 +268,10 @@ class RunStore:
                 conn.execute(pages_t.insert().prefix_with("OR REPLACE"), [_page_row(p) for p in pages])
             if links:  # the bulk of every write: plain tuples, no per-row dicts
                 conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", links)
-            for table in (urls_t, results_t, findings_t):
+            for table in (urls_t, results_t, findings_t, page_artifacts_t):
                 rows = pending.get(table)
                 if rows:
-                    prefix = "OR REPLACE" if table is results_t else "OR IGNORE"
+                    prefix = "OR REPLACE" if table in (results_t, page_artifacts_t) else "OR IGNORE"
                     conn.execute(table.insert().prefix_with(prefix), rows)
             if done:
                 conn.exec_driver_sql("UPDATE urls SET state='done' WHERE url = ?", [(u,) for u in done])

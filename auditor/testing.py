@@ -72,7 +72,8 @@ class MemorySite:
     """A ``SiteView`` over hand-built pages and link results (what the run store gives checks)."""
 
     def __init__(self, pages: Iterable[Page], results: Iterable[LinkResult] = (), *,
-                 start_url: str | None = None, artifacts: Mapping[str, Any] | None = None) -> None:
+                 start_url: str | None = None, artifacts: Mapping[str, Any] | None = None,
+                 page_artifacts: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self._pages = {p.url: p for p in pages}
         self.start_url = start_url or next(iter(self._pages), "https://example.nl/")
         self._scope = Scope(self.start_url)
@@ -81,6 +82,7 @@ class MemorySite:
             self._results.setdefault(page.url, LinkResult(page.url, page.status, page.final_url,
                                                           page.redirects, content_type=page.content_type))
         self._artifacts = dict(artifacts or {})
+        self._page_artifacts = {name: dict(by_url) for name, by_url in (page_artifacts or {}).items()}
 
     def is_internal(self, url: str) -> bool:
         return self._scope.is_internal(url)
@@ -121,6 +123,9 @@ class MemorySite:
     def artifact(self, name: str) -> Any:
         return self._artifacts.get(name)
 
+    def page_artifacts(self, name: str) -> Iterator[tuple[str, Any]]:
+        yield from sorted(self._page_artifacts.get(name, {}).items())
+
 
 @dataclass
 class CheckRun:
@@ -137,13 +142,18 @@ class CheckRun:
 
 def run_check(check: type[Check] | Check, pages: Iterable[Page] = (), results: Iterable[LinkResult] = (), *,
               options: Mapping[str, Any] | None = None, as_of: dt.date | None = None,
-              artifacts: Mapping[str, Any] | None = None, start_url: str | None = None) -> CheckRun:
-    """Run one check over hand-built artifacts as the runner would (merging by fingerprint)."""
+              artifacts: Mapping[str, Any] | None = None, start_url: str | None = None,
+              page_artifacts: Mapping[str, Mapping[str, Any]] | None = None) -> CheckRun:
+    """Run one check over hand-built artifacts as the runner would (merging by fingerprint).
+
+    ``artifacts`` are run-level (``ctx.artifact(name)``, ``site.artifact(name)``);
+    ``page_artifacts`` maps an artifact name to ``{url: data}`` (``site.page_artifacts``).
+    """
     from auditor.runner import merge_findings
 
     instance = check if isinstance(check, Check) else check(options)
     pages = list(pages)
-    site = MemorySite(pages, results, start_url=start_url, artifacts=artifacts)
+    site = MemorySite(pages, results, start_url=start_url, artifacts=artifacts, page_artifacts=page_artifacts)
     ctx = CheckContext(start_url=site.start_url, as_of=as_of or dt.date.today(), artifacts=dict(artifacts or {}))
     found: list[Finding] = []
     try:
@@ -172,6 +182,7 @@ class Case:
     expect_status: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     artifacts: dict[str, Any] = field(default_factory=dict)
+    page_artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     start_url: str | None = None
     as_of: str | None = None
 
@@ -185,7 +196,7 @@ class Case:
                    for r in self.results]
         as_of = dt.date.fromisoformat(self.as_of) if self.as_of else None
         return run_check(check_cls, pages, results, options=self.options, as_of=as_of,
-                         artifacts=self.artifacts, start_url=self.start_url)
+                         artifacts=self.artifacts, start_url=self.start_url, page_artifacts=self.page_artifacts)
 
     def verify(self, check_cls: type[Check]) -> CheckRun:
         """Run the case and raise AssertionError naming what differs from ``expect``."""
