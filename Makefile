@@ -7,10 +7,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 DEBIAN_BENCH := nginx-light wget
+# Debian packages the audit itself uses (browser for mobile checks, dictionaries for the
+# spelling fallback). Each family adds what it needs here.
+DEBIAN_PACKAGES :=
+# Set-up scripts of collectors that need more than a Debian package (e.g. LanguageTool
+# from Maven Central); each is idempotent and run on every `make setup`.
+SETUP_SCRIPTS :=
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup system demo test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+system:
+	@scripts/setup-system.sh $(DEBIAN_PACKAGES)
+	@for script in $(SETUP_SCRIPTS); do $$script || exit 1; done
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
