@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from auditor.errors import ConfigError
 from auditor.model import SEVERITIES, Finding, LinkResult, Location, fingerprint
@@ -32,9 +32,9 @@ CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 _SECTION = re.compile(r"^(What it checks|Why it matters|How to fix)\s*$", re.M)
 
 
-@dataclass(frozen=True, slots=True)
-class LinkRef:
-    """One link from a crawled page to a target, as stored in the link graph."""
+class LinkRef(NamedTuple):
+    """One link from a crawled page to a target, as stored in the link graph (a NamedTuple:
+    site checks read hundreds of thousands of them)."""
 
     source: str
     target: str

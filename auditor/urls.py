@@ -191,11 +191,18 @@ class Scope:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_host", host_of(self.start_url).lower())
+        host = host_of(self.start_url).lower()
+        # Normalised URLs of the start host begin with one of these: one C-level startswith.
+        object.__setattr__(self, "_prefixes", (f"http://{host}/", f"https://{host}/"))
         object.__setattr__(self, "_inc", tuple(re.compile(p) for p in self.include))
         object.__setattr__(self, "_exc", tuple(re.compile(p) for p in self.exclude))
 
     def is_internal(self, url: str) -> bool:
         """Same site as the start URL (host, or registrable domain in domain mode)."""
+        if url.startswith(self._prefixes):  # type: ignore[attr-defined]
+            return True
+        if self.mode == "host":
+            return False
         return self._host_is_internal(url.split("/", 3)[2] if url.count("/") >= 2 else "")
 
     @lru_cache(maxsize=8192)  # noqa: B019 - few scopes per process, hosts repeat endlessly
