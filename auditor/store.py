@@ -12,6 +12,7 @@ SQLAlchemy Core keeps the SQL portable to PostgreSQL for fleets later.
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -72,15 +73,16 @@ results_t = Table(
     Column("url", String, primary_key=True), Column("status", Integer), Column("error", String),
     Column("hops", Integer), Column("content_type", String), Column("data", Text),
 )
-# FROM/WHERE per filter. Filters on the result start from link_results (thousands of rows)
-# and reach links through the index on links.target, instead of scanning every link.
+# FROM/WHERE per filter. Filters on the result start from link_results (thousands of rows;
+# CROSS JOIN fixes that order in SQLite) and reach links through the index on links.target;
+# the fragment and external filters have partial indexes. No filter scans every link.
 _TARGET_FILTERS = {
     "all": "FROM links l LEFT JOIN link_results r ON r.url = l.target",
-    "attention": "FROM link_results r JOIN links l ON l.target = r.url"
+    "attention": "FROM link_results r CROSS JOIN links l ON l.target = r.url"
                  " WHERE r.error IS NOT NULL OR r.status IS NULL OR r.status >= 400 OR r.hops > 0",
     "fragments": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.fragment IS NOT NULL",
     "external": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.internal = 0",
-    "non_html": "FROM link_results r JOIN links l ON l.target = r.url"
+    "non_html": "FROM link_results r CROSS JOIN links l ON l.target = r.url"
                 " WHERE r.content_type IS NOT NULL AND r.content_type NOT LIKE '%html%'",
 }
 findings_t = Table(
@@ -155,6 +157,8 @@ class RunStore:
         # parsing goes on meanwhile. At most one batch is in flight; each is one transaction.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store-writer")
         self._inflight: Future[None] | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._indexed = False
         self._seq = self._max_seq()
 
     # -- meta and artifacts ---------------------------------------------------
@@ -348,13 +352,11 @@ class RunStore:
         return _row_page(row, links)
 
     def anchors(self, url: str) -> frozenset[str] | None:
-        with self.engine.connect() as conn:
-            value = conn.exec_driver_sql("SELECT anchors FROM pages WHERE url = ?", (url,)).scalar()
+        value = self._lookup("SELECT anchors FROM pages WHERE url = ?", url)
         return frozenset(json.loads(value)) if value is not None else None
 
     def link_result(self, url: str) -> LinkResult | None:
-        with self.engine.connect() as conn:
-            value = conn.exec_driver_sql("SELECT data FROM link_results WHERE url = ?", (url,)).scalar()
+        value = self._lookup("SELECT data FROM link_results WHERE url = ?", url)
         return LinkResult.from_dict(json.loads(value)) if value is not None else None
 
     def link_results(self) -> Iterator[LinkResult]:
@@ -362,14 +364,33 @@ class RunStore:
             for (data,) in conn.execute(select(results_t.c.data)):
                 yield LinkResult.from_dict(json.loads(data))
 
+    def _index_links(self) -> None:
+        if self._indexed:
+            return
+        self.flush()
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_target ON links (target)")
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS links_fragment ON links (target) WHERE fragment IS NOT NULL")
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_external ON links (target) WHERE internal = 0")
+        self._indexed = True
+
+    def _lookup(self, sql: str, key: str) -> Any:
+        """One value by key through a raw read connection kept open (site checks make
+        thousands of these; a pooled SQLAlchemy connection per lookup cost more than the query)."""
+        if self._reader is None:
+            self.flush()
+            self._reader = sqlite3.connect(self.path, check_same_thread=False)
+        row = self._reader.execute(sql, (key,)).fetchone()
+        return row[0] if row else None
+
     def link_targets(self, which: str = "all") -> Iterator[LinkTarget]:
         """Linked URLs with their result and links, one target in memory at a time.
 
         ``which`` (see ``auditor.check.LINK_TARGET_FILTERS``) is applied in SQL.
         """
         from_where = _TARGET_FILTERS[which]
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_target ON links (target)")
+        self._index_links()
         sql = f"SELECT l.target, l.source, l.fragment, l.text, l.element, r.data {from_where} ORDER BY 1, 2, 3"
         with self.engine.connect() as conn:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -387,6 +408,8 @@ class RunStore:
 
     def close(self) -> None:
         self.flush()
+        if self._reader is not None:
+            self._reader.close()
         self._writer.shutdown()
         self.engine.dispose()
 
