@@ -189,3 +189,34 @@ class SiteCheck(Check):
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
+
+
+def run_page_checks(checks: Iterable[PageCheck], page: Page, ctx: CheckContext,
+                    skip: frozenset[str] = frozenset()) -> tuple[list[Finding], list[tuple[str, str, str, str]]]:
+    """Run page checks on one page, each isolated from the others.
+
+    Returns the findings and the checks that ended on this page as
+    ``(code, status, reason, traceback)``: a check that raises NotApplicable/Unverifiable
+    ends with that status; any other exception ends it ``errored``. Its findings of this
+    page are dropped whole (never half a result).
+    """
+    import traceback
+
+    from auditor.errors import CheckOutcome
+
+    findings: list[Finding] = []
+    ended: list[tuple[str, str, str, str]] = []
+    for check in checks:
+        if check.code in skip:
+            continue
+        try:
+            found = list(check.check_page(page, ctx))
+        except CheckOutcome as outcome:
+            ended.append((check.code, outcome.status, outcome.reason, ""))
+            continue
+        except Exception as exc:  # isolation: one check never stops the audit
+            reason = f"{exc.__class__.__name__}: {exc} (on {page.url})"
+            ended.append((check.code, "errored", reason, "".join(traceback.format_exception(exc))))
+            continue
+        findings.extend(found)
+    return findings, ended

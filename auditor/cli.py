@@ -193,10 +193,12 @@ def cmd_recheck(args: argparse.Namespace) -> int:
 
 
 def cmd_checks(_args: argparse.Namespace) -> int:
-    from auditor.registry import load_checks
+    from auditor.registry import load_checks, load_failures
 
     for code, info in load_checks().items():
         print(f"{code}  {info.cls.name:<28} {info.cls.family:<12} {info.plugin}")
+    for code, reason in load_failures().items():
+        print(f"{code}  (broken) {reason}")
     return EXIT_OK
 
 

@@ -70,20 +70,33 @@ class Collector:
 
 
 def load_collectors() -> dict[str, type[Collector]]:
-    """Installed collectors by name, validated like checks: loudly."""
+    """Installed collectors by name, validated like checks: loudly. One whose module
+    cannot be imported is left out (see ``collector_failures``): the checks needing its
+    artifacts end unverifiable, naming it, and the rest of the audit goes on."""
+    return _load()[0]
+
+
+def collector_failures() -> dict[str, str]:
+    """Installed collectors that could not be imported: name → reason."""
+    return _load()[1]
+
+
+def _load() -> tuple[dict[str, type[Collector]], dict[str, str]]:
     from importlib.metadata import entry_points
 
     from auditor.errors import PluginError
 
     found: dict[str, type[Collector]] = {}
+    failed: dict[str, str] = {}
     for ep in entry_points(group=COLLECTOR_GROUP):
         try:
             cls = ep.load()
         except Exception as exc:
-            raise PluginError(f"collector {ep.name} cannot be loaded: {exc}") from None
+            failed[ep.name] = f"collector {ep.name} cannot be loaded: {exc.__class__.__name__}: {exc}"
+            continue
         if not isinstance(cls, type) or not issubclass(cls, Collector) or cls.name != ep.name or not cls.provides:
             raise PluginError(f"collector {ep.name}: must subclass Collector with name {ep.name!r} and provides")
         if ep.name in found and found[ep.name] is not cls:
             raise PluginError(f"collector name {ep.name} is claimed twice")
         found[ep.name] = cls
-    return found
+    return found, failed

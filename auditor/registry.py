@@ -3,11 +3,14 @@
 Groups: ``touchpoint_auditor.checks`` (entry name = rule code) and
 ``touchpoint_auditor.reporters`` (entry name = format). Loading fails loudly on a
 name/code mismatch, an invalid code, a code claimed twice or an incompatible API version:
-a silently missing check is worse than an audit that refuses to start.
+a silently missing check is worse than an audit that refuses to start. A check whose
+module cannot be imported (a broken plugin install) does not stop the audit of every
+client: it is listed in ``load_failures()`` and reported as ``errored`` with the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
@@ -51,8 +54,18 @@ def validate_check_class(entry_name: str, cls: object, plugin: str) -> type[Chec
 
 
 def load_checks() -> dict[str, CheckInfo]:
-    """All installed checks by code."""
+    """All installed checks by code (those that could be imported)."""
+    return _load()[0]
+
+
+def load_failures() -> dict[str, str]:
+    """Checks that are installed but could not be imported: code → reason."""
+    return _load()[1]
+
+
+def _load() -> tuple[dict[str, CheckInfo], dict[str, str]]:
     found: dict[str, CheckInfo] = {}
+    failed: dict[str, str] = {}
     for ep in entry_points(group=CHECK_GROUP):
         plugin = _dist_name(ep)
         if ep.name in found:
@@ -62,9 +75,10 @@ def load_checks() -> dict[str, CheckInfo]:
         try:
             cls = ep.load()
         except Exception as exc:  # a broken plugin must name itself, not crash the run
-            raise PluginError(f"check {ep.name} from {plugin} cannot be loaded: {exc}") from None
+            failed[ep.name] = f"check {ep.name} from {plugin} cannot be loaded: {exc.__class__.__name__}: {exc}"
+            continue
         found[ep.name] = CheckInfo(ep.name, validate_check_class(ep.name, cls, plugin), plugin)
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), failed
 
 
 def load_reporters() -> dict[str, type]:
@@ -78,8 +92,13 @@ def load_reporters() -> dict[str, type]:
     return out
 
 
-def select_checks(available: dict[str, CheckInfo], enabled: list[str], disabled: list[str]) -> list[CheckInfo]:
-    """Resolve ``enabled``/``disabled`` lists of codes, families or ``all`` to checks."""
+def select_checks(available: dict[str, CheckInfo], enabled: list[str], disabled: list[str],
+                  broken: Iterable[str] = ()) -> list[CheckInfo]:
+    """Resolve ``enabled``/``disabled`` lists of codes, families or ``all`` to checks.
+
+    Codes in ``broken`` (installed, not importable) are accepted and left out: the runner
+    reports them as errored."""
+    broken = {b.upper() for b in broken}
     families = {info.cls.family for info in available.values()}
 
     def expand(items: list[str]) -> set[str]:
@@ -92,6 +111,8 @@ def select_checks(available: dict[str, CheckInfo], enabled: list[str], disabled:
                 codes |= set(available)
             elif token.upper() in available:
                 codes.add(token.upper())
+            elif token.upper() in broken:
+                continue
             elif token.lower() in families:
                 codes |= {c for c, i in available.items() if i.cls.family == token.lower()}
             else:

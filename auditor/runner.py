@@ -11,23 +11,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.check import Check, CheckContext, PageCheck, SiteCheck
+from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe
 from auditor.collect.http import Fetcher, make_session
+from auditor.collect.parse import PageParser, default_workers
 from auditor.collect.politeness import HostGate
 from auditor.collect.robots import RobotsCache
 from auditor.collect.sitemaps import collect_sitemaps
-from auditor.collector import CollectContext, Collector, CollectorUnavailable, load_collectors
+from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError
 from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint, severity_rank
 from auditor.page import Page
-from auditor.registry import CheckInfo, load_checks, select_checks
+from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
 from auditor.store import RunStore
 from auditor.touchpoints import touchpoints_from_links
 from auditor.urls import InvalidURL, Scope, host_of, normalise, registrable_domain
@@ -88,10 +89,16 @@ class Runner:
         self.resume = resume
         self.progress = progress
         self.available = available if available is not None else load_checks()
-        infos = select_checks(self.available, config.checks.enabled, config.checks.disabled)
+        failures = load_failures() if available is None else {}
+        infos = select_checks(self.available, config.checks.enabled, config.checks.disabled, failures)
         self.checks = instantiate(infos, config)
         self.results: dict[str, CheckResult] = {}
         self.notes: list[str] = []
+        # Installed checks that cannot be imported: errored, named, and the audit goes on.
+        wanted = {t.strip().upper() for t in config.checks.enabled}
+        unwanted = {t.strip().upper() for t in config.checks.disabled}
+        self.broken = {code: reason for code, reason in failures.items()
+                       if ("ALL" in wanted or code in wanted) and code not in unwanted}
         self.as_of = config.as_of or dt.date.today()
         self.required = set().union(*(c.requires for c in self.checks)) if self.checks else {"pages"}
         self.required.add("pages")
@@ -99,7 +106,7 @@ class Runner:
             cls(config.collectors.get(name)) for name, cls in (collectors or load_collectors()).items()
             if set(cls.provides) & self.required
         ]
-        self.available = CRAWLER_ARTIFACTS | {a for c in self.collectors for a in c.provides}
+        self.provided = CRAWLER_ARTIFACTS | {a for c in self.collectors for a in c.provides}
 
     # -- checks -------------------------------------------------------------------
     def _record(self, check: Check, status: str, reason: str | None = None) -> None:
@@ -108,27 +115,33 @@ class Runner:
     def _runnable(self) -> list[Check]:
         ready = []
         for check in self.checks:
-            missing = [a for a in check.requires if a not in self.available]
+            missing = [a for a in check.requires if a not in self.provided]
             if missing:
-                self._record(check, "unverifiable", f"no collector provides {', '.join(missing)}")
+                broken = "; ".join(collector_failures().values())
+                self._record(check, "unverifiable", f"no collector provides {', '.join(missing)}"
+                             + (f" ({broken})" if broken else ""))
             else:
                 ready.append(check)
         return ready
 
-    def page_hook(self, ctx: CheckContext, page_checks: list[PageCheck]) -> Callable[[Page], Iterator[Finding]]:
-        """Runs page checks on one page; a check that raises is recorded and switched off."""
-        def hook(page: Page) -> Iterator[Finding]:
-            for check in page_checks:
-                if check.code in self.results:  # errored or ended earlier
-                    continue
-                try:
-                    yield from list(check.check_page(page, ctx))
-                except CheckOutcome as outcome:
-                    self._record(check, outcome.status, outcome.reason)
-                except Exception as exc:  # isolation: one check never stops the audit
-                    self._record(check, "errored", f"{exc.__class__.__name__}: {exc} (on {page.url})")
-                    self._log_error(check, exc)
+    def page_hook(self, ctx: CheckContext, page_checks: list[PageCheck]) -> Callable[[Page], list[Finding]]:
+        """Runs page checks on one stored page (late checks, recheck), isolating each."""
+        def hook(page: Page) -> list[Finding]:
+            ended = frozenset(c.code for c in page_checks if c.code in self.results)
+            findings, outcomes = run_page_checks(page_checks, page, ctx, ended)
+            for outcome in outcomes:
+                self._check_ended(*outcome)
+            return findings
         return hook
+
+    def _check_ended(self, code: str, status: str, reason: str, trace: str) -> None:
+        """A page check ended early (in this process or a parse worker): record it once."""
+        check = next(c for c in self.checks if c.code == code)
+        if code not in self.results:
+            self._record(check, status, reason)
+        if trace:
+            with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
+                fh.write(f"{now_iso()} {code}\n{trace}")
 
     def _log_error(self, check: Check, exc: BaseException) -> None:
         with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
@@ -155,6 +168,13 @@ class Runner:
             if check.code not in self.results:
                 self._record(check, "failed" if check.code in codes_with_findings else "passed")
             store.set_check_result(self.results[check.code])
+        for code, reason in self.broken.items():
+            self.results[code] = CheckResult(code, "", "errored", reason, "")
+            store.set_check_result(self.results[code])
+            self.notes.append(reason)
+
+    def all_results(self) -> tuple[CheckResult, ...]:
+        return tuple(self.results[c] for c in [*(c.code for c in self.checks), *self.broken])
 
     # -- the audit ----------------------------------------------------------------
     def run(self) -> AuditRun:
@@ -209,7 +229,10 @@ class Runner:
             page_checks = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
             late_page_checks = [c for c in runnable if isinstance(c, PageCheck) and c not in page_checks]
             site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
-            crawler = Crawler(cfg, scope, store, fetcher, robots, on_page=self.page_hook(ctx, page_checks),
+            workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
+            parser = PageParser(page_checks, ctx, cfg.strip_tracking_params, workers=workers,
+                                pool_after=cfg.parse_pool_after, on_end=self._check_ended)
+            crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                               check_links=cfg.check_external and "link_status" in self.required,
                               progress=self.progress)
             if self.resume and store.meta("seeded"):
@@ -243,7 +266,7 @@ class Runner:
         run = AuditRun(
             target=scope.start_url, started_at=started or finished, finished_at=finished,
             pages_crawled=store.count_pages(), touchpoints=tuple(touchpoints),
-            checks=tuple(self.results[c.code] for c in self.checks), findings=tuple(findings),
+            checks=self.all_results(), findings=tuple(findings),
             config=self.config.model_dump(mode="json"), tool_version=__version__, notes=tuple(self.notes),
             stats={**stats.as_dict(), "as_of": self.as_of.isoformat()},
         )
@@ -316,7 +339,7 @@ class Runner:
                       tuple(self.config.crawl.exclude))
         store.start_url, store._is_internal = scope.start_url, scope.is_internal
         self._artifacts = {}
-        self.available = CRAWLER_ARTIFACTS | store.artifact_names()  # nothing is collected again
+        self.provided = CRAWLER_ARTIFACTS | store.artifact_names()  # nothing is collected again
         self._load_artifacts(store)
         store.clear_findings()
         runnable = self._runnable()
@@ -333,7 +356,7 @@ class Runner:
             target=scope.start_url, started_at=store.meta("started_at") or "",
             finished_at=store.meta("finished_at") or now_iso(), pages_crawled=store.count_pages(),
             touchpoints=tuple(touchpoints_from_links(store)),
-            checks=tuple(self.results[c.code] for c in self.checks), findings=tuple(findings),
+            checks=self.all_results(), findings=tuple(findings),
             config=self.config.model_dump(mode="json"), tool_version=__version__,
             notes=("re-checked from stored artifacts; nothing was fetched",),
             stats={"as_of": self.as_of.isoformat()},

@@ -110,7 +110,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _page_row(page: Page) -> dict[str, Any]:
+def page_row(page: Page) -> dict[str, Any]:
+    """The pages-table row of a page (body compressed): built where the page was parsed,
+    which is a worker process on large crawls, so the store's writer only inserts."""
     return {
         "url": page.url, "final_url": page.final_url, "status": page.status,
         "content_type": page.content_type, "encoding": page.encoding,
@@ -152,7 +154,7 @@ class RunStore:
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._pending_done: list[str] = []
         self._links: list[tuple[Any, ...]] = []
-        self._pages: list[Page] = []
+        self._pages: list[dict[str, Any]] = []
         # Writes go to one background thread: zlib and SQLite release the GIL, so the crawl's
         # parsing goes on meanwhile. At most one batch is in flight; each is one transaction.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store-writer")
@@ -215,20 +217,20 @@ class RunStore:
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
-    def add_page(self, page: Page, findings: Iterable[Finding] = (), internal: list[bool] | None = None) -> None:
-        """Store a fetched page with its links and page-level findings; marks its URL done.
-
-        ``internal`` says per link whether it stays on the site (the crawler knows already)."""
-        self._pages.append(page)
+    def add_page(self, row: dict[str, Any], links: list[Link], findings: Iterable[Finding] = (),
+                 internal: list[bool] | None = None) -> None:
+        """Store a page (its ``page_row``) with its links and page-level findings; marks its
+        URL done. ``internal`` says per link whether it stays on the site (the crawler knows)."""
+        url = row["url"]
+        self._pages.append(row)
         if internal is None:
-            internal = [self.is_internal(ln.url) for ln in page.links]
-        url = page.url
+            internal = [self.is_internal(ln.url) for ln in links]
         self._links.extend(
             (url, ln.url, ln.fragment, ln.text, ln.element, int(inside))
-            for ln, inside in zip(page.links, internal, strict=True)
+            for ln, inside in zip(links, internal, strict=True)
         )
-        self.add_page_findings(page.url, findings)
-        self._pending_done.append(page.url)
+        self.add_page_findings(url, findings)
+        self._pending_done.append(url)
 
     def add_page_findings(self, page_url: str, findings: Iterable[Finding]) -> None:
         """Store page-level findings of an already stored page (``recheck``)."""
@@ -269,10 +271,10 @@ class RunStore:
             self._inflight = None
 
     def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
-               pages: list[Page]) -> None:
+               pages: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:
             if pages:
-                conn.execute(pages_t.insert().prefix_with("OR REPLACE"), [_page_row(p) for p in pages])
+                conn.execute(pages_t.insert().prefix_with("OR REPLACE"), pages)
             if links:  # the bulk of every write: plain tuples, no per-row dicts
                 conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", links)
             for table in (urls_t, results_t, findings_t, page_artifacts_t):

@@ -42,3 +42,20 @@ def test_select_by_family_code_and_all():
     assert [i.code for i in select_checks(checks, ["links"], ["TP107"])] == [f"TP10{i}" for i in range(1, 7)]
     assert [i.code for i in select_checks(checks, ["tp103"], [])] == ["TP103"]
     assert len(select_checks(checks, ["all"], [])) == len(checks)
+
+
+def test_a_check_that_cannot_be_imported_is_errored_not_fatal(monkeypatch, run_audit, basic_site):
+    from importlib.metadata import EntryPoint
+
+    import auditor.registry as registry
+
+    real = registry.entry_points
+    broken = EntryPoint("ACM999", "acme_missing_module:Check", registry.CHECK_GROUP)
+    monkeypatch.setattr(registry, "entry_points",
+                        lambda group: [*real(group=group), *([broken] if group == registry.CHECK_GROUP else [])])
+    assert "ACM999" in registry.load_failures() and "ACM999" not in registry.load_checks()
+    result = run_audit("audit", basic_site.base_url, "--checks", "TP105,ACM999", "--quiet", "--format", "json")
+    assert result.exit_code == 0
+    status = {c["code"]: (c["status"], c["reason"]) for c in result.doc["checks"]}
+    assert status["ACM999"][0] == "errored" and "acme_missing_module" in status["ACM999"][1]
+    assert status["TP105"][0] == "failed"

@@ -14,26 +14,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract, visible_text
 from auditor.collect.http import Fetcher, Response
+from auditor.collect.parse import Fetched, PageParser
 from auditor.collect.robots import RobotsCache
 from auditor.config import CrawlConfig
 from auditor.errors import UnreachableTarget
-from auditor.model import Finding, LinkResult
-from auditor.page import Page
+from auditor.model import LinkResult
 from auditor.store import RunStore
 from auditor.urls import Scope
 
 SNIPPET_BYTES = 16_384
 FLUSH_PAGES = 200
 FLUSH_SECONDS = 1.0
-
-PageHook = Callable[[Page], Iterable[Finding]]
 
 
 @dataclass
@@ -76,17 +74,17 @@ def result_of(res: Response) -> LinkResult:
 
 
 class Crawler:
-    """Crawls one site into a ``RunStore``; ``on_page`` runs page checks on each page."""
+    """Crawls one site into a ``RunStore``; ``parser`` parses each page and runs page checks."""
 
     def __init__(self, cfg: CrawlConfig, scope: Scope, store: RunStore, fetcher: Fetcher,
-                 robots: RobotsCache | None, on_page: PageHook | None = None,
+                 robots: RobotsCache | None, parser: PageParser | None = None,
                  check_links: bool = True, progress: Callable[[CrawlStats], None] | None = None) -> None:
         self.cfg = cfg
         self.scope = scope
         self.store = store
         self.fetcher = fetcher
         self.robots = robots
-        self.on_page = on_page
+        self.parser = parser
         self.check_links = check_links
         self.progress = progress
         self.stats = CrawlStats()
@@ -145,6 +143,8 @@ class Crawler:
         finally:
             for w in workers:
                 w.cancel()
+            if self.parser is not None:
+                self.parser.close()
             self.store.flush()
         return self.stats
 
@@ -212,26 +212,23 @@ class Crawler:
             self.store.enqueue(final, "crawl", depth)
             self.store.add_result(result_of(Response(url=final, status=res.status, final_url=final,
                                                      headers=res.headers, fetched_at=res.fetched_at)))
-        self._handle_html(final, final, depth, res)
+        await self._handle_html(final, depth, res)
 
-    def _handle_html(self, url: str, final: str, depth: int, res: Response) -> None:
-        encoding = detect_encoding(res.body, res.content_type)
-        ex = extract(res.body, encoding, final, self.cfg.strip_tracking_params)
-        page = Page(
-            url=url, final_url=final, status=res.status, body=res.body, encoding=encoding,
-            headers=res.headers, redirects=tuple(res.hops), content_type=res.content_type,
-            fetched_at=res.fetched_at, language=ex.language or res.headers.get("content-language"),
-            title=ex.title, links=ex.links, anchors=ex.anchors, depth=depth, truncated=res.truncated,
-            _tree=ex.tree,
-        )
-        findings = list(self.on_page(page)) if self.on_page else []
+    async def _handle_html(self, url: str, depth: int, res: Response) -> None:
+        if self.parser is None:
+            return
+        parsed = await self.parser.parse(Fetched(
+            url=url, final_url=url, depth=depth, status=res.status or 0, body=res.body,
+            content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
+            fetched_at=res.fetched_at, truncated=res.truncated,
+        ))
         is_internal = self.scope.is_internal
-        internal = [is_internal(link.url) for link in page.links]  # once per link: hot path
-        self.store.add_page(page, findings, internal)
+        internal = [is_internal(link.url) for link in parsed.links]  # once per link: hot path
+        self.store.add_page(parsed.row, parsed.links, parsed.findings, internal)
         self.stats.pages += 1
-        follow = "nofollow" not in ex.meta_robots
+        follow = "nofollow" not in parsed.meta_robots
         allow = self.scope.patterns_allow
-        for link, inside in zip(page.links, internal, strict=True):
+        for link, inside in zip(parsed.links, internal, strict=True):
             if inside:
                 if link.element in ("a", "area"):
                     if follow and allow(link.url):

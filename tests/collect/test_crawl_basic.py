@@ -21,7 +21,7 @@ def audit(basic_site, tmp_path_factory) -> AuditResult:
     out = tmp_path_factory.mktemp("basic")
     cfg = out / "audit.toml"
     cfg.write_text('[crawl]\nrate_limit = 0\nconcurrency = 8\ntimeout = 10\n', "utf-8")
-    code = main(["audit", basic_site.base_url, "--out", str(out), "--config", str(cfg), "--quiet",
+    code = main(["audit", basic_site.base_url, "--out", str(out), "--config", str(cfg), "--quiet", "--checks", "links",
                  *basic_resolves(basic_site)])
     return AuditResult(code, out, "", "")
 

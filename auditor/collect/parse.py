@@ -1,0 +1,147 @@
+"""Turn a fetched HTML answer into a stored page: parse, extract links, run page checks.
+
+This is most of the crawl's CPU. Small crawls do it in the crawler's own process; once a
+crawl passes ``parse_pool_after`` pages, a worker process does it, so the crawler's
+process keeps only HTTP, the frontier and the hand-off to the store, and a 2-core machine
+uses both cores. The worker gets the page checks once (pickled at start) and returns plain
+data: the pages-table row (body already compressed), the links and the findings. Page
+checks must therefore be pure functions of the page and the context, as Lighthouse audits
+are; a check that keeps state across pages belongs in a SiteCheck.
+
+The worker is started with ``spawn`` (forking a process that already runs threads can
+deadlock), so a script that runs audits through the Python API needs the usual
+``if __name__ == "__main__":`` guard; the ``touchpoint-auditor`` command has it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.check import CheckContext, PageCheck, run_page_checks
+from auditor.collect.charset import detect_encoding
+from auditor.collect.extract import extract
+from auditor.model import Finding, Hop, Link
+from auditor.page import Page
+from auditor.store import page_row
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What parsing needs of a fetch (picklable: it crosses to the worker process)."""
+
+    url: str
+    final_url: str
+    depth: int
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str]
+    hops: tuple[Hop, ...]
+    fetched_at: str
+    truncated: bool
+
+
+@dataclass
+class Parsed:
+    """What the crawler stores and follows: the page row, its links, its page findings."""
+
+    row: dict[str, Any]
+    links: list[Link]
+    meta_robots: str
+    findings: list[Finding]
+    ended: list[tuple[str, str, str, str]] = field(default_factory=list)  # code, status, reason, traceback
+
+
+def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, strip_params: bool,
+               skip: frozenset[str] = frozenset()) -> Parsed:
+    """Parse once, extract, run the page checks on the same tree, build the store row."""
+    encoding = detect_encoding(fetched.body, fetched.content_type)
+    ex = extract(fetched.body, encoding, fetched.final_url, strip_params)
+    page = Page(
+        url=fetched.url, final_url=fetched.final_url, status=fetched.status, body=fetched.body, encoding=encoding,
+        headers=fetched.headers, redirects=fetched.hops, content_type=fetched.content_type,
+        fetched_at=fetched.fetched_at, language=ex.language or fetched.headers.get("content-language"),
+        title=ex.title, links=ex.links, anchors=ex.anchors, depth=fetched.depth, truncated=fetched.truncated,
+        _tree=ex.tree,
+    )
+    findings, ended = run_page_checks(checks, page, ctx, skip)
+    return Parsed(page_row(page), list(ex.links), ex.meta_robots, findings, ended)
+
+
+# -- the worker process -----------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(checks: list[PageCheck], ctx: CheckContext, strip_params: bool) -> None:
+    _die_with_parent()
+    _WORKER.update(checks=checks, ctx=ctx, strip=strip_params)
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker when the crawler's process dies, even by
+    ``kill -9``: a worker blocked on its task queue would otherwise outlive it."""
+    import contextlib
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
+    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["strip"], skip)
+
+
+def default_workers() -> int:
+    """One worker where there is a second core to run it; none on a single core."""
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
+class PageParser:
+    """Parses pages inline or in a worker process; reports checks that ended (errored,
+    not applicable, unverifiable) once, through ``on_end``, and skips them afterwards."""
+
+    def __init__(self, checks: list[PageCheck], ctx: CheckContext, strip_params: bool = True, *,
+                 workers: int = 0, pool_after: int = 200,
+                 on_end: Callable[[str, str, str, str], None] | None = None) -> None:
+        self.checks = checks
+        self.ctx = ctx
+        self.strip_params = strip_params
+        self.workers = workers
+        self.pool_after = pool_after
+        self.on_end = on_end
+        self.parsed = 0
+        self._ended: set[str] = set()
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def parse(self, fetched: Fetched) -> Parsed:
+        self.parsed += 1
+        skip = frozenset(self._ended)
+        if self.workers > 0 and self.parsed > self.pool_after:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                    initargs=(self.checks, self.ctx, self.strip_params),
+                )
+            result = await asyncio.get_running_loop().run_in_executor(self._pool, _work, fetched, skip)
+        else:
+            result = parse_page(fetched, self.checks, self.ctx, self.strip_params, skip)
+        for code, status, reason, trace in result.ended:
+            if code not in self._ended:
+                self._ended.add(code)
+                if self.on_end:
+                    self.on_end(code, status, reason, trace)
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
