@@ -11,6 +11,7 @@ cannot do::
      "retry_after":{"/busy.html": {"times": 1, "seconds": 1}},
      "bot_wall":   ["/protected"],
      "no_head":    ["/head-refused.html"],
+     "basic_auth": {"user": "staging", "password": "s3cret"},
      "vhosts":     {"partners.example.test": "partners"}}
 
 ``vhosts`` serves another folder (relative to the root) for requests whose Host header
@@ -49,6 +50,7 @@ class FixtureSite:
         self.base_url = ""
         self.ca_file: Path | None = None
         self.hits: dict[str, int] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, host+path, headers
         self._retry_counts: dict[str, int] = {}
 
     def app(self) -> web.Application:
@@ -71,6 +73,11 @@ class FixtureSite:
         path = request.path
         key = f"{request.host}{path}"
         self.hits[key] = self.hits.get(key, 0) + 1
+        self.requests.append((request.method, key, dict(request.headers)))
+        auth = spec.get("basic_auth")
+        if auth and not _authorised(request, auth["user"], auth["password"]):
+            return web.Response(status=401, text="login required",
+                                headers={"WWW-Authenticate": 'Basic realm="staging"'})
         if path in spec.get("slow", {}):
             await asyncio.sleep(float(spec["slow"][path]))
         if path in spec.get("retry_after", {}):
@@ -123,6 +130,13 @@ class FixtureSite:
 
         body = source.read_bytes().replace(b"{SITE}", self.base_url.rstrip("/").encode())
         return web.Response(status=200, body=gzip.compress(body), content_type="application/gzip")
+
+
+def _authorised(request: web.Request, user: str, password: str) -> bool:
+    import base64
+
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+    return request.headers.get("Authorization") == expected
 
 
 def _tls_context(site: FixtureSite, names: list[str]) -> ssl.SSLContext:

@@ -144,7 +144,7 @@ class Fetcher:
         self.session = session
         self.gate = gate
         self.retry = RetryPolicy(cfg.retries, cfg.max_retry_after)
-        self.auth = aiohttp.BasicAuth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
+        self.auth = _basic_auth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
         self._auth_host: str | None = None
 
     def limit_auth_to(self, host: str) -> None:
@@ -222,8 +222,8 @@ class Fetcher:
 
     async def _request(self, url: str, method: str, cap: int, want_body: Any,
                        host: str) -> tuple[int, dict[str, str], bytes, bool]:
-        auth = self.auth if self.auth and host == self._auth_host else None
-        async with self.session.request(method, url, allow_redirects=False, auth=auth) as resp:
+        headers = {"Authorization": self.auth} if self.auth and host == self._auth_host else None
+        async with self.session.request(method, url, allow_redirects=False, headers=headers) as resp:
             headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
             body, truncated = b"", False
             wanted = method != "HEAD" and resp.status not in REDIRECT_STATUSES and (
@@ -248,6 +248,12 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> tuple[bytes, b
             resp.close()
             return b"".join(chunks)[:cap], True
     return b"".join(chunks), False
+
+
+def _basic_auth(user: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def _join(base: str, location: str) -> str:
