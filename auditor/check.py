@@ -87,6 +87,8 @@ class CheckContext:
     as_of: dt.date
     artifacts: Mapping[str, Any] = field(default_factory=dict)
     max_locations: int = 1000
+    page_time_limit: float = 10.0  # seconds one page check may take on one page
+    site_time_limit: float = 600.0  # seconds one site check may take
 
     def artifact(self, name: str) -> Any:
         return self.artifacts.get(name)
@@ -203,6 +205,7 @@ def run_page_checks(checks: Iterable[PageCheck], page: Page, ctx: CheckContext,
     import traceback
 
     from auditor.errors import CheckOutcome
+    from auditor.isolation import run_isolated
 
     findings: list[Finding] = []
     ended: list[tuple[str, str, str, str]] = []
@@ -210,7 +213,8 @@ def run_page_checks(checks: Iterable[PageCheck], page: Page, ctx: CheckContext,
         if check.code in skip:
             continue
         try:
-            found = list(check.check_page(page, ctx))
+            found = run_isolated(check, lambda c=check: c.check_page(page, ctx), ctx.page_time_limit,
+                                 f"{check.code} on {page.url}")
         except CheckOutcome as outcome:
             ended.append((check.code, outcome.status, outcome.reason, ""))
             continue

@@ -121,6 +121,8 @@ class ChecksConfig(_Strict):
     model_config = ConfigDict(extra="allow", frozen=True)
     enabled: list[str] = Field(default_factory=lambda: ["all"])
     disabled: list[str] = Field(default_factory=list)
+    page_time_limit: float = Field(10.0, ge=0, description="seconds a page check may take per page; 0 = none")
+    site_time_limit: float = Field(600.0, ge=0, description="seconds a site check may take; 0 = none")
 
     def settings_for(self, code: str) -> dict[str, Any]:
         extra = self.model_extra or {}

@@ -26,6 +26,7 @@ from auditor.collect.sitemaps import collect_sitemaps
 from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError
+from auditor.isolation import run_isolated
 from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint, severity_rank
 from auditor.page import Page
 from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
@@ -153,7 +154,8 @@ class Runner:
             if check.code in self.results:
                 continue
             try:
-                findings = list(check.check_site(store, ctx))
+                findings = run_isolated(check, lambda c=check: c.check_site(store, ctx), ctx.site_time_limit,
+                                        check.code)
             except CheckOutcome as outcome:
                 self._record(check, outcome.status, outcome.reason)
                 continue
@@ -175,6 +177,12 @@ class Runner:
 
     def all_results(self) -> tuple[CheckResult, ...]:
         return tuple(self.results[c] for c in [*(c.code for c in self.checks), *self.broken])
+
+    def _context(self, start_url: str) -> CheckContext:
+        checks = self.config.checks
+        return CheckContext(start_url=start_url, as_of=self.as_of, artifacts=self._artifacts,
+                            max_locations=self.config.report.max_locations,
+                            page_time_limit=checks.page_time_limit, site_time_limit=checks.site_time_limit)
 
     # -- the audit ----------------------------------------------------------------
     def run(self) -> AuditRun:
@@ -224,8 +232,7 @@ class Runner:
                     store.set_artifact("not_found_probe", probe)
                 self._artifacts["not_found_probe"] = probe
             runnable = self._runnable()
-            ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,
-                               max_locations=self.config.report.max_locations)
+            ctx = self._context(scope.start_url)
             page_checks = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
             late_page_checks = [c for c in runnable if isinstance(c, PageCheck) and c not in page_checks]
             site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
@@ -343,8 +350,7 @@ class Runner:
         self._load_artifacts(store)
         store.clear_findings()
         runnable = self._runnable()
-        ctx = CheckContext(start_url=scope.start_url, as_of=self.as_of, artifacts=self._artifacts,
-                           max_locations=self.config.report.max_locations)
+        ctx = self._context(scope.start_url)
         hook = self.page_hook(ctx, [c for c in runnable if isinstance(c, PageCheck)])
         for page in store.pages():
             store.add_page_findings(page.url, hook(page))

@@ -36,6 +36,7 @@ from auditor.check import Check, CheckContext, LinkRef, LinkTarget, PageCheck, S
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
 from auditor.errors import CheckOutcome
+from auditor.isolation import CheckTimeout, MalformedFinding, run_isolated
 from auditor.model import Finding, Hop, LinkResult
 from auditor.page import Page
 from auditor.urls import Scope, normalise
@@ -159,13 +160,17 @@ def run_check(check: type[Check] | Check, pages: Iterable[Page] = (), results: I
     try:
         if isinstance(instance, PageCheck):
             for page in pages:
-                found.extend(instance.check_page(page, ctx))
+                found.extend(run_isolated(instance, lambda p=page: instance.check_page(p, ctx), ctx.page_time_limit,
+                                          f"{instance.code} on {page.url}"))
         elif isinstance(instance, SiteCheck):
-            found.extend(instance.check_site(site, ctx))
+            found.extend(run_isolated(instance, lambda: instance.check_site(site, ctx), ctx.site_time_limit,
+                                      instance.code))
         else:
             raise TypeError(f"{type(instance).__name__} is neither a PageCheck nor a SiteCheck")
     except CheckOutcome as outcome:
         return CheckRun(merge_findings(found, ctx.max_locations), outcome.status, outcome.reason)
+    except (CheckTimeout, MalformedFinding) as exc:
+        return CheckRun([], "errored", str(exc))
     merged = merge_findings(found, ctx.max_locations)
     return CheckRun(merged, "failed" if merged else "passed")
 
