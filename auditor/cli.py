@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     recheck.add_argument("--as-of")
     recheck.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"])
 
+    new = sub.add_parser("new-check", help="scaffold a plugin package with one check")
+    new.add_argument("name", help="check name, e.g. kvk-number-missing")
+    new.add_argument("--code", required=True, help="rule code with your own prefix, e.g. ACM101")
+    new.add_argument("--family", help="check family (default: the code's letters)")
+    new.add_argument("--out", type=Path, default=Path("."), help="folder to create the package in")
+
     sub.add_parser("checks", help="list installed checks")
     explain = sub.add_parser("explain", help="what a rule code checks, why, and how to fix it")
     explain.add_argument("code")
@@ -218,9 +224,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new_check(args: argparse.Namespace) -> int:
+    from auditor.scaffold import scaffold
+
+    root = scaffold(args.name, args.code.upper(), args.out, args.family)
+    print(f"created {root}\nnext: pip install -e {root} && pytest {root} && touchpoint-auditor checks")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain}
+    handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain,
+               "new-check": cmd_new_check}
     try:
         return handler[args.command](args)
     except AuditorError as exc:
