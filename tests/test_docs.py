@@ -32,3 +32,13 @@ def test_every_check_docstring_has_the_three_sections():
 def test_readme_shows_the_two_commands():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make demo" in readme and "make test" in readme
+
+
+def test_plugin_api_reference_is_up_to_date():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_plugin_api", ROOT / "scripts" / "gen_plugin_api.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = (ROOT / "docs" / "plugin-api.md").read_text("utf-8")
+    assert current == module.render(), "docs/plugin-api.md is stale: run scripts/gen_plugin_api.py"
