@@ -114,14 +114,15 @@ class Progress:
             sys.stderr.write("\r\x1b[K")
 
 
-def _write_reports(run: Any, out: Path, formats: list[str]) -> dict[str, Path]:
+def _reporters(formats: list[str]) -> dict[str, type]:
+    """The reporters of ``formats``, loaded before any work so a typo fails at once."""
     from auditor.registry import load_reporters
 
-    reporters = load_reporters()
-    unknown = [f for f in formats if f not in reporters]
-    if unknown:
-        raise ConfigError(f"unknown report format {unknown[0]!r}; available: {', '.join(sorted(reporters))}")
-    return {fmt: reporters[fmt]().write(run, out) for fmt in formats}
+    return load_reporters(formats)
+
+
+def _write_reports(run: Any, out: Path, reporters: dict[str, type]) -> dict[str, Path]:
+    return {fmt: cls().write(run, out) for fmt, cls in reporters.items()}
 
 
 def _exit_status(run: Any, fail_on: str) -> int:
@@ -151,7 +152,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.ads is not None and not args.ads.is_file():
             raise InputError(f"--ads {str(args.ads)!r}: file not found")
         config = load_config(args.config, _overrides(args))
+        if config.ads is not None:  # a malformed ads file fails now, not after the crawl
+            from auditor.collect.ads import load_ads
+
+            load_ads(config.ads)
         out = args.out or _default_out(config.target or "")
+    reporters = _reporters(config.report.formats)
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(not args.quiet)
     runner = Runner(config, out, resume=bool(args.resume), progress=progress)
@@ -162,7 +168,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"interrupted; continue with: touchpoint-auditor audit --resume {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     progress.done()
-    written = _write_reports(run, out, config.report.formats)
+    written = _write_reports(run, out, reporters)
     _summary(run, written)
     return _exit_status(run, config.report.fail_on)
 
@@ -192,8 +198,9 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         elif value is not None:
             data[key] = value
     config = Config.model_validate(data)
+    reporters = _reporters(config.report.formats)
     run = Runner(config, args.run_dir).recheck()
-    written = _write_reports(run, args.run_dir, config.report.formats)
+    written = _write_reports(run, args.run_dir, reporters)
     _summary(run, written)
     return _exit_status(run, config.report.fail_on)
 

@@ -179,6 +179,8 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
             data[section] = merged
         elif values is not None:
             data[section] = values
+    if path is not None and isinstance(data.get("ads"), str) and not Path(data["ads"]).is_absolute():
+        data["ads"] = str(Path(path).parent / data["ads"])  # relative to the config file, like its other paths
     try:
         return Config.model_validate(data)
     except ValidationError as exc:

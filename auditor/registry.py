@@ -81,14 +81,23 @@ def _load() -> tuple[dict[str, CheckInfo], dict[str, str]]:
     return dict(sorted(found.items())), failed
 
 
-def load_reporters() -> dict[str, type]:
-    """All installed reporters by format name."""
+def load_reporters(formats: Iterable[str] | None = None) -> dict[str, type]:
+    """Installed reporters by format name; only those of ``formats`` are imported (a broken
+    reporter nobody asked for must not stop an audit)."""
+    wanted = set(formats) if formats is not None else None
+    available = {ep.name: ep for ep in entry_points(group=REPORTER_GROUP)}
+    if wanted is not None:
+        unknown = sorted(wanted - set(available))
+        if unknown:
+            raise ConfigError(f"unknown report format {unknown[0]!r}; available: {', '.join(sorted(available))}")
     out: dict[str, type] = {}
-    for ep in entry_points(group=REPORTER_GROUP):
+    for name, ep in available.items():
+        if wanted is not None and name not in wanted:
+            continue
         try:
-            out[ep.name] = ep.load()
+            out[name] = ep.load()
         except Exception as exc:
-            raise PluginError(f"reporter {ep.name} from {_dist_name(ep)} cannot be loaded: {exc}") from None
+            raise PluginError(f"reporter {name} from {_dist_name(ep)} cannot be loaded: {exc}") from None
     return out
 
 

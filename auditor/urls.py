@@ -168,8 +168,13 @@ def host_of(url: str) -> str:
 def registrable_domain(host: str) -> str:
     """``www.shop.example.co.uk`` → ``example.co.uk``, from the bundled Public Suffix List."""
     extract = _tld_extractor()
-    parts = extract(host.split(":")[0])
-    return parts.top_domain_under_public_suffix or parts.domain or host
+    bare = host.split(":")[0]
+    parts = extract(bare)
+    if parts.top_domain_under_public_suffix:
+        return parts.top_domain_under_public_suffix
+    # A suffix the list does not know (.test, .internal, an IP): the last two labels.
+    labels = bare.split(".")
+    return bare if bare.replace(".", "").isdigit() or len(labels) < 2 else ".".join(labels[-2:])
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,13 @@ Severities: `info` < `warning` < `error` < `critical`. Override per check in the
 """
 
 
+def _default(f: object) -> object:
+    from dataclasses import MISSING
+
+    factory = getattr(f, "default_factory", MISSING)
+    return factory() if factory is not MISSING else getattr(f, "default", None)
+
+
 def render() -> str:
     parts = [HEADER]
     families: dict[str, list] = {}
@@ -38,7 +45,7 @@ def render() -> str:
             if cls.Options is not None:
                 from dataclasses import fields
 
-                opts = ", ".join(f"`{f.name}` (default `{f.default!r}`)" for f in fields(cls.Options))
+                opts = ", ".join(f"`{f.name}` (default `{_default(f)!r}`)" for f in fields(cls.Options))
                 parts.append(f"\n*Options* (`[checks.{cls.code}]`): {opts}\n")
             for title, key in (("What it checks", "what"), ("Why it matters", "why"), ("How to fix", "fix")):
                 parts.append(f"\n**{title}.** {' '.join(doc[key].split())}\n")
