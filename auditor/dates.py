@@ -1,0 +1,196 @@
+"""Dates as Dutch and English web pages write them, read from text.
+
+``find_dates`` scans text for full dates (day, month and year) with regular expressions:
+``12 maart 2024``, ``12 mrt. '24``, ``dinsdag 12-3-2024``, ``March 12th, 2024``,
+``2024-03-12``, and ranges such as ``13 t/m 15 april 2027`` (the end is kept for events).
+``parse_loose`` hands a short string the patterns missed to dateparser (``3 dagen
+geleden``, ``gisteren``) with every part of the date required. Neither ever completes a
+missing day or month: a bare ``2024`` or ``maart 2024`` is no date, so nothing becomes a
+made-up 1 January.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS: dict[str, int] = {
+    # Dutch
+    "januari": 1, "februari": 2, "febr": 2, "maart": 3, "mrt": 3, "mei": 5, "juni": 6, "juli": 7,
+    "augustus": 8, "oktober": 10, "okt": 10,
+    # English
+    "january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10, "oct": 10,
+    # both
+    "jan": 1, "feb": 2, "april": 4, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "september": 9, "sept": 9,
+    "sep": 9, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19|20)\d{2}"
+_YEAR_OR_SHORT = rf"(?:{_YEAR}|['’]\d{{2}})"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+_ORD = r"(?:st|nd|rd|th|e|ste|de)?"
+_RANGE_SEP = r"(?:-|–|—|t/m|tot\s+en\s+met|tot|to|until|till|through|en|and|&)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 13 t/m 15 april 2027, 13-15 april 2027
+    ("range_dmy", re.compile(
+        rf"(?<![\w.])(?P<d1>{_DAY}){_ORD}\s*{_RANGE_SEP}\s*(?P<d>{_DAY}){_ORD}[\s.]+(?P<m>{_MONTH})\.?"
+        rf"[\s,.]+(?P<y>{_YEAR_OR_SHORT})(?!\d)", re.I)),
+    # April 13-15, 2027
+    ("range_mdy", re.compile(
+        rf"(?<![\w])(?P<m>{_MONTH})\.?\s+(?P<d1>{_DAY}){_ORD}\s*{_RANGE_SEP}\s*(?P<d>{_DAY}){_ORD},?\s+"
+        rf"(?P<y>{_YEAR})(?!\d)", re.I)),
+    # 12 maart 2024, 12 mrt. '24, 12th of March 2024, 12-mrt-2024
+    ("dmy_name", re.compile(
+        rf"(?<![\w.])(?P<d>{_DAY}){_ORD}\.?(?:\s+of)?[\s\-./]*(?P<m>{_MONTH})\.?[\s,\-./]+"
+        rf"(?P<y>{_YEAR_OR_SHORT})(?!\d)", re.I)),
+    # March 12, 2024; Mar. 12th 2024
+    ("mdy_name", re.compile(
+        rf"(?<![\w])(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY}){_ORD},?\s+(?P<y>{_YEAR})(?!\d)", re.I)),
+    # 2024-03-12, 2024/03/12, 2024.03.12 (also inside 2024-03-12T09:00)
+    ("iso", re.compile(rf"(?<![\d.\-/])(?P<y>{_YEAR})(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>{_DAY})(?![\d])")),
+    # 12-03-2024, 12/03/2024, 12.03.2024, 12-3-'24, 12-03-24
+    ("numeric", re.compile(
+        rf"(?<![\d.\-/])(?P<a>\d{{1,2}})(?P<s>[-/.])(?P<b>\d{{1,2}})(?P=s)(?P<y>{_YEAR}|['’]?\d{{2}})(?![\d]|[.\-/]\d)")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A full date found in text; ``end`` differs from ``date`` for a range."""
+
+    date: dt.date
+    start: int
+    stop: int
+    text: str
+    kind: str
+    end: dt.date | None = None
+
+    @property
+    def last(self) -> dt.date:
+        return self.end or self.date
+
+
+def _year(text: str) -> int:
+    digits = text.strip("'’")
+    value = int(digits)
+    if len(digits) == 2:
+        value += 2000 if value < 70 else 1900
+    return value
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
+    """Every full date in ``text``, in order of position, without overlaps.
+
+    ``dayfirst`` decides an ambiguous numeric date such as ``03/04/2024`` (Dutch and
+    British pages: 3 April; pass False for American English pages with slashes)."""
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < stop and start < m.end() for start, stop in taken):
+                continue
+            g = m.groupdict()
+            year = _year(g["y"])
+            end = None
+            if kind in ("range_dmy", "range_mdy"):
+                month = MONTHS[g["m"].lower()]
+                first, last = int(g["d1"]), int(g["d"])
+                if last < first:
+                    continue
+                date, end = _make(year, month, first), _make(year, month, last)
+                if end is None:
+                    continue
+            elif kind in ("dmy_name", "mdy_name"):
+                date = _make(year, MONTHS[g["m"].lower()], int(g["d"]))
+            elif kind == "iso":
+                date = _make(year, int(g["m"]), int(g["d"]))
+            else:
+                a, b = int(g["a"]), int(g["b"])
+                if g["s"] == "." and len(g["y"].strip("'’")) == 2 and not g["y"].startswith(("'", "’")):
+                    continue  # 1.2.24 is more often a version number than a date
+                if a > 12:
+                    day, month = a, b
+                elif b > 12:
+                    day, month = b, a
+                else:
+                    day, month = (a, b) if dayfirst else (b, a)
+                date = _make(year, month, day)
+            if date is None:
+                continue
+            found.append(DateMatch(date, m.start(), m.end(), m.group(0), kind, end))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+_DATEPARSER_SETTINGS = {
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["relative-time", "absolute-time"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+_NOISE = re.compile(
+    r"^\s*(?:(?:gepubliceerd|geplaatst|publicatiedatum|datum|bijgewerkt|laatst\s+bijgewerkt|published|posted|"
+    r"updated|last\s+updated|date|on|op)\b[\s:]*)+", re.I)
+
+
+def parse_loose(text: str, *, relative_base: dt.datetime | None = None, dayfirst: bool = True,
+                languages: tuple[str, ...] = ("nl", "en")) -> dt.date | None:
+    """A short date string the patterns missed, read by dateparser (day, month and year
+    all required; relative dates count from ``relative_base``). Long text gives None:
+    dateparser guesses too freely in sentences."""
+    text = _NOISE.sub("", " ".join(text.split()))
+    if not text or len(text) > 60 or (not re.search(r"\d", text) and not re.search(
+            r"gisteren|vandaag|eergisteren|yesterday|today|geleden|ago", text, re.I)):
+        return None
+    import dateparser
+
+    settings = dict(_DATEPARSER_SETTINGS, DATE_ORDER="DMY" if dayfirst else "MDY")
+    if relative_base is not None:
+        settings["RELATIVE_BASE"] = relative_base
+    try:
+        value = dateparser.parse(text, languages=list(languages), settings=settings)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return value.date() if value is not None else None
+
+
+_ISO_PREFIX = re.compile(rf"^\s*({_YEAR})-(1[0-2]|0[1-9])-(3[01]|[12]\d|0[1-9])")
+
+
+def parse_value(value: str, *, dayfirst: bool = True) -> dt.date | None:
+    """A date from a machine-readable value (``datetime``, ``content``, JSON-LD): the
+    calendar date as written (``2024-03-12T23:30-05:00`` is 12 March, not converted), or
+    a written-out date."""
+    if not value:
+        return None
+    m = _ISO_PREFIX.match(value)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    compact = re.fullmatch(rf"\s*({_YEAR})(1[0-2]|0[1-9])(3[01]|[12]\d|0[1-9])(?:T.*)?\s*", value)
+    if compact:
+        return _make(int(compact.group(1)), int(compact.group(2)), int(compact.group(3)))
+    found = find_dates(value, dayfirst=dayfirst)
+    if found:
+        return found[0].date
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value.strip()).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def dayfirst_for(language: str | None) -> bool:
+    """Numeric dates are day-first except on American English pages (``en-US``)."""
+    return (language or "").lower().replace("_", "-") != "en-us"
