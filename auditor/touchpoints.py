@@ -1,38 +1,46 @@
 """The touchpoint inventory: where a prospect meets the organisation online.
 
-Built from the link graph the crawler stored; no fetching. Social profiles are
-recognised by host here; the profiles collector (a later family) visits them.
+Built from the link graph the crawler stored and, when the profile visitor ran, from its
+``profiles`` artifact; no fetching. Profiles and review pages are recognised by the
+platform adapters (``auditor.collect.platforms``), the same code the visitor uses, so a
+share button or a single video is not mistaken for a profile. A visited profile's label
+says what the visit found, including why a profile could not be verified (a login wall,
+LinkedIn's 999): the map is where an unverifiable profile is reported, not the findings.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditor.check import SiteView
+from auditor.collect import platforms
 from auditor.model import Touchpoint
 from auditor.urls import host_of
 
-SOCIAL_HOSTS = {
-    "linkedin.com": "LinkedIn", "facebook.com": "Facebook", "instagram.com": "Instagram",
-    "twitter.com": "X", "x.com": "X", "youtube.com": "YouTube", "tiktok.com": "TikTok",
-    "pinterest.com": "Pinterest", "github.com": "GitHub", "mastodon.social": "Mastodon",
-    "trustpilot.com": "Trustpilot", "kiyoh.com": "Kiyoh",
-}
+WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
 
 
 def social_platform(url: str) -> str | None:
     """The platform name of a profile URL, or None."""
-    host = host_of(url).lower().split(":")[0]
-    for domain, name in SOCIAL_HOSTS.items():
-        if host == domain or host.endswith("." + domain):
-            return name
-    return None
+    ref = platforms.match(url)
+    return ref.label if ref else None
 
 
 DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/rtf")
 
 
+def _label(label: str, visit: dict[str, Any] | None) -> str:
+    if visit is None:
+        return label
+    if visit.get("state") == "found":
+        return f"{label}: {visit['name']}" if visit.get("name") else label
+    state = "not found" if visit.get("state") == "not_found" else visit.get("state", "")
+    return f"{label} ({state}: {visit.get('reason', '')})"
+
+
 def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
-    """Documents (PDF brochures …) and social profiles linked from the site, each once,
-    with the first page linking to it."""
+    """Documents (PDF brochures …), social profiles, review pages and WhatsApp links of the
+    site, each once, with the first page linking to it (or declaring it, for ``sameAs``)."""
     found: list[Touchpoint] = []
     for target in site.link_targets("non_html"):
         result, refs = target.result, [r for r in target.refs if r.element in ("a", "area")]
@@ -40,8 +48,26 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
         if refs and result and (result.status or 0) < 400 and ctype.startswith(DOCUMENT_TYPES):
             label = next((r.text for r in refs if r.text), "") or ctype.split(";")[0]
             found.append(Touchpoint("document", target.url, label, refs[0].source))
+    artifact = site.artifact("profiles") or {}
+    visits = {v["key"]: v for v in artifact.get("profiles") or []}
+    by_url = {v["url"]: v for v in visits.values()}
+    listed: set[str] = set()
     for target in site.link_targets("external"):
-        platform = social_platform(target.url)
-        if platform and target.refs:
-            found.append(Touchpoint("social_profile", target.url, platform, target.refs[0].source))
+        if not target.refs:
+            continue
+        ref = platforms.match(target.url)
+        visit = visits.get(ref.key) if ref else by_url.get(target.url)
+        if ref is None and visit is None:
+            if host_of(target.url).lower() in WHATSAPP_HOSTS:
+                found.append(Touchpoint("contact_channel", target.url, "WhatsApp", target.refs[0].source))
+            continue
+        key = ref.key if ref else visit["key"]  # type: ignore[index]
+        if key in listed:
+            continue
+        listed.add(key)
+        kind, label = (ref.kind, ref.label) if ref else (visit["kind"], visit["label"])  # type: ignore[index]
+        found.append(Touchpoint(kind, target.url, _label(label, visit), target.refs[0].source))
+    for key, visit in visits.items():  # declared with sameAs / rel="me" but not linked
+        if key not in listed:
+            found.append(Touchpoint(visit["kind"], visit["url"], _label(visit["label"], visit), visit["found_on"]))
     return found
