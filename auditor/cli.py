@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--max-depth", type=int, help="follow links at most N clicks deep")
     audit.add_argument("--checks", help="comma-separated codes or families (e.g. links,TP201)")
     audit.add_argument("--ads", type=Path, help="CSV of ads (ad_id, headline, description, final_url)")
-    audit.add_argument("--format", help="comma-separated report formats (default html,json)")
+    audit.add_argument("--format", help="comma-separated report formats: html, json, pdf (default html,json)")
+    audit.add_argument("--report-lang", choices=["nl", "en"], help="report language (default: the site's language)")
     audit.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"],
                        help="exit 1 when a finding has this severity or worse")
     audit.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     recheck.add_argument("run_dir", type=Path)
     recheck.add_argument("--checks")
     recheck.add_argument("--format")
+    recheck.add_argument("--report-lang", choices=["nl", "en"])
     recheck.add_argument("--as-of")
     recheck.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"])
 
@@ -91,7 +93,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         crawl["resolve"] = args.resolve
     if getattr(args, "ca_bundle", None):
         crawl["ca_bundle"] = args.ca_bundle
-    report: dict[str, Any] = {"formats": _split(args.format), "fail_on": args.fail_on}
+    report: dict[str, Any] = {"formats": _split(args.format), "fail_on": args.fail_on,
+                              "language": getattr(args, "report_lang", None)}
     checks = {"enabled": _split(args.checks)}
     return {"crawl": crawl, "report": report, "checks": checks, "as_of": _as_of(args.as_of),
             "target": getattr(args, "url", None), "ads": getattr(args, "ads", None)}

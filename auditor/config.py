@@ -132,10 +132,53 @@ class ChecksConfig(_Strict):
         return dict(value)
 
 
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+              ".webp": "image/webp", ".svg": "image/svg+xml"}
+MAX_LOGO_BYTES = 1_000_000
+
+
+class BrandConfig(_Strict):
+    """White-label settings (``[report.brand]``): the agency's name, logo, colours and contact
+    line on the report; ``tool_branding = false`` removes every mention of this tool."""
+
+    agency: str = Field("", max_length=200)
+    logo: Path | None = None
+    primary_color: str = "#1d4e89"
+    accent_color: str = "#e8a33d"
+    contact: str = Field("", max_length=300, description="e.g. 'Jan Jansen · 030 123 45 67 · jan@bureau.nl'")
+    client: str = Field("", max_length=200, description="the prospect's name on the cover (default: the site)")
+    tool_branding: bool = True
+
+    @field_validator("primary_color", "accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _COLOUR.match(value.strip()):
+            raise ValueError(f"colour {value!r} must be a hex colour such as #1d4e89")
+        return value.strip().lower()
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        if path.suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"logo {str(path)!r} must be one of {', '.join(sorted(LOGO_TYPES))}")
+        if not path.is_file():
+            raise ValueError(f"logo {str(path)!r} does not exist")
+        if path.stat().st_size > MAX_LOGO_BYTES:
+            raise ValueError(f"logo {str(path)!r} is larger than {MAX_LOGO_BYTES // 1000} KB")
+        return path
+
+
 class ReportConfig(_Strict):
     formats: list[str] = Field(default_factory=lambda: ["html", "json"])
     fail_on: Literal["info", "warning", "error", "critical", "never"] = "never"
     max_locations: int = Field(1000, ge=1, description="locations listed per finding")
+    language: Literal["nl", "en"] | None = Field(None, description="report language; default: the site's")
+    brand: BrandConfig = Field(default_factory=BrandConfig)
+    top_findings: int = Field(5, ge=1, le=20, description="findings in the executive summary")
+    page_size: int = Field(25, ge=5, le=500, description="findings shown per rule code before 'show more'")
 
 
 class Config(_Strict):

@@ -15,6 +15,7 @@ from typing import Any
 from auditor.check import SiteView
 from auditor.collect import platforms
 from auditor.model import Touchpoint
+from auditor.touchpoint_pages import enrich
 from auditor.urls import host_of
 
 WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
@@ -70,4 +71,4 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
     for key, visit in visits.items():  # declared with sameAs / rel="me" but not linked
         if key not in listed:
             found.append(Touchpoint(visit["kind"], visit["url"], _label(visit["label"], visit), visit["found_on"]))
-    return found
+    return enrich(site, found)  # pages by section, news, forms, mail/phone/chat, review widgets, ads

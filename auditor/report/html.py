@@ -1,101 +1,105 @@
-"""``report.html``: a self-contained page a client can read (no CDN, opens offline).
+"""``report.html``: the report an agency sends its client, one self-contained file.
 
-``build_view`` turns an ``AuditRun`` into plain view-model dataclasses (as coverage.py's
-``HtmlDataGeneration`` does); the Jinja2 template only renders them. Autoescape is on
-and undefined names fail loudly: everything from a crawled page is untrusted text.
+``view.build_view`` turns the ``AuditRun`` into plain view-model dataclasses; the Jinja2
+templates (``report_templates/``) only render them, with autoescape on and undefined
+names failing loudly: everything from a crawled page or a plugin is untrusted text.
+
+The file has no external resource: its stylesheet and its one small script are inline,
+images (phone screenshots, the agency's logo) are ``data:`` URIs. A Content-Security-
+Policy allows exactly that: the script and the stylesheet by their SHA-256 hashes, images
+only as ``data:``, nothing else (no ``'unsafe-inline'``, no network).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+import base64
+import hashlib
+import re
+from collections.abc import Mapping
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from auditor.model import SEVERITIES, AuditRun, Finding, severity_rank
+from auditor.model import AuditRun
+from auditor.report.safety import clip
+from auditor.report.view import CheckInfo, ReportView, build_view, no_gc
 
-MAX_TEXT = 300
+__all__ = ["HtmlReporter", "build_view", "csp_for", "environment", "installed_checks", "render_html"]
 
-
-@dataclass(frozen=True)
-class CodeGroup:
-    """All findings of one rule code, with the check's explanation."""
-
-    code: str
-    name: str
-    family: str
-    severity: str
-    summary: str
-    why: str
-    fix: str
-    findings: list[Finding]
-    occurrences: int
+_RST = re.compile(r"``([^`]*)``")
 
 
-@dataclass(frozen=True)
-class ReportView:
-    """Everything the template shows, already computed."""
-
-    title: str
-    run: AuditRun
-    severity_counts: list[tuple[str, int]]
-    family_counts: list[tuple[str, int]]
-    groups: list[CodeGroup]
-    checks: list[dict[str, str]]
-    total_findings: int
-    notes: list[str] = field(default_factory=list)
+def _templates() -> Path:
+    return Path(str(resources.files("report_templates")))
 
 
-def _clip(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+def paragraphs(text: str) -> list[str]:
+    """Docstring text as paragraphs of plain text (``literal`` markup removed)."""
+    text = _RST.sub(r"\1", text or "")
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def build_view(run: AuditRun, docs: dict[str, dict[str, str]]) -> ReportView:
-    """Group findings by rule code, worst first, with counts for the summary."""
-    by_code: dict[str, list[Finding]] = {}
-    for f in run.findings:
-        by_code.setdefault(f.code, []).append(f)
-    families = {c.code: c.family for c in run.checks}
-    groups = []
-    for code, items in by_code.items():
-        doc = docs.get(code, {})
-        groups.append(CodeGroup(
-            code=code, name=items[0].name, family=families.get(code, ""),
-            severity=max((f.severity for f in items), key=severity_rank),
-            summary=doc.get("summary", ""), why=doc.get("why", ""), fix=doc.get("fix", ""),
-            findings=items, occurrences=sum(f.occurrences for f in items),
-        ))
-    groups.sort(key=lambda g: (-severity_rank(g.severity), g.code))
-    sev = Counter(f.severity for f in run.findings)
-    fam = Counter(families.get(f.code, "other") for f in run.findings)
-    return ReportView(
-        title=f"Touchpoint audit of {run.target}",
-        run=run,
-        severity_counts=[(s, sev.get(s, 0)) for s in reversed(SEVERITIES)],
-        family_counts=sorted(fam.items()),
-        groups=groups,
-        checks=[{"code": c.code, "name": c.name, "status": c.status, "reason": c.reason or ""}
-                for c in run.checks],
-        total_findings=len(run.findings),
-        notes=list(run.notes),
-    )
-
-
+@lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja2 environment: autoescape always on, StrictUndefined."""
-    folder = Path(str(resources.files("report_templates")))
     env = Environment(
-        loader=FileSystemLoader(folder),
+        loader=FileSystemLoader(_templates()),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["clip"] = _clip
+    env.filters["clip"] = clip
+    env.filters["paragraphs"] = paragraphs
     return env
+
+
+@lru_cache(maxsize=2)
+def _asset(name: str) -> str:
+    return (_templates() / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+# Shown only without scripting: every finding, including those the script would page through.
+NOSCRIPT_CSS = ".finding[hidden]{display:block!important}"
+
+
+def csp_for(css: str, js: str | None, *more_css: str) -> str:
+    """The report's Content-Security-Policy: its own styles and script by hash, data: images."""
+    script = _sha256(js) if js else "'none'"
+    styles = " ".join(_sha256(text) for text in (css, *more_css))
+    return (f"default-src 'none'; img-src data:; style-src {styles}; script-src {script}; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def installed_checks() -> dict[str, CheckInfo]:
+    """The installed checks as the report needs them (family, docstring sections, class)."""
+    from auditor.registry import load_checks
+
+    return {code: CheckInfo(info.cls, info.cls.family, info.cls.doc_sections()) for code, info in load_checks().items()}
+
+
+def render_view(view: ReportView) -> str:
+    """The HTML of a view model."""
+    css = view.brand.css() + _asset("report.css")
+    js = None if view.pdf else _asset("report.js")
+    with no_gc():
+        return environment().get_template("report.html").render(
+            view=view, cat=view.cat, t=view.cat.t, num=view.cat.number, css=Markup(css),
+            noscript_css=Markup(NOSCRIPT_CSS), js=Markup(js or ""), csp=csp_for(css, js, NOSCRIPT_CSS))
+
+
+def render_html(run: AuditRun, assets: Path | None = None, *, pdf: bool = False,
+                checks: Mapping[str, CheckInfo] | None = None) -> str:
+    """The report of ``run``; ``assets`` is the run directory (evidence screenshots)."""
+    view = build_view(run, installed_checks() if checks is None else checks, assets=assets, pdf=pdf)
+    return render_view(view)
 
 
 class HtmlReporter:
@@ -105,12 +109,9 @@ class HtmlReporter:
     filename = "report.html"
 
     def write(self, run: AuditRun, out_dir: Path) -> Path:
-        from auditor.registry import load_checks
-
-        docs = {code: info.cls.doc_sections() for code, info in load_checks().items()}
-        env = environment()
-        css = (Path(str(resources.files("report_templates"))) / "report.css").read_text(encoding="utf-8")
-        html = env.get_template("report.html").render(view=build_view(run, docs), css=css)
+        html = render_html(run, Path(out_dir))
         path = Path(out_dir) / self.filename
-        path.write_text(html, encoding="utf-8")
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)
         return path

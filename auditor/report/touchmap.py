@@ -1,0 +1,231 @@
+"""The touchpoint map: every place the audit found where a prospect meets the organisation,
+grouped by kind, each with its status at a glance.
+
+Status of a touchpoint:
+
+* ``problems``: a finding of severity warning or worse names it (its URL as the page,
+  the target or a location; a form by its ``form_key``; an ad by its id), or a visit
+  found it gone;
+* ``unverifiable``: an ``info`` finding has it as its target (TP107: a link that could not
+  be verified), a visit could not see it (a login wall), nothing can test it (a chat
+  needs a person), or none of the check families that judge this kind ran;
+* ``ok``: judged, and nothing found.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.model import AuditRun, Finding, Touchpoint, severity_rank
+from auditor.report.i18n import Catalogue
+from auditor.report.safety import clip, safe_href
+from auditor.touchpoint_pages import page_section
+
+__all__ = ["KIND_ORDER", "TouchpointMap", "build_map"]
+
+KIND_ORDER = ("web_page", "news_item", "document", "form", "contact_channel", "social_profile", "review_widget",
+              "ad")
+# Families whose checks judge a kind of touchpoint: when none of them ran, "not verifiable".
+KIND_FAMILIES: dict[str, tuple[str, ...]] = {
+    "web_page": ("links", "freshness", "spelling", "mobile"), "news_item": ("freshness", "links", "spelling"),
+    "document": ("links",), "form": ("forms",), "contact_channel": ("profiles", "links"),
+    "social_profile": ("profiles",), "review_widget": ("profiles",), "ad": ("ads",),
+}
+MAX_ITEMS = 200
+MAX_SECTION_PAGES = 100
+STATUS_ORDER = {"problems": 0, "unverifiable": 1, "ok": 2}
+
+
+@dataclass(frozen=True)
+class TouchpointItem:
+    label: str
+    url_text: str
+    href: str | None
+    status: str
+    detail: str
+    where: str = ""
+    where_href: str | None = None
+    finding_id: str = ""
+    problems: int = 0
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    name: str
+    pages: int
+    problems: int
+    status: str
+    items: list[TouchpointItem]
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    title: str
+    intro: str
+    total: int
+    counts: dict[str, int]
+    items: list[TouchpointItem]
+    more: int = 0
+    sections: list[SectionRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TouchpointMap:
+    total: int
+    groups: list[KindGroup]
+    missing: list[str]  # kinds the audit looked for and did not find (their titles)
+
+
+def norm(url: str) -> str:
+    return url.split("#")[0].rstrip("/").lower()
+
+
+class FindingIndex:
+    """Which findings name a URL, a form or an ad, for the map's status. An ``info``
+    finding counts only for its target (it could not be verified), never for the pages
+    it was seen on: a page linking to a blocked profile is not a page with a problem."""
+
+    def __init__(self, findings: Iterable[Finding], ids: Mapping[str, str]) -> None:
+        self.by_url: dict[str, list[Finding]] = defaultdict(list)
+        self.unverified: dict[str, list[Finding]] = defaultdict(list)
+        self.by_form: dict[str, list[Finding]] = defaultdict(list)
+        self.by_ad: dict[str, list[Finding]] = defaultdict(list)
+        self.ids = ids
+        for f in findings:
+            if f.severity == "info":
+                if f.target:
+                    self.unverified[norm(f.target)].append(f)
+                continue
+            urls = {norm(f.url), *(norm(loc.url) for loc in f.locations)}
+            if f.target:
+                urls.add(norm(f.target))
+            for url in urls:
+                self.by_url[url].append(f)
+            if isinstance(f.evidence.get("form_key"), str):
+                self.by_form[f.evidence["form_key"]].append(f)
+            if isinstance(f.evidence.get("ad_id"), str):
+                self.by_ad[f.evidence["ad_id"]].append(f)
+
+    def of(self, tp: Touchpoint) -> list[Finding]:
+        """Findings (warning or worse) that concern ``tp``."""
+        details = getattr(tp, "details", None) or {}
+        if tp.kind == "form" and details.get("form_key"):
+            return self.by_form.get(details["form_key"], [])
+        if tp.kind == "ad" and details.get("ad_id"):
+            return self.by_ad.get(str(details["ad_id"]), [])
+        return self.by_url.get(norm(tp.url), [])
+
+    def unverified_of(self, tp: Touchpoint) -> list[Finding]:
+        return self.unverified.get(norm(tp.url), [])
+
+
+def _judged_families(run: AuditRun) -> set[str]:
+    return {c.family for c in run.checks if c.status in ("passed", "failed") and c.family}
+
+
+def _status(tp: Touchpoint, found: list[Finding], unverified: list[Finding], judged: set[str]) -> str:
+    details = getattr(tp, "details", None) or {}
+    if found or details.get("state") == "not_found":
+        return "problems"
+    if unverified or details.get("state") == "unverifiable" or details.get("channel") == "chat":
+        return "unverifiable"
+    if tp.kind == "ad" and not details.get("visited", True):
+        return "unverifiable"
+    return "ok" if judged & set(KIND_FAMILIES.get(tp.kind, ())) else "unverifiable"
+
+
+def _detail(cat: Catalogue, tp: Touchpoint) -> str:
+    d: Mapping[str, Any] = getattr(tp, "details", None) or {}
+    if tp.kind == "news_item" and d.get("published"):
+        return cat.t("map.published", date=cat.date(str(d["published"])))
+    if tp.kind == "form":
+        purpose = cat.get(f"purposes.{d.get('purpose')}") or cat.get("purposes.other")
+        text = cat.t("map.form_fields", purpose=purpose, required=d.get("required", 0), fields=d.get("fields", 0))
+        if d.get("required_fields"):
+            text += ": " + ", ".join(clip(x, 40) for x in d["required_fields"])
+        return text
+    if tp.kind == "contact_channel":
+        channel = cat.get(f"channels.{d.get('channel')}") or cat.get("channels.other")
+        return channel + (f" · {cat.t('map.on_pages', pages=d['pages'])}" if d.get("pages") else "") + (
+            f" · {clip(d['provider'], 40)}" if d.get("provider") else "")
+    if tp.kind in ("social_profile", "review_widget"):
+        parts = [clip(d.get("provider") or d.get("platform") or "", 40)]
+        if d.get("embedded"):
+            parts.append(cat.t("map.embedded", pages=d.get("pages", 1)))
+        if d.get("state") and d["state"] != "found":
+            parts.append(cat.get(f"profile_states.{d['state']}") or str(d["state"]))
+        return " · ".join(p for p in parts if p)
+    if tp.kind == "ad":
+        status = d.get("landing_status")
+        return cat.t("map.ad", ad_id=clip(d.get("ad_id", ""), 40)) + (
+            f" · {cat.t('map.landing_status', status=status)}" if status else "")
+    return ""
+
+
+def _item(cat: Catalogue, tp: Touchpoint, index: FindingIndex, judged: set[str]) -> TouchpointItem:
+    found, unverified = index.of(tp), index.unverified_of(tp)
+    status = _status(tp, found, unverified, judged)
+    named = found or unverified
+    worst = max(named, key=lambda f: (severity_rank(f.severity), f.fingerprint)) if named else None
+    details = getattr(tp, "details", None) or {}
+    label = tp.label or tp.url
+    if details.get("state") not in (None, "found") and details.get("platform"):
+        label = details["platform"]  # the visit's English explanation becomes the translated status
+    return TouchpointItem(
+        label=clip(label, 160), url_text=clip(tp.url, 200), href=safe_href(tp.url), status=status,
+        detail=_detail(cat, tp), where=clip(tp.found_on, 200) if tp.found_on and tp.found_on != tp.url else "",
+        where_href=safe_href(tp.found_on), finding_id=index.ids.get(worst.fingerprint, "") if worst else "",
+        problems=len(named))
+
+
+def _counts(items: Iterable[TouchpointItem]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for item in items:
+        counts[item.status] += 1
+    return counts
+
+
+def _sorted(items: list[TouchpointItem]) -> list[TouchpointItem]:
+    return sorted(items, key=lambda i: (STATUS_ORDER[i.status], i.label.lower(), i.url_text))
+
+
+def _sections(cat: Catalogue, pages: list[tuple[Touchpoint, TouchpointItem]]) -> list[SectionRow]:
+    by_section: dict[str, list[TouchpointItem]] = defaultdict(list)
+    for tp, item in pages:
+        details = getattr(tp, "details", None) or {}
+        by_section[details.get("section") or page_section(tp.url)].append(item)
+    rows = []
+    for name, items in sorted(by_section.items(), key=lambda kv: (kv[0] != "/", kv[0])):
+        counts = _counts(items)
+        status = "problems" if counts["problems"] else "ok" if counts["ok"] else "unverifiable"
+        ordered = _sorted(items)
+        rows.append(SectionRow(cat.t("map.top_level") if name == "/" else f"/{name}/", len(items),
+                               counts["problems"], status, ordered[:MAX_SECTION_PAGES],
+                               max(len(items) - MAX_SECTION_PAGES, 0)))
+    return rows
+
+
+def build_map(run: AuditRun, cat: Catalogue, ids: Mapping[str, str]) -> TouchpointMap:
+    """The map of ``run.touchpoints``; ``ids`` maps a finding's fingerprint to its anchor."""
+    index = FindingIndex(run.findings, ids)
+    judged = _judged_families(run)
+    by_kind: dict[str, list[tuple[Touchpoint, TouchpointItem]]] = defaultdict(list)
+    for tp in run.touchpoints:
+        by_kind[tp.kind].append((tp, _item(cat, tp, index, judged)))
+    kinds = [k for k in KIND_ORDER if k in by_kind] + sorted(k for k in by_kind if k not in KIND_ORDER)
+    groups = []
+    for kind in kinds:
+        pairs = by_kind[kind]
+        items = _sorted([item for _, item in pairs])
+        title = cat.get(f"kinds.{kind}.title") or kind.replace("_", " ")
+        intro = cat.get(f"kinds.{kind}.intro") or ""
+        groups.append(KindGroup(kind, title, intro, len(items), _counts(items), items[:MAX_ITEMS],
+                                max(len(items) - MAX_ITEMS, 0),
+                                _sections(cat, pairs) if kind == "web_page" else []))
+    missing = [cat.get(f"kinds.{k}.title") or k for k in KIND_ORDER if k not in by_kind and k != "ad"]
+    return TouchpointMap(total=len(run.touchpoints), groups=groups, missing=missing)

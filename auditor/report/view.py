@@ -1,0 +1,452 @@
+"""The report's view model: plain dataclasses built from an ``AuditRun`` (as coverage.py's
+``HtmlDataGeneration`` does); the templates only render them.
+
+Everything a template shows is computed here: texts in the report's language, URLs made
+safe, evidence turned into blocks, scores, the touchpoint map, chart geometry. A template
+never sees a ``Finding`` or a plugin's object, and never any HTML from a page or a plugin.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from auditor.model import SEVERITIES, AuditRun, Finding, severity_rank
+from auditor.report.brand import Brand, brand_view
+from auditor.report.charts import Chart, stacked_bars
+from auditor.report.evidence import Block, Value, evidence_blocks
+from auditor.report.i18n import Catalogue, choose_language, load_catalogue
+from auditor.report.messages import code_text, finding_message
+from auditor.report.safety import ImageEmbedder, clip, safe_href
+from auditor.report.touchmap import TouchpointMap, build_map, norm
+from auditor.scoring import FamilyScore, family_scores, on_home, pages_of, ranked
+
+__all__ = ["CheckInfo", "ReportView", "build_view"]
+
+FAMILY_ORDER = ("links", "freshness", "spelling", "mobile", "ads", "profiles", "forms")
+# Rows shown per finding (its pages; a list or table in its evidence). findings.json has
+# them all. A big report shows fewer, so it still opens quickly in a browser.
+MAX_LOCATIONS = 25
+MAX_EVIDENCE_ROWS = 30
+BIG_REPORT = 2000  # findings
+BIG_REPORT_ROWS = 10
+PDF_ROWS = 10
+PDF_FINDINGS_PER_CODE = 15
+MAX_PAGE_OPTIONS = 1000
+# Evidence in the check's own words (English), hidden when the report wrote its own sentence:
+# the sentence says it, or it is the check's explanation of how it decided.
+HIDE_WHEN_TRANSLATED = frozenset({"reason", "signals", "section_found_by", "date_found_by", "date_source"})
+_ID = re.compile(r"[^a-z0-9-]")
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """What the report needs of an installed check: its class (for ``report_messages``),
+    family and docstring sections."""
+
+    cls: Any
+    family: str
+    doc: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class LocationView:
+    page: Value
+    text: str
+    element: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    code: str
+    family: str
+    severity: str
+    severity_label: str
+    message: str
+    message_lang: str | None
+    target: Value | None
+    locations: list[LocationView]
+    more_locations: int
+    evidence: list[Block]
+    reach: str
+
+
+@dataclass(frozen=True)
+class CodeGroup:
+    code: str
+    title: str
+    title_lang: str | None
+    summary: str
+    summary_lang: str | None
+    why: str
+    why_lang: str | None
+    fix: str
+    fix_lang: str | None
+    severity: str
+    severity_label: str
+    findings: list[FindingView]
+    count: int
+    occurrences: int
+    hidden_in_pdf: int = 0
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    family: str
+    title: str
+    intro: str
+    score: int | None
+    band: str  # good, fair, poor, none
+    findings: int
+    note: str
+
+
+@dataclass(frozen=True)
+class FamilyGroup:
+    family: str
+    title: str
+    intro: str
+    score: ScoreView
+    codes: list[CodeGroup]
+    count: int
+
+
+@dataclass(frozen=True)
+class TopItem:
+    id: str
+    code: str
+    title: str
+    title_lang: str | None
+    message: str
+    message_lang: str | None
+    severity: str
+    severity_label: str
+    reach: str
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One check and how it ended; ``explanation`` says in plain words what a status other
+    than passed/failed means, ``reason`` is the technical detail (English)."""
+
+    code: str
+    title: str
+    title_lang: str | None
+    family: str
+    status: str
+    status_label: str
+    reason: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything the template shows, already computed and in one language."""
+
+    lang: str
+    cat: Catalogue
+    brand: Brand
+    title: str
+    client: str
+    target: Value
+    date: str
+    pages_crawled: int
+    tool_version: str
+    map: TouchpointMap
+    scores: list[ScoreView]
+    top: list[TopItem]
+    not_checked: list[CheckRow]
+    missing_families: list[str]
+    notes: list[Note]
+    chart: Chart
+    chart_rows: list[tuple[str, list[int], int]]
+    families: list[FamilyGroup]
+    checks: list[CheckRow]
+    family_options: list[tuple[str, str]]
+    severity_options: list[tuple[str, str]]
+    page_options: list[str]
+    total_findings: int
+    pdf: bool = False
+    page_size: int = 25
+    severities: list[str] = field(default_factory=lambda: list(reversed(SEVERITIES)))
+
+
+def _family_order(family: str) -> tuple[int, str]:
+    return (FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER), family)
+
+
+def _finding_ids(findings: list[Finding]) -> tuple[dict[int, str], dict[str, str]]:
+    """An HTML id per finding (by object), and the first id of each fingerprint."""
+    by_object: dict[int, str] = {}
+    by_fingerprint: dict[str, str] = {}
+    used: set[str] = set()
+    for i, f in enumerate(findings):
+        base = "f-" + (_ID.sub("", f.fingerprint.lower())[:24] or str(i))
+        ident = base if base not in used else f"{base}-{i}"
+        used.add(ident)
+        by_object[id(f)] = ident
+        by_fingerprint.setdefault(f.fingerprint, ident)
+    return by_object, by_fingerprint
+
+
+def _band(score: int | None) -> str:
+    if score is None:
+        return "none"
+    return "good" if score >= 80 else "fair" if score >= 50 else "poor"
+
+
+def _reach(cat: Catalogue, finding: Finding, pages_crawled: int, home: str) -> str:
+    pages = pages_of(finding)
+    text = cat.t("ui.reach", pages=pages, total=max(pages_crawled, pages))
+    return text + (cat.t("ui.reach_home") if on_home(finding, home) else "")
+
+
+def _language(run: AuditRun) -> str:
+    configured = (run.config.get("report") or {}).get("language") if isinstance(run.config, Mapping) else None
+    langs = ((getattr(tp, "details", None) or {}).get("language") for tp in run.touchpoints
+             if tp.kind in ("web_page", "news_item"))
+    return choose_language(configured, langs)
+
+
+def _notes(cat: Catalogue, notes: tuple[str, ...]) -> list[Note]:
+    out = []
+    for note in notes:
+        for rule in cat.get("notes") or []:
+            match = re.search(rule["pattern"], note)
+            if match:
+                out.append(Note(cat.format(rule["text"], match.groupdict())))
+                break
+        else:
+            out.append(Note(note, None if cat.lang == "en" else "en"))
+    return out
+
+
+class _Builder:
+    """Builds one ``ReportView``; holds what every part needs (catalogue, checks, ids)."""
+
+    def __init__(self, run: AuditRun, checks: Mapping[str, CheckInfo], assets: Path | None, pdf: bool) -> None:
+        self.run = run
+        self.checks = checks
+        self.pdf = pdf
+        self.cat = load_catalogue(_language(run))
+        self.embed = ImageEmbedder(assets)
+        self.family_of = {code: info.family for code, info in checks.items()}
+        self.family_of.update({c.code: c.family for c in run.checks if c.family})
+        self.ids, self.fingerprint_ids = _finding_ids(list(run.findings))
+        big = len(run.findings) > BIG_REPORT
+        self.rows = PDF_ROWS if pdf else BIG_REPORT_ROWS if big else MAX_LOCATIONS
+        parts = urlsplit(run.target)
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        self.ranked = ranked(run.findings, run.pages_crawled, run.target)
+
+    def family(self, code: str) -> str:
+        return self.family_of.get(code) or "other"
+
+    def family_title(self, family: str) -> str:
+        return self.cat.get(f"families.{family}.title") or family.replace("_", " ").capitalize()
+
+    def severity_label(self, severity: str) -> str:
+        return self.cat.get(f"severity.{severity}") or severity
+
+    def text(self, code: str, part: str, name: str = "") -> tuple[str, str | None]:
+        info = self.checks.get(code)
+        return code_text(self.cat, code, part, cls=info.cls if info else None, doc=info.doc if info else None,
+                         name=name)
+
+    def finding_id(self, f: Finding) -> str:
+        return self.ids[id(f)]
+
+    # -- findings ------------------------------------------------------------------
+    def finding(self, f: Finding) -> FindingView:
+        info = self.checks.get(f.code)
+        message, lang = finding_message(self.cat, f, info.cls if info else None)
+        limit = self.rows
+        locations = [LocationView(_url_value(loc.url, self.origin), clip(loc.text, 200), clip(loc.element, 20))
+                     for loc in f.locations[:limit]]
+        return FindingView(
+            id=self.finding_id(f), code=f.code, family=self.family(f.code), severity=f.severity,
+            severity_label=self.severity_label(f.severity), message=clip(message, 600), message_lang=lang,
+            target=_url_value(f.target) if f.target else None, locations=locations,
+            more_locations=max(pages_of(f) - len(locations), 0),
+            evidence=evidence_blocks(f.evidence, self.cat, self.embed, max_items=min(self.rows, MAX_EVIDENCE_ROWS),
+                                     hide=self.hidden_evidence(f, translated=lang is None),
+                                     max_shots=1 if self.pdf else 4),
+            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target))
+
+    def hidden_evidence(self, f: Finding, translated: bool) -> set[str]:
+        """Evidence keys not to show: lists that only repeat the finding's pages (the table
+        of pages shows them), and, in a translated sentence's report, the check's words."""
+        pages = {loc.url for loc in f.locations} | {f.url}
+        hidden = {k for k, v in f.evidence.items()
+                  if isinstance(v, list) and v and all(isinstance(x, str) and x in pages for x in v)}
+        if translated and self.cat.lang != "en":
+            hidden |= HIDE_WHEN_TRANSLATED
+        return hidden
+
+    def families(self, scores: dict[str, ScoreView]) -> list[FamilyGroup]:
+        by_code: dict[str, list[Finding]] = {}
+        for _impact, f in self.ranked:  # most important first within each code
+            by_code.setdefault(f.code, []).append(f)
+        by_family: dict[str, list[CodeGroup]] = {}
+        for code, items in by_code.items():
+            shown = items[:PDF_FINDINGS_PER_CODE] if self.pdf else items
+            title, title_lang = self.text(code, "title", items[0].name)
+            summary, summary_lang = self.text(code, "summary")
+            why, why_lang = self.text(code, "why")
+            fix, fix_lang = self.text(code, "fix")
+            worst = max((f.severity for f in items), key=severity_rank)
+            by_family.setdefault(self.family(code), []).append(CodeGroup(
+                code=code, title=title, title_lang=title_lang, summary=summary, summary_lang=summary_lang,
+                why=why, why_lang=why_lang, fix=fix, fix_lang=fix_lang, severity=worst,
+                severity_label=self.severity_label(worst), findings=[self.finding(f) for f in shown],
+                count=len(items), occurrences=sum(f.occurrences for f in items),
+                hidden_in_pdf=len(items) - len(shown)))
+        groups = []
+        for family in sorted(by_family, key=_family_order):
+            codes = sorted(by_family[family], key=lambda g: (-severity_rank(g.severity), g.code))
+            groups.append(FamilyGroup(family, self.family_title(family),
+                                      self.cat.get(f"families.{family}.intro") or "",
+                                      scores.get(family) or self.score_view(None, family),
+                                      codes, sum(g.count for g in codes)))
+        return groups
+
+    # -- summary -------------------------------------------------------------------
+    def score_view(self, score: FamilyScore | None, family: str) -> ScoreView:
+        cat = self.cat
+        if score is None or score.score is None:
+            note = cat.t("summary.not_scored")
+            value = None
+        else:
+            value = score.score
+            note = cat.t("summary.partial", judged=score.checks_judged, total=score.checks_total) \
+                if score.partial else ""
+        return ScoreView(family, self.family_title(family), cat.get(f"families.{family}.intro") or "", value,
+                         _band(value), score.findings if score else 0, note)
+
+    def scores(self) -> list[ScoreView]:
+        found = family_scores(self.run, self.family_of)
+        return [self.score_view(s, s.family) for s in sorted(found, key=lambda s: _family_order(s.family))]
+
+    def top(self, n: int) -> list[TopItem]:
+        out = []
+        for impact, f in self.ranked:
+            if len(out) >= n or impact <= 0:
+                break
+            title, title_lang = self.text(f.code, "title", f.name)
+            info = self.checks.get(f.code)
+            message, lang = finding_message(self.cat, f, info.cls if info else None)
+            out.append(TopItem(self.finding_id(f), f.code, title, title_lang, clip(message, 300), lang, f.severity,
+                               self.severity_label(f.severity),
+                               _reach(self.cat, f, self.run.pages_crawled, self.run.target)))
+        return out
+
+    def not_checked(self) -> list[CheckRow]:
+        return [self.check_row(c) for c in self.run.checks if c.status not in ("passed", "failed")]
+
+    def chart(self, families: list[FamilyGroup]) -> tuple[Chart, list[tuple[str, list[int], int]]]:
+        order = list(reversed(SEVERITIES))
+        rows: list[tuple[str, dict[str, int]]] = []
+        by_code: dict[str, Counter[str]] = {}
+        for f in self.run.findings:
+            by_code.setdefault(f.code, Counter())[f.severity] += 1
+        for fam in families:
+            counts: Counter[str] = Counter()
+            for code in fam.codes:
+                counts.update(by_code.get(code.code, Counter()))
+            rows.append((fam.title, dict(counts)))
+        table = [(label, [counts.get(s, 0) for s in order], sum(counts.values())) for label, counts in rows]
+        return stacked_bars(rows), table
+
+    def build(self) -> ReportView:
+        run, cat = self.run, self.cat
+        cfg = (run.config.get("report") or {}) if isinstance(run.config, Mapping) else {}
+        brand = brand_view(cfg)
+        scores = self.scores()
+        families = self.families({s.family: s for s in scores})
+        chart, chart_rows = self.chart(families)
+        ran = {c.family or self.family(c.code) for c in run.checks}
+        client = brand.client or _site_name(run)
+        pages = list(dict.fromkeys(_page_key(f.url) for f in run.findings))[:MAX_PAGE_OPTIONS]
+        return ReportView(
+            lang=cat.lang, cat=cat, brand=brand, title=cat.t("ui.title"), client=clip(client, 200),
+            target=_url_value(run.target), date=cat.date(run.finished_at or run.started_at),
+            pages_crawled=run.pages_crawled, tool_version=run.tool_version,
+            map=build_map(run, cat, self.fingerprint_ids), scores=scores,
+            top=self.top(int(cfg.get("top_findings") or 5)),
+            not_checked=self.not_checked(),
+            missing_families=[self.family_title(f) for f in FAMILY_ORDER if f not in ran],
+            notes=_notes(cat, run.notes), chart=chart, chart_rows=chart_rows, families=families,
+            checks=[self.check_row(c) for c in run.checks],
+            family_options=[(f.family, f.title) for f in families],
+            severity_options=[(s, self.severity_label(s)) for s in reversed(SEVERITIES)],
+            page_options=pages, total_findings=len(run.findings), pdf=self.pdf,
+            page_size=int(cfg.get("page_size") or 25))
+
+    def check_row(self, c: Any) -> CheckRow:
+        title, lang = self.text(c.code, "title", c.name)
+        return CheckRow(c.code, title, lang, self.family_title(c.family or self.family(c.code)), c.status,
+                        self.cat.get(f"status.{c.status}") or c.status, clip(c.reason or "", 400),
+                        self.cat.get(f"status_explain.{c.status}") or "")
+
+
+def _site_name(run: AuditRun) -> str:
+    """The prospect's name: the start page's title up to its first separator ("Groenhuis
+    Installatietechniek | Warmtepompen" gives "Groenhuis Installatietechniek"), else the host."""
+    home = norm(run.target)
+    for tp in run.touchpoints:
+        if tp.kind == "web_page" and norm(tp.url) == home and tp.label and not tp.label.startswith("/"):
+            name = re.split(r"\s+[|–—·-]\s+", tp.label)[0].strip()
+            if 2 <= len(name) <= 80:
+                return name
+    return urlsplit(run.target).hostname or run.target
+
+
+def _page_key(url: str) -> str:
+    """A page as the page filter's suggestions list it: lower case, without its #fragment."""
+    return url.split("#")[0].lower()
+
+
+def _url_value(url: str | None, origin: str = "") -> Value:
+    """A URL as text (a page of the audited site by its path: shorter, and what the client
+    recognises) and, when safe, as a link to the full address."""
+    text = url or ""
+    if origin and text.startswith(origin + "/"):
+        text = text[len(origin):]
+    return Value(clip(text, 300), safe_href(url), mono=True)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The garbage collector paused: a large report allocates hundreds of thousands of small
+    objects that all live to the end, and collecting them again and again cost a third of
+    the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_view(run: AuditRun, checks: Mapping[str, CheckInfo] | None = None, *, assets: Path | None = None,
+               pdf: bool = False) -> ReportView:
+    """The view model of ``run``. ``checks``: installed checks by code (texts, families);
+    ``assets``: the run directory, where evidence screenshots are; ``pdf``: the shorter
+    print edition (fewer findings per code, everything expanded)."""
+    with no_gc():
+        return _Builder(run, checks or {}, assets, pdf).build()

@@ -1,0 +1,115 @@
+"""Family scores (0 to 100) and the impact of a finding: one documented method, the same
+every run (docs/report.md, "How the scores are computed").
+
+Impact of one finding = severity weight × reach::
+
+    weight:  info 0 · warning 3 · error 10 · critical 25
+    reach:   1 + log(pages it is seen on) / log(pages crawled)   (0 … 1 extra: every page)
+             + 0.5 when it is seen on the start page (the most visited page)
+
+A family's score is ``round(100 × exp(-sum of impacts / 100))``: one error on one page
+costs 10 points (score 90), a site-wide error 20 (82), ten errors on one page each 100
+(37). Each further problem costs a share of what is left, so a score
+never goes below 0 and two sites with many problems still differ. ``info`` findings (such
+as links that could not be verified) never lower a score.
+
+A family none of whose checks could judge the site (all unverifiable, not applicable
+or errored) has no score: a number would claim something the audit did not see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from auditor.model import AuditRun, CheckResult, Finding
+
+__all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "family_scores", "impact", "ranked", "reach"]
+
+SEVERITY_WEIGHTS = {"info": 0.0, "warning": 3.0, "error": 10.0, "critical": 25.0}
+SCALE = 100.0
+HOME_BONUS = 0.5
+JUDGED = ("passed", "failed")
+
+
+def _normal(url: str) -> str:
+    return url.split("#")[0].rstrip("/")
+
+
+def pages_of(finding: Finding) -> int:
+    """On how many pages a finding is seen (its occurrences; at least its distinct pages)."""
+    return max(finding.occurrences, len({loc.url for loc in finding.locations}), 1)
+
+
+def on_home(finding: Finding, home: str) -> bool:
+    home = _normal(home)
+    return _normal(finding.url) == home or any(_normal(loc.url) == home for loc in finding.locations)
+
+
+def reach(finding: Finding, pages_crawled: int, home: str) -> float:
+    """1 for a problem on one page, up to 2 on every page, plus 0.5 on the start page."""
+    pages = pages_of(finding)
+    total = max(pages_crawled, pages, 2)
+    spread = min(math.log(pages) / math.log(total), 1.0) if pages > 1 else 0.0
+    return 1.0 + spread + (HOME_BONUS if on_home(finding, home) else 0.0)
+
+
+def impact(finding: Finding, pages_crawled: int, home: str) -> float:
+    """Severity weight × reach: how much a finding matters, for ranking and scoring."""
+    return SEVERITY_WEIGHTS.get(finding.severity, 0.0) * reach(finding, pages_crawled, home)
+
+
+@dataclass(frozen=True)
+class FamilyScore:
+    """One family's score; ``score`` is None when no check of the family could judge."""
+
+    family: str
+    score: int | None
+    cost: float
+    findings: int
+    checks_judged: int
+    checks_total: int
+    not_judged: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        """Some, not all, of the family's checks judged the site."""
+        return 0 < self.checks_judged < self.checks_total
+
+
+def score_from_cost(cost: float) -> int:
+    return max(0, min(100, round(100 * math.exp(-cost / SCALE))))
+
+
+def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> list[FamilyScore]:
+    """A score per family of the checks that ran, in the order the families first appear."""
+    families: dict[str, list[CheckResult]] = {}
+    code_family: dict[str, str] = dict(family_of or {})
+    for check in run.checks:
+        fam = check.family or code_family.get(check.code) or "other"
+        code_family.setdefault(check.code, fam)
+        families.setdefault(fam, []).append(check)
+    costs: dict[str, float] = dict.fromkeys(families, 0.0)
+    counts: dict[str, int] = dict.fromkeys(families, 0)
+    for finding in run.findings:
+        fam = code_family.get(finding.code, "other")
+        costs[fam] = costs.get(fam, 0.0) + impact(finding, run.pages_crawled, run.target)
+        counts[fam] = counts.get(fam, 0) + 1
+        families.setdefault(fam, [])
+    out = []
+    for fam, checks in families.items():
+        judged = [c for c in checks if c.status in JUDGED]
+        scored = bool(judged) or (not checks and counts.get(fam, 0) > 0)
+        out.append(FamilyScore(
+            family=fam, score=score_from_cost(costs.get(fam, 0.0)) if scored else None,
+            cost=round(costs.get(fam, 0.0), 2), findings=counts.get(fam, 0), checks_judged=len(judged),
+            checks_total=len(checks), not_judged=[c for c in checks if c.status not in JUDGED]))
+    return out
+
+
+def ranked(findings: Iterable[Finding], pages_crawled: int, home: str) -> list[tuple[float, Finding]]:
+    """Findings by impact, highest first; ties broken by code and fingerprint (stable)."""
+    scored = [(impact(f, pages_crawled, home), f) for f in findings]
+    scored.sort(key=lambda item: (-item[0], item[1].code, item[1].fingerprint, item[1].url))
+    return scored

@@ -1,0 +1,264 @@
+"""The touchpoints only the stored pages show: the pages themselves by section, news items,
+forms, contact channels (e-mail, phone, chat widgets), embedded review widgets, and the
+ads the audit was given.
+
+The crawler's link graph keeps only http(s) links, so ``mailto:``/``tel:`` and embedded
+widgets are read from the stored HTML here, once, at the end of the run (``site.pages()``
+streams them; memory stays bounded). Only pages with a ``<form`` are parsed; everything
+else is a few regular expressions over the text, because a 100,000-page site must not be
+parsed a second time for its footer's phone number.
+
+Touchpoints found here carry ``details`` (a ``DetailedTouchpoint``): the section and
+language of a page, the required fields of a form, on how many pages a channel appears.
+``findings.json`` gains the ``details`` key on those touchpoints (additive).
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from auditor.check import SiteView
+from auditor.forms import page_forms
+from auditor.model import Touchpoint
+from auditor.page import Page
+from auditor.urls import host_of
+
+__all__ = ["DetailedTouchpoint", "enrich", "page_section", "phone_key"]
+
+NEWS_SEGMENTS = frozenset({
+    "nieuws", "news", "blog", "blogs", "actueel", "actualiteiten", "artikelen", "articles", "berichten", "pers",
+    "press", "persberichten", "updates", "magazine", "verhalen", "stories", "insights", "nieuwsberichten",
+})
+MAX_LABEL = 200
+MAX_REQUIRED_LISTED = 12
+
+# On the raw bytes, tried only where "mailto:"/"tel:"/"callto:" occurs: a case-insensitive
+# regex over every position of every page cost more than the rest of the inventory.
+_CONTACT = re.compile(rb"""href\s*=\s*(["'])\s*(mailto|tel|callto):([^"']{1,200})\1(?:[^>]*)>(.{0,300}?)</a""",
+                      re.I | re.S)
+_SCHEMES = (b"mailto:", b"tel:", b"callto:")
+_TAGS = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
+_SRC = re.compile(r"""<(?:script|iframe)\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script", re.I | re.S)
+_HOST_IN_TEXT = re.compile(r"//([a-z0-9.-]+\.[a-z]{2,})", re.I)
+_ARTICLE = re.compile(r"""<meta[^>]+(?:property|name)\s*=\s*["'](?:og:type["'][^>]*content\s*=\s*["']article"""
+                      r"""|article:published_time)""", re.I)
+_PUBLISHED = re.compile(r"""article:published_time["'][^>]*content\s*=\s*["']([0-9]{4}-[0-9]{2}-[0-9]{2})""", re.I)
+_TIME = re.compile(r"""<time[^>]+datetime\s*=\s*["']([0-9]{4}-[0-9]{2}-[0-9]{2})""", re.I)
+_PAGINATION = re.compile(r"/(page|pagina)/\d+/?$", re.I)
+
+# Script or iframe hosts of chat and review widgets: provider names as the vendors write them.
+CHAT_HOSTS = {
+    "embed.tawk.to": "Tawk.to", "widget.intercom.io": "Intercom", "js.intercomcdn.com": "Intercom",
+    "static.zdassets.com": "Zendesk", "cdn.livechatinc.com": "LiveChat", "client.crisp.chat": "Crisp",
+    "js.driftt.com": "Drift", "code.tidio.co": "Tidio", "userlike-cdn-widgets.s3-eu-west-1.amazonaws.com": "Userlike",
+    "static.trengo.eu": "Trengo", "www.smartsuppchat.com": "Smartsupp", "wchat.freshchat.com": "Freshchat",
+    "js.usemessages.com": "HubSpot", "cdn.botpress.cloud": "Botpress", "widget.watermelon.ai": "Watermelon",
+}
+REVIEW_HOSTS = {
+    "widget.trustpilot.com": "Trustpilot", "www.kiyoh.com": "Kiyoh", "kiyoh.com": "Kiyoh",
+    "www.klantenvertellen.nl": "Klantenvertellen", "klantenvertellen.nl": "Klantenvertellen",
+    "widgets.thefeedbackcompany.nl": "The Feedback Company", "www.feedbackcompany.com": "The Feedback Company",
+    "cdn.trustindex.io": "Trustindex", "widgets.trustedshops.com": "Trusted Shops",
+    "dashboard.webwinkelkeur.nl": "WebwinkelKeur", "staticw2.yotpo.com": "Yotpo", "widget.reviews.io": "REVIEWS.io",
+    "widget.reviews.co.uk": "REVIEWS.io",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DetailedTouchpoint(Touchpoint):
+    """A touchpoint with the facts the report shows about it (plain JSON values)."""
+
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _with(tp: Touchpoint, **details: Any) -> DetailedTouchpoint:
+    base = {k: v for k, v in asdict(tp).items() if k != "details"}
+    merged = {**(getattr(tp, "details", None) or {}), **details}
+    return DetailedTouchpoint(**base, details=merged)
+
+
+def page_section(url: str) -> str:
+    """The section of a page: the first folder of its path ("diensten"), "/" for top-level pages."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if not parts or (len(parts) == 1 and "." in parts[0]):
+        return "/"
+    return unquote(parts[0])[:80]
+
+
+def _is_news(url: str, html: str, section: str) -> bool:
+    path = urlsplit(url).path
+    if _PAGINATION.search(path):
+        return False
+    rest = [p for p in path.split("/") if p][1:]
+    if section.lower() in NEWS_SEGMENTS and rest and rest[-1].lower() not in ("index.html", "index.php"):
+        return True
+    return bool(_ARTICLE.search(html[:20_000]))
+
+
+def phone_key(number: str, national_prefix: str | None) -> str:
+    """One key for every way a phone number is written: digits, ``+`` for the country; a
+    national ``0…`` number gets ``national_prefix`` (``+31`` on a Dutch site)."""
+    digits = re.sub(r"[^\d+]", "", unquote(number))
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if national_prefix and digits.startswith("0") and not digits.startswith("00"):
+        digits = national_prefix + digits[1:]
+    return digits
+
+
+def _text(fragment: str) -> str:
+    """The visible text of an HTML fragment (tags dropped, entities decoded): plain text."""
+    return _WS.sub(" ", html_text.unescape(_TAGS.sub(" ", fragment))).strip()[:MAX_LABEL]
+
+
+@dataclass
+class _Seen:
+    """One touchpoint found on many pages: the first page, and how many pages show it."""
+
+    kind: str
+    url: str
+    label: str
+    found_on: str
+    details: dict[str, Any]
+    pages: int = 0
+    last_page: str = ""
+
+    def touchpoint(self) -> DetailedTouchpoint:
+        return DetailedTouchpoint(self.kind, self.url, self.label, self.found_on, {**self.details, "pages": self.pages})
+
+
+class _Inventory:
+    """Collects the page-level touchpoints while the pages stream by."""
+
+    def __init__(self, site: SiteView) -> None:
+        self.site = site
+        self.pages: list[DetailedTouchpoint] = []
+        self.repeated: dict[tuple[str, str], _Seen] = {}
+        host = host_of(site.start_url).lower().split(":")[0]
+        self.national = "+31" if host.endswith(".nl") else "+32" if host.endswith(".be") else None
+
+    def _count(self, key: tuple[str, str], page_url: str, make: Any) -> None:
+        seen = self.repeated.get(key)
+        if seen is None:
+            seen = self.repeated[key] = make()
+        if seen.last_page != page_url:  # pages stream one at a time: count each page once
+            seen.pages += 1
+            seen.last_page = page_url
+
+    def add(self, page: Page) -> None:
+        html = page.html
+        section = page_section(page.url)
+        kind = "news_item" if _is_news(page.url, html, section) else "web_page"
+        details: dict[str, Any] = {"section": section, "language": (page.language or "").lower()[:10] or None}
+        if kind == "news_item":
+            found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
+            details["published"] = found.group(1) if found else None
+        label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
+        self.pages.append(DetailedTouchpoint(kind, page.url, label, "", details))
+        if self.national is None and (page.language or "").lower().startswith("nl"):
+            self.national = "+31"
+        self._channels(page)
+        self._widgets(page, html)
+        if b"<form" in page.body.lower():
+            self._forms(page)
+
+    def _contact_links(self, page: Page) -> Iterator[tuple[str, str, str]]:
+        """(scheme, address, link text) of the page's mailto:, tel: and callto: links."""
+        body, low = page.body, page.body.lower()
+        for scheme in _SCHEMES:
+            at = low.find(scheme)
+            while at >= 0:
+                start = low.rfind(b"href", max(0, at - 16), at)
+                match = _CONTACT.match(body, start) if start >= 0 else None
+                if match is not None:
+                    value, shown = (match.group(i).decode(page.encoding or "utf-8", "replace") for i in (3, 4))
+                    yield scheme.decode()[:-1], value.strip(), _text(shown)
+                at = low.find(scheme, at + 1)
+
+    def _channels(self, page: Page) -> None:
+        for scheme, value, shown in self._contact_links(page):
+            if scheme == "mailto":
+                address = unquote(value.split("?")[0]).strip().lower()
+                if "@" not in address:
+                    continue
+                key, channel, url = address, "email", f"mailto:{address}"
+            else:
+                key, channel = phone_key(value, self.national), "phone"
+                if len(key.lstrip("+")) < 5:
+                    continue
+                url = f"tel:{key}"
+            self._count(("contact_channel", f"{channel}:{key}"), page.url, lambda u=url, c=channel, s=shown, k=key:
+                        _Seen("contact_channel", u, s or k, page.url, {"channel": c, "value": k}))
+
+    def _widgets(self, page: Page, html: str) -> None:
+        hosts = {host_of(src).lower() for src in _SRC.findall(html) if "//" in src}
+        for script in _INLINE_SCRIPT.findall(html):
+            if "//" in script:
+                hosts.update(h.lower() for h in _HOST_IN_TEXT.findall(script))
+        for host in hosts:
+            for table, kind, channel in ((CHAT_HOSTS, "contact_channel", "chat"),
+                                         (REVIEW_HOSTS, "review_widget", None)):
+                provider = table.get(host)
+                if provider is None:
+                    continue
+                details = {"provider": provider, "embedded": True, **({"channel": channel} if channel else {})}
+                self._count((kind, provider), page.url, lambda p=provider, k=kind, d=details:
+                            _Seen(k, page.url, p, page.url, d))
+
+    def _forms(self, page: Page) -> None:
+        for form in page_forms(page.tree, page.title or ""):
+            if form.purpose in ("search", "login"):
+                continue
+            required = form.required
+            self._count(("form", form.signature), page.url, lambda f=form, r=required: _Seen(
+                "form", f.anchor(page.url), f.name[:MAX_LABEL], page.url,
+                {"purpose": f.purpose, "form_key": f.signature, "fields": len(f.fields), "required": len(r),
+                 "required_fields": [x.label or x.name for x in r][:MAX_REQUIRED_LISTED],
+                 "in_chrome": f.in_chrome}))
+
+    def touchpoints(self) -> list[Touchpoint]:
+        return [*self.pages, *(seen.touchpoint() for seen in self.repeated.values())]
+
+
+def _ads(site: SiteView) -> Iterator[Touchpoint]:
+    ads = site.artifact("ads") or []
+    if not ads:
+        return
+    landings = dict(site.page_artifacts("ad_landing"))
+    for ad in ads:
+        url = ad.get("final_url") or ""
+        record = landings.get(url) or {}
+        headline = " | ".join(ad.get("headlines") or [])[:MAX_LABEL]
+        yield DetailedTouchpoint("ad", url, headline or str(ad.get("ad_id", "")), "", {
+            "ad_id": str(ad.get("ad_id", "")), "landing_status": record.get("status"),
+            "landing_url": record.get("final_url") or url, "visited": bool(record)})
+
+
+def _profile_details(site: SiteView, found: Iterable[Touchpoint]) -> Iterator[Touchpoint]:
+    visits = {v.get("url"): v for v in (site.artifact("profiles") or {}).get("profiles") or []}
+    for tp in found:
+        visit = visits.get(tp.url)
+        if tp.kind == "contact_channel" and "whatsapp" in tp.label.lower():
+            yield _with(tp, channel="whatsapp", value=tp.url)
+        elif visit is not None:
+            yield _with(tp, state=visit.get("state"), reason=visit.get("reason") or None,
+                        platform=visit.get("label"))
+        else:
+            yield tp
+
+
+def enrich(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
+    """The link-graph touchpoints (with the profile visits' state as details), then every
+    touchpoint the stored pages and the ads show."""
+    inventory = _Inventory(site)
+    for page in site.pages():
+        if page.is_html and page.status is not None and 200 <= page.status < 400 and page.body:
+            inventory.add(page)
+    return [*_profile_details(site, found), *inventory.touchpoints(), *_ads(site)]

@@ -1,0 +1,51 @@
+"""Test helpers: an ``AuditRun`` back from a ``findings.json`` (to render a stored audit
+again), and small hand-made runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint
+from auditor.touchpoint_pages import DetailedTouchpoint
+
+
+def touchpoint(data: dict[str, Any]) -> Touchpoint:
+    if "details" in data:
+        return DetailedTouchpoint(data["kind"], data["url"], data.get("label", ""), data.get("found_on", ""),
+                                  data["details"])
+    return Touchpoint(data["kind"], data["url"], data.get("label", ""), data.get("found_on", ""))
+
+
+def run_from_findings_json(path: Path, **config: Any) -> AuditRun:
+    """The run a findings.json describes (families from the installed checks)."""
+    from auditor.registry import load_checks
+
+    doc = json.loads(Path(path).read_text("utf-8"))
+    families = {code: info.cls.family for code, info in load_checks().items()}
+    return AuditRun(
+        target=doc["target"], started_at=doc["started_at"], finished_at=doc["finished_at"],
+        pages_crawled=doc["pages_crawled"], touchpoints=tuple(touchpoint(t) for t in doc["touchpoints"]),
+        checks=tuple(CheckResult(c["code"], c["name"], c["status"], c.get("reason"), families.get(c["code"], ""))
+                     for c in doc["checks"]),
+        findings=tuple(Finding.from_dict(f) for f in doc["findings"]), config=config,
+        tool_version=doc["tool"]["version"], notes=tuple(doc.get("notes") or ()))
+
+
+def finding(code: str = "TP101", *, severity: str = "error", url: str | None = None,
+            target: str | None = "https://ex.nl/gone", message: str = "Broken link.", evidence: dict | None = None,
+            pages: tuple[str, ...] = ("https://ex.nl/",), fingerprint: str = "") -> Finding:
+    return Finding(code=code, name="broken-internal-link", severity=severity, url=url or pages[0], target=target,
+                   message=message, evidence=evidence or {"status": 404, "pages": len(pages)},
+                   locations=tuple(Location(p, "link text", "a") for p in pages), occurrences=len(pages),
+                   fingerprint=fingerprint or f"{code}-{target}-{url}")
+
+
+def make_run(findings: tuple[Finding, ...] = (), *, touchpoints: tuple[Touchpoint, ...] = (),
+             checks: tuple[CheckResult, ...] | None = None, pages: int = 10, **config: Any) -> AuditRun:
+    if checks is None:
+        checks = (CheckResult("TP101", "broken-internal-link", "failed" if findings else "passed", None, "links"),)
+    return AuditRun(target="https://ex.nl/", started_at="2026-11-22T10:00:00+00:00",
+                    finished_at="2026-11-22T10:01:00+00:00", pages_crawled=pages, touchpoints=touchpoints,
+                    checks=checks, findings=findings, config=config, tool_version="0.1.0")

@@ -1,0 +1,234 @@
+"""The report in real headless Chromium (Debian's, through Playwright): the demo site's
+report loads offline without errors, its filters and search work when used, it fits a
+phone, the PDF has a cover and numbered A4 pages, and hostile page content runs nothing.
+
+One browser and one demo audit per module keep this lean; waits are Playwright's own.
+A screenshot of the summary is kept for review (its path is printed and recorded as the
+test property ``screenshot``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import main
+from auditor.devserver import serve
+from auditor.report.html import render_html
+from tests.report.fixtures import finding, make_run, run_from_findings_json
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[2]
+SITES = ROOT / "tests" / "sites"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="needs Debian's chromium (make setup installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo site audited with the link and form checks, as html, json and pdf."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    from run_demo import run
+
+    out = tmp_path_factory.mktemp("demo")
+    assert run(out, ["--checks", "links,forms", "--quiet", "--format", "html,json,pdf"]) == 0
+    return out
+
+
+class Opened:
+    """A report opened from disk, with everything the page asked for and complained about."""
+
+    def __init__(self, browser, path: Path, width: int = 1200) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def opened(browser):
+    pages: list[Opened] = []
+
+    def open_(path: Path, width: int = 1200) -> Opened:
+        pages.append(Opened(browser, path, width))
+        return pages[-1]
+    yield open_
+    for p in pages:
+        p.close()
+
+
+def _visible(page) -> int:
+    return page.locator("details.finding:visible").count()
+
+
+def test_demo_report_loads_offline_without_errors(demo, opened, tmp_path_factory, record_property):
+    report = opened(demo / "report.html")
+    page = report.page
+    page.locator("#filter-status").wait_for()  # the script ran: the filter bar is shown
+    assert report.errors == [] and report.dialogs == []
+    assert report.requests and all(u.startswith(("file://", "data:")) for u in report.requests), report.requests
+    assert page.locator("html").get_attribute("lang") == "nl"  # the demo site is Dutch
+    assert page.locator("h1").inner_text() == "Groenhuis Installatietechniek"
+    shots = tmp_path_factory.getbasetemp() / "report-screenshots"
+    shots.mkdir(exist_ok=True)
+    page.evaluate("document.querySelector('nav.toc').hidden = true")  # the sticky menu would cover the shot
+    page.locator("#summary").screenshot(path=str(shots / "summary.png"))
+    page.locator("#touchpoints").screenshot(path=str(shots / "touchpoints.png"))
+    record_property("screenshot", str(shots / "summary.png"))
+    print(f"\nsummary screenshot: {shots / 'summary.png'}")
+
+
+def test_filters_and_search_work_when_used(demo, opened):
+    from playwright.sync_api import expect
+
+    run = run_from_findings_json(demo / "findings.json")
+    page = opened(demo / "report.html").page
+    total = len(run.findings)
+    expect(page.locator("#filter-status")).to_have_text(f"{total} van {total} bevindingen getoond")
+    page.select_option("#filter-family", "forms")
+    expect(page.locator("details.finding:visible")).to_have_count(1)
+    expect(page.locator("section.family:visible")).to_have_count(1)
+    page.select_option("#filter-family", "")
+    page.select_option("#filter-severity", "error")
+    errors = sum(1 for f in run.findings if f.severity == "error")
+    expect(page.locator("details.finding:visible")).to_have_count(errors)
+    page.click("#filter-reset")
+    expect(page.locator("details.finding:visible")).to_have_count(total)
+    page.fill("#filter-page", "/over-ons/")
+    on_page = sum(1 for f in run.findings if any("/over-ons/" in loc.url for loc in f.locations))
+    expect(page.locator("details.finding:visible")).to_have_count(on_page)
+    page.fill("#filter-page", "")
+    page.fill("#filter-search", "airco")
+    expect(page.locator("details.finding:visible")).to_have_count(1)
+    assert "airco" in page.locator("details.finding:visible").inner_text()
+    page.fill("#filter-search", "no such words anywhere")
+    expect(page.locator("#filter-status")).to_have_text("Geen bevinding past bij deze filters.")
+
+
+def test_keyboard_and_phone_screen(demo, opened):
+    page = opened(demo / "report.html", width=375).page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    summary = page.locator("details.finding > summary").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert summary.evaluate("s => s.parentElement.open") is True
+
+
+def test_show_more_and_links_reveal_hidden_findings(tmp_path, opened, browser):
+    from playwright.sync_api import expect
+
+    findings = tuple(finding(target=f"https://ex.nl/gone-{i:02}", pages=(f"https://ex.nl/p{i}",),
+                             fingerprint=f"fp{i:02}")
+                     for i in range(30))
+    path = tmp_path / "report.html"
+    path.write_text(render_html(make_run(findings, report={"page_size": 5, "language": "en"}), checks={}), "utf-8")
+    page = opened(path).page
+    expect(page.locator("details.finding:visible")).to_have_count(5)
+    page.click("button.more")
+    expect(page.locator("details.finding:visible")).to_have_count(10)
+    hidden = page.locator("details.finding:not(:visible)").last.get_attribute("id")
+    page.evaluate(f"location.hash = '#{hidden}'")
+    target = page.locator(f"#{hidden}")
+    expect(target).to_be_visible()
+    assert target.evaluate("d => d.open") is True
+    without_script = browser.new_context(java_script_enabled=False)  # then every finding is shown
+    try:
+        plain = without_script.new_page()
+        plain.goto(path.as_uri(), wait_until="load")
+        assert plain.locator("details.finding:visible").count() == 30
+    finally:
+        without_script.close()
+
+
+def test_pdf_has_a_cover_and_numbered_a4_pages(demo):
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(demo / "report.pdf"))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 4
+    a4 = (595.3, 841.9)  # 210 × 297 mm in points
+    assert all(abs(float(p.mediabox.width) - a4[0]) < 2 and abs(float(p.mediabox.height) - a4[1]) < 2
+               for p in reader.pages)
+    assert "Groenhuis Installatietechniek" in pages[0] and not re.search(r"Pagina \d+ van", pages[0])  # cover
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Pagina {number} van {len(pages)}" in text
+    assert "Uw contactpunten" in pages[1]
+    assert any("Formulieren die te veel vragen" in text for text in pages)
+    assert "Uitgevoerde controles" in pages[-1]
+
+
+def _assert_inert(report: Opened, shown: list[str]) -> None:
+    page = report.page
+    assert report.dialogs == [] and report.errors == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("a[href^='javascript:'], [onerror], [onclick]").count() == 0
+    text = page.evaluate("document.body.textContent")
+    for snippet in shown:
+        assert snippet in text, snippet
+    # The CSP forbids any script but the report's own: an injected inline script does not run.
+    blocked = page.evaluate("""() => new Promise(resolve => {
+        document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective), {once: true});
+        const s = document.createElement('script');
+        s.textContent = 'window.__injected = 1';
+        document.body.appendChild(s);
+    })""")
+    assert blocked.startswith("script-src") and page.evaluate("typeof window.__injected") == "undefined"
+
+
+def _in_thread(fn, *args):
+    """Run ``fn`` in a thread of its own: Playwright's sync API keeps an event loop running
+    in the test's thread, and the audit starts its own with ``asyncio.run``."""
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(fn(*args)))
+    thread.start()
+    thread.join()
+    return result[0] if result else None
+
+
+def test_hostile_site_content_shows_as_text_and_runs_nothing(tmp_path, opened, capsys):
+    out = tmp_path / "hostile"
+    with serve(SITES / "report-hostile") as site:
+        code = _in_thread(main, ["audit", site.base_url, "--out", str(out), "--checks", "links,forms", "--quiet",
+                                 "--report-lang", "en"])
+    capsys.readouterr()
+    assert code == 0
+    report = opened(out / "report.html")
+    _assert_inert(report, ["<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">',
+                           "<script>window.__pwned=5</script>", "<script>window.__pwned=6</script>"])
+
+
+def test_hostile_plugin_evidence_shows_as_text_and_runs_nothing(tmp_path, opened):
+    bad = finding("ACM101", target="javascript:window.__pwned=1", message="</script><script>window.__pwned=2</script>",
+                  evidence={"screenshot": "javascript:alert(1)", "final_url": "javascript:window.__pwned=3",
+                            "note": "<img src=x onerror=window.__pwned=4>"})
+    path = tmp_path / "report.html"
+    path.write_text(render_html(make_run((bad,)), tmp_path, checks={}), "utf-8")
+    report = opened(path)
+    report.page.locator("details.finding > summary").first.click()
+    _assert_inert(report, ["javascript:window.__pwned=1", "</script><script>window.__pwned=2</script>",
+                           "<img src=x onerror=window.__pwned=4>"])

@@ -1,0 +1,46 @@
+"""Family scores and finding impact: the documented method, deterministic, monotone."""
+
+from __future__ import annotations
+
+from auditor.model import CheckResult
+from auditor.scoring import family_scores, impact, ranked, reach, score_from_cost
+from tests.report.fixtures import finding, make_run
+
+
+def test_documented_examples():
+    one = finding(pages=("https://ex.nl/a",))
+    assert reach(one, 25, "https://ex.nl/") == 1.0
+    assert score_from_cost(impact(one, 25, "https://ex.nl/")) == 90
+    everywhere = finding(pages=tuple(f"https://ex.nl/{i}" for i in range(25)))
+    assert reach(everywhere, 25, "https://ex.nl/") == 2.0
+    assert score_from_cost(20) == 82 and score_from_cost(100) == 37
+    home = finding(pages=("https://ex.nl/",))
+    assert reach(home, 25, "https://ex.nl/") == 1.5
+
+
+def test_info_never_lowers_a_score_and_more_problems_never_raise_it():
+    checks = (CheckResult("TP101", "broken-internal-link", "failed", None, "links"),)
+    info = make_run((finding(severity="info"),), checks=checks)
+    assert family_scores(info)[0].score == 100
+    scores = []
+    for n in range(0, 6):
+        run = make_run(tuple(finding(target=f"https://ex.nl/{i}", pages=("https://ex.nl/p",)) for i in range(n)),
+                       checks=checks)
+        scores.append(family_scores(run)[0].score)
+    assert scores == sorted(scores, reverse=True) and scores[0] == 100 and scores[-1] > 0
+
+
+def test_a_family_that_could_not_judge_has_no_score():
+    checks = (CheckResult("TP401", "missing-viewport", "unverifiable", "no browser", "mobile"),
+              CheckResult("TP101", "broken-internal-link", "passed", None, "links"))
+    scores = {s.family: s for s in family_scores(make_run(checks=checks))}
+    assert scores["mobile"].score is None and scores["links"].score == 100
+
+
+def test_ranking_is_stable_and_by_impact():
+    a = finding(target="https://ex.nl/a", severity="warning", pages=("https://ex.nl/x",))
+    b = finding(target="https://ex.nl/b", severity="error", pages=("https://ex.nl/x",))
+    c = finding(target="https://ex.nl/c", severity="error", pages=("https://ex.nl/", "https://ex.nl/y"))
+    order = [f.target for _, f in ranked([a, b, c], 10, "https://ex.nl/")]
+    assert order == ["https://ex.nl/c", "https://ex.nl/b", "https://ex.nl/a"]
+    assert order == [f.target for _, f in ranked([c, a, b], 10, "https://ex.nl/")]

@@ -1,0 +1,61 @@
+"""The touchpoint inventory from stored pages: pages by section, news, forms, contact
+channels, chat and review widgets (hand-built pages, no network)."""
+
+from __future__ import annotations
+
+from auditor.testing import MemorySite, make_page
+from auditor.touchpoint_pages import enrich, page_section, phone_key
+
+FOOTER = """<footer><a href="tel:030-123 45 67">030-123 45 67</a>
+<a href="mailto:Info@Ex.nl?subject=Hoi">mail ons</a></footer>"""
+
+
+def _site():
+    pages = [
+        make_page("https://www.ex.nl/", f"<html lang='nl'><title>Ex | Home</title>{FOOTER}"
+                  "<script src='https://code.tidio.co/abc.js'></script></html>"),
+        make_page("https://www.ex.nl/diensten/a.html", f"<html lang='nl'><title>A</title>{FOOTER}"
+                  "<a href='tel:+31301234567'>bel</a></html>"),
+        make_page("https://www.ex.nl/nieuws/", "<html lang='nl'><title>Nieuws</title></html>"),
+        make_page("https://www.ex.nl/nieuws/item-1.html", "<html lang='nl'><title>Item</title>"
+                  "<time datetime='2024-03-12'>12 maart</time></html>"),
+        make_page("https://www.ex.nl/contact.html", """<html lang='nl'><title>Contact</title><main><h1>Contact</h1>
+                  <form id="c"><input name="naam" required><input name="email" type="email" required>
+                  <textarea name="bericht" required></textarea><button>Verstuur</button></form>
+                  <form role="search"><input name="q"></form>
+                  <div class="trustpilot-widget"></div><script src="https://widget.trustpilot.com/b.js"></script>
+                  </main></html>"""),
+        make_page("https://www.ex.nl/kapot.html", "<title>Weg</title>", status=404),
+    ]
+    return MemorySite(pages, start_url="https://www.ex.nl/")
+
+
+def test_inventory_of_the_pages():
+    found = enrich(_site(), [])
+    by_kind: dict[str, list] = {}
+    for tp in found:
+        by_kind.setdefault(tp.kind, []).append(tp)
+    assert sorted(tp.url for tp in by_kind["web_page"]) == [
+        "https://www.ex.nl/", "https://www.ex.nl/contact.html", "https://www.ex.nl/diensten/a.html",
+        "https://www.ex.nl/nieuws/"]  # the 404 is no touchpoint
+    [news] = by_kind["news_item"]
+    assert news.details == {"section": "nieuws", "language": "nl", "published": "2024-03-12"}
+    [form] = by_kind["form"]  # the search form is not a touchpoint
+    assert form.url == "https://www.ex.nl/contact.html#c"
+    assert form.details["purpose"] == "contact" and form.details["required"] == 3
+    channels = {(tp.details["channel"], tp.details.get("value") or tp.details.get("provider")): tp.details
+                for tp in by_kind["contact_channel"]}
+    assert channels[("phone", "+31301234567")]["pages"] == 2  # two spellings, one number, two pages
+    assert channels[("email", "info@ex.nl")]["pages"] == 2
+    assert channels[("chat", "Tidio")]["pages"] == 1
+    [review] = by_kind["review_widget"]
+    assert review.details["provider"] == "Trustpilot" and review.details["embedded"]
+
+
+def test_sections_and_phone_keys():
+    assert page_section("https://ex.nl/") == "/"
+    assert page_section("https://ex.nl/contact.html") == "/"
+    assert page_section("https://ex.nl/diensten/") == "diensten"
+    assert page_section("https://ex.nl/diensten/a/b.html") == "diensten"
+    assert phone_key("030-123 45 67", "+31") == phone_key("+31 30 123 4567", "+31") == "+31301234567"
+    assert phone_key("0031301234567", None) == "+31301234567"
