@@ -1,0 +1,125 @@
+"""Which pages to render: pages grouped by layout template, a few of each group.
+
+Rendering costs about a second of browser time per page and profile; most sites are a
+handful of templates (home, overview, article, form) filled with different text. Pages
+that share a layout skeleton share their mobile problems, so rendering a few of each
+template finds those problems at a fraction of the cost.
+
+The skeleton is the set of layout elements (``header``, ``nav``, ``div``, ``table`` …)
+with their classes, by path from ``<body>``. A set, not a sequence: an article with
+three paragraphs and one with thirty, a news list of five items and one of fifty, have
+the same skeleton. Digits are dropped from class names (``post-123``); ids are ignored
+(they are often unique per page). A page with a component the others lack (a table, a
+form, a timeline) gets its own template, and so is rendered too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from auditor.page import Page
+
+LAYOUT_TAGS = frozenset({"header", "nav", "main", "footer", "aside", "section", "article", "div", "form", "table",
+                         "ul", "ol", "li", "dl", "figure", "iframe", "video", "picture", "details", "dialog",
+                         "fieldset", "pre", "blockquote", "svg", "img"})
+MAX_DEPTH = 8
+MAX_TOKENS = 2000
+_DIGITS = re.compile(r"\d+")
+
+
+def skeleton(page: Page) -> str:
+    """A short hash naming the page's layout template."""
+    body = page.tree.find("body")
+    tokens: set[str] = set()
+    if body is not None:
+        _walk(body, "", 0, tokens)
+    return hashlib.sha1("\n".join(sorted(tokens)).encode()).hexdigest()[:12]
+
+
+def _walk(element: object, path: str, depth: int, tokens: set[str]) -> None:
+    for child in element:  # type: ignore[attr-defined]
+        tag = child.tag
+        if not isinstance(tag, str) or tag.lower() not in LAYOUT_TAGS or len(tokens) >= MAX_TOKENS:
+            continue
+        classes = sorted({_DIGITS.sub("", c) for c in (child.get("class") or "").split()})[:3]
+        token = f"{path}/{tag.lower()}{'.' + '.'.join(classes) if classes else ''}"
+        tokens.add(token)
+        if depth < MAX_DEPTH:
+            _walk(child, token, depth + 1, tokens)
+
+
+def renderable(page: Page) -> bool:
+    """An HTML page that loaded: error pages and documents are not laid out for phones."""
+    return page.is_html and page.status is not None and 200 <= page.status < 300 and not page.error
+
+
+@dataclass
+class Group:
+    """One template: how many pages use it and the best few to render."""
+
+    template: str
+    pages: int = 0
+    best: list[tuple[int, int, str]] = field(default_factory=list)  # (depth, len(url), url)
+
+    def offer(self, candidate: tuple[int, int, str], keep: int) -> None:
+        self.best.append(candidate)
+        if len(self.best) >= 2 * keep:  # trim now and then: memory stays O(keep)
+            self.best = sorted(self.best)[:keep]
+
+    def chosen(self, keep: int) -> list[str]:
+        return [url for _, _, url in sorted(self.best)[:keep]]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One page to render, with the template it stands for."""
+
+    url: str
+    template: str
+    template_pages: int
+    template_rendered: int = 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: list[RenderJob]
+    eligible: int
+    templates: int
+
+
+def plan(pages: Iterable[Page], per_template: int, max_pages: int) -> Plan:
+    """The pages to render: ``per_template`` of each template (0 = all), at most ``max_pages``.
+
+    Within a template, shallow pages with short URLs come first (the ones prospects
+    meet); when ``max_pages`` cuts, every template gets its first page before any gets
+    a second, largest templates first. Memory grows with the number of templates and
+    ``per_template``, not with the site.
+    """
+    groups: dict[str, Group] = {}
+    eligible = 0
+    keep = per_template or max_pages
+    for page in pages:
+        if not renderable(page):
+            continue
+        eligible += 1
+        template = skeleton(page)
+        group = groups.setdefault(template, Group(template))
+        group.pages += 1
+        group.offer((page.depth, len(page.url), page.url), keep)
+    ordered = sorted(groups.values(), key=lambda g: (-g.pages, g.template))
+    chosen = [g.chosen(keep) for g in ordered]
+    picked: list[tuple[str, Group]] = []
+    for rank in range(keep):
+        for group, urls in zip(ordered, chosen, strict=True):
+            if rank < len(urls) and len(picked) < max_pages:
+                picked.append((urls[rank], group))
+        if len(picked) >= max_pages:
+            break
+    per_group: dict[str, int] = {}
+    for _, group in picked:
+        per_group[group.template] = per_group.get(group.template, 0) + 1
+    jobs = [RenderJob(url, g.template, g.pages, per_group[g.template]) for url, g in picked]
+    return Plan(jobs, eligible, len(groups))

@@ -1,0 +1,454 @@
+"""Mobile checks (TP401–TP404): does the site adapt to the prospect's phone?
+
+TP401 reads the crawled HTML (no browser needed). TP402–TP404 judge what the renderer
+(``auditor.collect.render``) measured in headless Chromium emulating phones: the width of
+the laid-out document, the font size of every visible run of text, and the boxes of the
+tap targets. The renderer only measures; thresholds live here, as check options, so
+``recheck`` can judge again with other thresholds without rendering again.
+
+The renderer renders a few pages per layout template. Findings are keyed by template and
+offending elements, so the same problem on two pages of one template is one finding
+listing both, and its evidence says how many pages share that template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.check import CheckContext, PageCheck, SiteCheck, SiteView
+from auditor.errors import NotApplicable, Unverifiable
+from auditor.model import Finding, Location
+from auditor.page import Page
+
+MAX_LISTED = 10
+_PAIR = re.compile(r"\s*([A-Za-z-]+)\s*=\s*([^,;\s]*)\s*")
+
+
+def parse_viewport(content: str) -> dict[str, str]:
+    """``width=device-width, initial-scale=1`` → ``{"width": "device-width", "initial-scale": "1"}``."""
+    out: dict[str, str] = {}
+    for part in re.split(r"[,;]", content):
+        match = _PAIR.fullmatch(part)
+        if match:
+            out[match.group(1).lower()] = match.group(2).strip().lower()
+    return out
+
+
+def viewport_problem(content: str | None) -> tuple[str, str] | None:
+    """``(kind, explanation)`` when a viewport declaration is not mobile-optimised, else None."""
+    if content is None:
+        return "missing", "The page has no <meta name=\"viewport\">: phones lay it out 980 px wide and shrink it."
+    props = parse_viewport(content)
+    width = props.get("width")
+    if width is None:
+        return "no-device-width", f"The viewport ({content!r}) does not set width=device-width."
+    if width != "device-width":
+        if re.fullmatch(r"\d+(\.\d+)?(px)?", width):
+            return "fixed-width", (f"The viewport fixes the layout at {width.removesuffix('px')} px wide instead of "
+                                   "width=device-width: phones shrink the page to fit.")
+        return "no-device-width", f"The viewport sets width={width} instead of width=device-width."
+    scale = props.get("initial-scale")
+    if scale is not None:
+        try:
+            value = float(scale)
+        except ValueError:
+            return "initial-scale", f"The viewport's initial-scale={scale} is not a number (use initial-scale=1)."
+        if abs(value - 1) > 1e-6:
+            return "initial-scale", (f"The viewport sets initial-scale={scale}: the page opens zoomed "
+                                     f"{'out' if value < 1 else 'in'} instead of at its natural size.")
+    return None
+
+
+def viewport_meta(page: Page) -> str | None:
+    """The content of the last ``<meta name="viewport">`` (the one browsers use), or None."""
+    found = None
+    for meta in page.tree.iter("meta"):
+        if (meta.get("name") or "").strip().lower() == "viewport":
+            found = (meta.get("content") or "").strip()[:500]
+    return found
+
+
+class MissingViewport(PageCheck):
+    """The page has no viewport declaration, or one that is not mobile-optimised.
+
+    What it checks
+    --------------
+    Every HTML page must have ``<meta name="viewport" content="width=device-width,
+    initial-scale=1">`` (the last viewport tag counts, as in browsers). Reported: no
+    viewport tag, a tag without ``width=device-width``, a fixed width (``width=1200``),
+    and an ``initial-scale`` other than 1. Pages that share the same problem are one
+    finding listing them all. This check reads the HTML; it needs no browser.
+
+    Why it matters
+    --------------
+    Without it, a phone lays the page out as on a 980 px wide desktop screen and shrinks
+    the result to fit: text becomes unreadable and visitors must pinch and zoom. A fixed
+    width or another initial scale has the same effect. Google indexes the mobile version
+    of a page first, and most prospects meet a website on their phone.
+
+    How to fix
+    ----------
+    Put ``<meta name="viewport" content="width=device-width, initial-scale=1">`` in the
+    ``<head>`` of the page template, and make the layout responsive (fluid widths,
+    ``max-width: 100%`` on images, media queries) instead of a fixed-width design.
+    """
+
+    code = "TP401"
+    name = "missing-viewport"
+    family = "mobile"
+    requires = ("pages",)
+    default_severity = "error"
+
+    def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
+        if not page.is_html or page.status is None or not 200 <= page.status < 300:
+            return
+        content = viewport_meta(page)
+        problem = viewport_problem(content)
+        if problem is None:
+            return
+        kind, message = problem
+        yield self.finding(url=page.url, message=message, evidence={"viewport": content, "problem": kind},
+                           locations=[Location(page.url, content or "", "meta")],
+                           key=f"{kind}|{content or ''}")
+
+
+# -- what the renderer measured --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendered page in one phone profile, as the renderer stored it."""
+
+    url: str
+    template: str
+    template_pages: int
+    template_rendered: int
+    profile: str
+    data: dict[str, Any]
+
+    @property
+    def width(self) -> int:
+        return int(self.data.get("width") or 0)
+
+
+def rendered(site: SiteView) -> Iterator[list[Rendered]]:
+    """Per rendered page, its successfully rendered profiles (smallest screen first).
+
+    Ends the check ``not_applicable`` when there was nothing to render, ``unverifiable``
+    when nothing could be rendered, so that no-data never reads as "passed".
+    """
+    seen = ok = 0
+    first_error = ""
+    for url, page in site.page_artifacts("render"):
+        seen += 1
+        profiles = page.get("profiles") or {}
+        good = []
+        for name, data in profiles.items():
+            if data.get("status") == "ok":
+                good.append(Rendered(url, str(page.get("template") or ""), int(page.get("template_pages") or 1),
+                                     int(page.get("template_rendered") or 1), name, data))
+            elif not first_error:
+                first_error = f"{url}: {data.get('error', 'unknown error')}"
+        if good:
+            ok += 1
+            yield sorted(good, key=lambda r: (r.width, r.profile))
+    if ok:
+        return
+    if seen:
+        raise Unverifiable(f"no page could be rendered in the browser (e.g. {first_error})")
+    summary = site.artifact("render")
+    if summary is not None and not summary.get("pages_eligible"):
+        raise NotApplicable("the site has no HTML page to render")
+    raise Unverifiable("the pages were not rendered in a browser")
+
+
+def _evidence(first: Rendered, failing: list[Rendered], per_profile: dict[str, Any]) -> dict[str, Any]:
+    return {"profile": first.profile, "screen_width": first.width, "screenshot": first.data.get("screenshot"),
+            "profiles": per_profile, "template": first.template, "template_pages": first.template_pages,
+            "template_rendered": first.template_rendered,
+            "screenshots": {r.profile: r.data.get("screenshot") for r in failing if r.data.get("screenshot")}}
+
+
+def _template_note(first: Rendered) -> str:
+    """Only a sample of each layout template is rendered: say so when others were not."""
+    unseen = first.template_pages - first.template_rendered
+    if unseen > 0:
+        return (f" {unseen} more page{'s' if unseen != 1 else ''} with the same layout "
+                f"{'were' if unseen != 1 else 'was'} not rendered and likely share{'' if unseen != 1 else 's'} this.")
+    return ""
+
+
+class HorizontalOverflow(SiteCheck):
+    """The page is wider than the phone's screen: visitors must scroll sideways.
+
+    What it checks
+    --------------
+    Each rendered page is laid out in headless Chromium emulating phones (by default 360
+    and 412 CSS px wide). It is reported when the document is wider than the layout
+    viewport (``scrollWidth`` > ``clientWidth``, with ``tolerance_px`` of slack). The
+    evidence names the elements that stick out (CSS selector, width, how far right they
+    reach) and a phone screenshot with them outlined in red. Content inside a scrolling
+    container (``overflow-x: auto``) does not count. A page without a viewport tag is laid
+    out 980 px wide; that is TP401, and reported here only if it overflows even that.
+
+    Why it matters
+    --------------
+    Content that sticks out makes the page slide sideways under the thumb, hides the
+    right-hand side of text and tables, and makes the browser zoom out so everything else
+    becomes small. Visitors notice it at once and leave.
+
+    How to fix
+    ----------
+    Give the named elements a fluid width (``max-width: 100%``, no fixed pixel widths);
+    put wide tables in a ``<div style="overflow-x: auto">`` or restack them on small
+    screens; let long words and URLs break (``overflow-wrap: anywhere``); check the
+    outlined screenshot in the report.
+    """
+
+    code = "TP402"
+    name = "horizontal-overflow"
+    family = "mobile"
+    requires = ("pages", "render")
+    default_severity = "error"
+
+    @dataclass
+    class Options:
+        tolerance_px: int = 1
+
+        def __post_init__(self) -> None:
+            if not 0 <= self.tolerance_px <= 200:
+                raise ValueError("tolerance_px must be between 0 and 200")
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        for profiles in rendered(site):
+            failing = [r for r in profiles if r.data.get("document_width", 0)
+                       > r.data.get("layout_width", 0) + self.options.tolerance_px]
+            if not failing:
+                continue
+            first = failing[0]
+            offenders = first.data.get("overflow") or []
+            listed = [{"selector": o["selector"], "width": o["width"], "right": o["right"], "kind": o["kind"],
+                       "text": o["text"], "cause": o.get("cause")} for o in offenders[:MAX_LISTED]]
+            per_profile = {r.profile: {"layout_width": r.data["layout_width"],
+                                       "document_width": r.data["document_width"]} for r in failing}
+            what = ", ".join(f"{o['selector']} ({o['width']} px wide"
+                             + (f", widened by {o['cause']})" if o["cause"] else ")") for o in listed[:3])
+            message = (f"On a {first.width} px wide phone the page is {first.data['document_width']} px wide, "
+                       f"so it scrolls sideways. " + (f"Sticking out: {what}." if what else
+                                                      "No single element could be named as the cause.")
+                       + _template_note(first))
+            key = f"{first.template}|{'|'.join(sorted({o['selector'] for o in listed})) or first.url}"
+            yield self.finding(url=first.url, message=message, key=key,
+                               evidence={**_evidence(first, failing, per_profile),
+                                         "layout_width": first.data["layout_width"],
+                                         "document_width": first.data["document_width"], "offenders": listed},
+                               locations=[Location(first.url, listed[0]["selector"] if listed else "",
+                                                   offenders[0]["tag"] if offenders else "")])
+
+
+class SmallText(SiteCheck):
+    """Too much of the page's text is too small to read on a phone.
+
+    What it checks
+    --------------
+    In each rendered page the renderer measures the font size of every visible run of
+    text, weighted by its number of characters; hidden text (``display: none``,
+    ``visibility: hidden``, transparent, zero-sized or off-screen) and text in scripts,
+    styles and templates does not count. The page is reported when more than
+    ``max_share`` (default 0.4: 40 %, as Lighthouse did) of its text is smaller than
+    ``min_font_px`` (default 12 CSS px). The evidence lists the largest offenders (CSS
+    selector, font size, characters, a sample).
+
+    Why it matters
+    --------------
+    Text below 12 px on a phone has to be zoomed to be read; most visitors do not, and
+    leave. Small print on prices, terms or contact details reads as hiding something.
+
+    How to fix
+    ----------
+    Use at least 16 px for body text and 12 px for anything else, in ``rem`` so visitors'
+    settings apply; remove the rules that shrink the listed selectors on small screens.
+    """
+
+    code = "TP403"
+    name = "small-text"
+    family = "mobile"
+    requires = ("pages", "render")
+    default_severity = "warning"
+
+    @dataclass
+    class Options:
+        min_font_px: float = 12.0
+        max_share: float = 0.4
+        min_chars: int = 50
+
+        def __post_init__(self) -> None:
+            from auditor.collect.render_measure import SMALL_TEXT_BELOW_PX
+
+            if not 4 <= self.min_font_px <= SMALL_TEXT_BELOW_PX:
+                raise ValueError(f"min_font_px must be between 4 and {SMALL_TEXT_BELOW_PX}")
+            if not 0 <= self.max_share < 1:
+                raise ValueError("max_share must be at least 0 and below 1")
+
+    def share(self, data: dict[str, Any]) -> tuple[float, int, int]:
+        """(share of small text, small characters, all characters) of one measurement."""
+        text = data.get("text") or {}
+        total = int(text.get("total_chars") or 0)
+        small = sum(int(n) for size, n in (text.get("sizes") or {}).items() if float(size) < self.options.min_font_px)
+        return (small / total if total else 0.0), small, total
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        opts = self.options
+        for profiles in rendered(site):
+            failing, per_profile = [], {}
+            for r in profiles:
+                share, small, total = self.share(r.data)
+                if total >= opts.min_chars and share > opts.max_share:
+                    failing.append(r)
+                    per_profile[r.profile] = {"share": round(share, 3), "small_chars": small, "total_chars": total}
+            if not failing:
+                continue
+            first = failing[0]
+            groups = [g for g in (first.data.get("text") or {}).get("groups", [])
+                      if g["font_size"] < opts.min_font_px][:MAX_LISTED]
+            stats = per_profile[first.profile]
+            worst = ", ".join(f"{g['selector']} ({g['font_size']:g} px, {g['chars']} characters)" for g in groups[:3])
+            message = (f"{stats['share']:.0%} of the text on this page is smaller than {opts.min_font_px:g} px on a "
+                       f"{first.width} px wide phone" + (f"; largest: {worst}." if worst else ".")
+                       + _template_note(first))
+            key = f"{first.template}|{'|'.join(sorted({g['selector'] for g in groups[:5]})) or first.url}"
+            yield self.finding(url=first.url, message=message, key=key,
+                               evidence={**_evidence(first, failing, per_profile), **stats,
+                                         "min_font_px": opts.min_font_px, "max_share": opts.max_share,
+                                         "offenders": groups},
+                               locations=[Location(first.url, groups[0]["selector"] if groups else "", "text")])
+
+
+def _target(selector: str, label: str) -> str:
+    return f"{selector} “{label[:40]}”" if label else selector
+
+
+def _tag(selector: str) -> str:
+    """``nav.main > a.icon`` → ``a``."""
+    return re.split(r"[.#:\[]", selector.rsplit(">", 1)[-1].strip(), maxsplit=1)[0]
+
+
+def _overlap(a: list[int], b: list[int] | tuple[float, ...]) -> float:
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share: float) -> list[dict[str, Any]]:
+    """Targets smaller than ``min_size`` whose finger zone covers another target.
+
+    The finger zone is a ``min_size`` square (at least the target's own size) centred on
+    the target, as Lighthouse's tap-targets audit had it. A target fails when the part
+    of the zone over another target is more than ``overlap_share`` of the part over the
+    target itself. Two targets with the same ``href`` do not conflict: a mis-tap lands
+    in the same place.
+    """
+    cell = max(min_size, 16)
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, t in enumerate(targets):
+        x, y, w, h = t["rect"]
+        for cx in range(x // cell, (x + w) // cell + 1):
+            for cy in range(y // cell, (y + h) // cell + 1):
+                grid.setdefault((cx, cy), []).append(i)
+    failing = []
+    for i, t in enumerate(targets):
+        x, y, w, h = t["rect"]
+        if w >= min_size and h >= min_size:
+            continue
+        zw, zh = max(w, min_size), max(h, min_size)
+        zone = (x + w / 2 - zw / 2, y + h / 2 - zh / 2, zw, zh)
+        own = _overlap(t["rect"], zone)
+        near = {j for cx in range(int(zone[0] // cell), int((zone[0] + zw) // cell) + 1)
+                for cy in range(int(zone[1] // cell), int((zone[1] + zh) // cell) + 1) for j in grid.get((cx, cy), ())}
+        worst, neighbour = 0.0, None
+        for j in sorted(near - {i}):
+            other = targets[j]
+            if t["href"] and other["href"] == t["href"]:
+                continue
+            share = _overlap(other["rect"], zone) / own if own else 0.0
+            if share > worst:
+                worst, neighbour = share, other
+        if neighbour is not None and worst > overlap_share:
+            failing.append({"selector": t["selector"], "text": t["text"], "href": t["href"], "width": w, "height": h,
+                            "rect": t["rect"], "neighbour": neighbour["selector"],
+                            "neighbour_text": neighbour["text"] or neighbour["href"]})
+    return failing
+
+
+class SmallTapTargets(SiteCheck):
+    """Links and buttons too small and too close together to tap reliably.
+
+    What it checks
+    --------------
+    In each rendered page, the visible links, buttons and form controls are measured
+    (links inside running text are left out, as Lighthouse did; hidden and off-screen
+    ones too). A target is reported when it is smaller than ``min_size_px`` (default
+    48 × 48 CSS px) and its finger zone (a 48 px square centred on it) lies over another
+    target by more than ``overlap_share`` (default 25 %) of what lies over the target
+    itself. Targets leading to the same address do not count against each other. The
+    evidence lists the targets with their size and the neighbour they crowd, and their
+    boxes on the phone screenshot.
+
+    Why it matters
+    --------------
+    A fingertip covers about 9 mm, some 48 CSS px. Small targets packed together make
+    visitors tap the wrong link (calling instead of mailing, the wrong menu item) or give
+    up; older visitors suffer most.
+
+    How to fix
+    ----------
+    Make each listed link or button at least 48 × 48 px (padding counts: ``padding`` or
+    ``min-height`` on the link, not only the icon), or keep at least 8 px between small
+    targets so their finger zones do not cover each other.
+    """
+
+    code = "TP404"
+    name = "small-tap-targets"
+    family = "mobile"
+    requires = ("pages", "render")
+    default_severity = "warning"
+
+    @dataclass
+    class Options:
+        min_size_px: int = 48
+        overlap_share: float = 0.25
+
+        def __post_init__(self) -> None:
+            if not 8 <= self.min_size_px <= 200:
+                raise ValueError("min_size_px must be between 8 and 200")
+            if not 0 <= self.overlap_share <= 1:
+                raise ValueError("overlap_share must be between 0 and 1")
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        opts = self.options
+        for profiles in rendered(site):
+            failing, per_profile, cramped = [], {}, {}
+            for r in profiles:
+                bad = cramped_targets(r.data.get("tap_targets") or [], opts.min_size_px, opts.overlap_share)
+                if bad:
+                    failing.append(r)
+                    cramped[r.profile] = bad
+                    per_profile[r.profile] = {"failing": len(bad), "targets": len(r.data.get("tap_targets") or [])}
+            if not failing:
+                continue
+            first = failing[0]
+            bad = cramped[first.profile]
+            t = bad[0]
+            size = opts.min_size_px
+            message = (f"{len(bad)} tap target{'s' if len(bad) != 1 else ''} on this page "
+                       f"{'are' if len(bad) != 1 else 'is'} smaller than {size}×{size} px and crowded on a "
+                       f"{first.width} px wide phone, e.g. {_target(t['selector'], t['text'] or t['href'])} "
+                       f"({t['width']}×{t['height']} px) next to {_target(t['neighbour'], t['neighbour_text'])}."
+                       + _template_note(first))
+            key = f"{first.template}|{'|'.join(sorted({b['selector'] for b in bad})[:10])}"
+            yield self.finding(url=first.url, message=message, key=key,
+                               evidence={**_evidence(first, failing, per_profile), "count": len(bad),
+                                         "min_size_px": opts.min_size_px, "targets": bad[:MAX_LISTED * 2]},
+                               locations=[Location(first.url, t["selector"], _tag(t["selector"]))])
