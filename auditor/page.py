@@ -7,7 +7,6 @@ because BeautifulSoup costs several times what lxml does and most checks never n
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -80,6 +79,3 @@ class Page:
             cached = visible_text(self.tree)
             self.__dict__["_text"] = cached
         return cached
-
-    def compressed_body(self) -> bytes:
-        return zlib.compress(self.body, 1)

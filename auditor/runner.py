@@ -17,7 +17,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
-from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe
+from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe, preflight
 from auditor.collect.http import Fetcher, make_session
 from auditor.collect.parse import PageParser, default_workers
 from auditor.collect.politeness import HostGate
@@ -27,12 +27,12 @@ from auditor.collector import CollectContext, Collector, CollectorUnavailable, c
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError
 from auditor.isolation import run_isolated
-from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint, severity_rank
+from auditor.model import AuditRun, CheckResult, Finding, Location, severity_rank
 from auditor.page import Page
 from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
 from auditor.store import RunStore
 from auditor.touchpoints import touchpoints_from_links
-from auditor.urls import InvalidURL, Scope, host_of, normalise, registrable_domain
+from auditor.urls import InvalidURL, Scope, host_of, normalise, origin_of, registrable_domain
 
 # Artifacts the built-in crawler provides; a check requiring anything else is
 # unverifiable until a collector for it is installed.
@@ -141,13 +141,12 @@ class Runner:
         if code not in self.results:
             self._record(check, status, reason)
         if trace:
-            with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
-                fh.write(f"{now_iso()} {code}\n{trace}")
+            self._log_trace(code, trace)
 
-    def _log_error(self, check: Check, exc: BaseException) -> None:
+    def _log_trace(self, what: str, trace: str) -> None:
+        """Tracebacks go to RUN_DIR/errors.log; the report shows the one-line reason."""
         with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
-            fh.write(f"{now_iso()} {check.code}\n")
-            fh.write("".join(traceback.format_exception(exc)))
+            fh.write(f"{now_iso()} {what}\n{trace}")
 
     def run_site_checks(self, store: RunStore, ctx: CheckContext, site_checks: list[SiteCheck]) -> None:
         for check in site_checks:
@@ -161,7 +160,7 @@ class Runner:
                 continue
             except Exception as exc:
                 self._record(check, "errored", f"{exc.__class__.__name__}: {exc}")
-                self._log_error(check, exc)
+                self._log_trace(check.code, "".join(traceback.format_exception(exc)))
                 continue
             store.replace_site_findings(check.code, findings)
 
@@ -198,11 +197,10 @@ class Runner:
             raise InputError(str(exc)) from None
         store = RunStore(self.run_dir)
         self._artifacts: dict[str, Any] = {}
-        started = store.meta("started_at") if self.resume else None
         if not self.resume:
             store.set_meta(target=start, started_at=now_iso(), status="running", tool_version=__version__,
                            config=self.config.model_dump(mode="json"), as_of=self.as_of.isoformat())
-        started = started or store.meta("started_at")
+        started = store.meta("started_at")
         cfg = self.config.crawl
         gate = HostGate(cfg.per_host, cfg.rate_limit)
         async with make_session(cfg) as session:
@@ -210,10 +208,8 @@ class Runner:
             fetcher.limit_auth_to(host_of(start))
             scope = Scope(start, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
             robots = RobotsCache(fetcher, gate, cfg.user_agent)
-            crawler_stub = None
             if not self.resume or not store.meta("scope_start"):
-                crawler_stub = Crawler(cfg, scope, store, fetcher, robots)
-                first = await crawler_stub.preflight(start)
+                first = await preflight(fetcher, start, cfg.max_body_bytes)
                 final = first.final_url or start
                 if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
                     scope = Scope(final, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
@@ -221,14 +217,11 @@ class Runner:
             else:
                 scope = Scope(store.meta("scope_start"), cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
                 first = None
-            store.start_url = scope.start_url
-            store._is_internal = scope.is_internal
-            origin = scope.start_url.split("/", 3)
-            origin_url = "/".join(origin[:3])
+            store.set_scope(scope)
             if "not_found_probe" in self.required:
                 probe = store.artifact("not_found_probe") if self.resume else None
                 if probe is None:
-                    probe = await not_found_probe(fetcher, origin_url)
+                    probe = await not_found_probe(fetcher, origin_of(scope.start_url))
                     store.set_artifact("not_found_probe", probe)
                 self._artifacts["not_found_probe"] = probe
             runnable = self._runnable()
@@ -267,7 +260,7 @@ class Runner:
         self.run_site_checks(store, ctx, site_checks)
         findings = merge_findings(store.findings(), self.config.report.max_locations)
         self.finish_statuses(store, {f.code for f in findings})
-        touchpoints = self._touchpoints(store, stats)
+        touchpoints = touchpoints_from_links(store)
         finished = now_iso()
         store.set_meta(status="incomplete" if stats.stopped_by_budget else "finished", finished_at=finished)
         run = AuditRun(
@@ -291,8 +284,7 @@ class Runner:
                 self.notes.append(f"not checked: {collector.name} unavailable: {exc.reason}")
             except Exception as exc:
                 self._artifacts_failed(collector.provides, f"{collector.name} failed: {exc.__class__.__name__}: {exc}")
-                with (self.run_dir / "errors.log").open("a", encoding="utf-8") as fh:
-                    fh.write(f"{now_iso()} collector {collector.name}\n{''.join(traceback.format_exception(exc))}")
+                self._log_trace(f"collector {collector.name}", "".join(traceback.format_exception(exc)))
             finally:
                 cctx.store.flush()
 
@@ -314,8 +306,7 @@ class Runner:
         crawler.add(scope.start_url, "crawl", 0)
         if cfg.use_sitemaps:
             rules = await robots.rules_for(scope.start_url)
-            origin = "/".join(scope.start_url.split("/", 3)[:3])
-            guessed = f"{origin}/sitemap.xml"
+            guessed = f"{origin_of(scope.start_url)}/sitemap.xml"
             declared = list(rules.sitemaps)
             found = await collect_sitemaps(fetcher, [*declared, guessed], optional=frozenset({guessed}))
             added = 0
@@ -334,9 +325,6 @@ class Runner:
         if first is not None and first.url == scope.start_url:
             crawler.prefetched[scope.start_url] = first  # the preflight fetched it already
 
-    def _touchpoints(self, store: RunStore, stats: CrawlStats) -> list[Touchpoint]:
-        return touchpoints_from_links(store)
-
     # -- recheck: judge again without fetching ---------------------------------------
     def recheck(self) -> AuditRun:
         """Re-run every check over the stored artifacts of ``run_dir``; nothing is fetched."""
@@ -344,7 +332,7 @@ class Runner:
         start = store.meta("scope_start") or store.meta("target")
         scope = Scope(start, self.config.crawl.scope, tuple(self.config.crawl.include),
                       tuple(self.config.crawl.exclude))
-        store.start_url, store._is_internal = scope.start_url, scope.is_internal
+        store.set_scope(scope)
         self._artifacts = {}
         self.provided = CRAWLER_ARTIFACTS | store.artifact_names()  # nothing is collected again
         self._load_artifacts(store)

@@ -37,7 +37,6 @@ from auditor.check import LinkRef, LinkTarget
 from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
 from auditor.page import Page
 
-SCHEMA_VERSION = "1"
 STORE_FILE = "run.sqlite"
 metadata = MetaData()
 
@@ -316,10 +315,6 @@ class RunStore:
             for (data,) in conn.execute(select(findings_t.c.data).order_by(findings_t.c.id)):
                 yield Finding.from_dict(json.loads(data))
 
-    def page_finding_codes(self) -> set[str]:
-        with self.engine.connect() as conn:
-            return {r[0] for r in conn.execute(select(findings_t.c.code).where(findings_t.c.scope == "page"))}
-
     def set_check_result(self, result: CheckResult) -> None:
         with self.engine.begin() as conn:
             conn.execute(checks_t.delete().where(checks_t.c.code == result.code))
@@ -327,12 +322,12 @@ class RunStore:
                 code=result.code, data=json.dumps({**result.to_dict(), "family": result.family})
             ))
 
-    def check_results(self) -> dict[str, CheckResult]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(checks_t.c.code, checks_t.c.data)).all()
-        return {code: CheckResult(**json.loads(data)) for code, data in rows}
-
     # -- SiteView ---------------------------------------------------------------
+    def set_scope(self, scope: Any) -> None:
+        """The audited site (a ``Scope``): what ``start_url`` and ``is_internal`` answer."""
+        self.start_url = scope.start_url
+        self._is_internal = scope.is_internal
+
     def is_internal(self, url: str) -> bool:
         return bool(self._is_internal and self._is_internal(url))
 
@@ -360,11 +355,6 @@ class RunStore:
     def link_result(self, url: str) -> LinkResult | None:
         value = self._lookup("SELECT data FROM link_results WHERE url = ?", url)
         return LinkResult.from_dict(json.loads(value)) if value is not None else None
-
-    def link_results(self) -> Iterator[LinkResult]:
-        with self.engine.connect() as conn:
-            for (data,) in conn.execute(select(results_t.c.data)):
-                yield LinkResult.from_dict(json.loads(data))
 
     def _index_links(self) -> None:
         if self._indexed:

@@ -21,12 +21,6 @@ from auditor.urls import host_of
 WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
 
 
-def social_platform(url: str) -> str | None:
-    """The platform name of a profile URL, or None."""
-    ref = platforms.match(url)
-    return ref.label if ref else None
-
-
 DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/rtf")
 
 

@@ -114,7 +114,7 @@ def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str |
         url, _ = _normalise(base, strip_params)
         return url, href[1:] or None
     if first == "/" and not href.startswith("//") and "/." not in href:
-        absolute = _origin(base) + href
+        absolute = origin_of(base) + href
     elif href.startswith(("http://", "https://")):
         absolute = href
     elif ":" not in href and first not in ".?" and first != "/":
@@ -154,7 +154,8 @@ def _up(directory: str, href: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _origin(url: str) -> str:
+def origin_of(url: str) -> str:
+    """``https://www.example.nl`` of any URL on that site (scheme and host, no path)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 

@@ -129,13 +129,6 @@ class Crawler:
         return True
 
     # -- run --------------------------------------------------------------------
-    async def preflight(self, start_url: str) -> Response:
-        """Fetch the start URL once: fail early and clearly when it cannot be reached."""
-        res = await self.fetcher.fetch(start_url, max_body=self.cfg.max_body_bytes, want_body=_is_html_answer)
-        if res.error and res.status is None:
-            raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})")
-        return res
-
     async def run(self) -> CrawlStats:
         workers = [asyncio.create_task(self._worker()) for _ in range(self.cfg.concurrency)]
         try:
@@ -259,6 +252,15 @@ class Crawler:
         if res.error or (res.status or 0) >= 400:
             self.stats.errors += 1
         self.store.add_result(result_of(res))
+
+
+async def preflight(fetcher: Fetcher, start_url: str, max_body: int) -> Response:
+    """Fetch the start URL once: fail early and clearly when it cannot be reached. The
+    crawler reuses this answer for the start page instead of fetching it twice."""
+    res = await fetcher.fetch(start_url, max_body=max_body, want_body=_is_html_answer)
+    if res.error and res.status is None:
+        raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})")
+    return res
 
 
 async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:

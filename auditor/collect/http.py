@@ -46,7 +46,6 @@ class Response:
     error: str | None = None
     error_detail: str | None = None
     method: str = "GET"
-    attempts: int = 0
     fetched_at: str = ""
 
     @property
@@ -200,7 +199,6 @@ class Fetcher:
         attempt = 0
         while True:
             attempt += 1
-            res.attempts += 1
             try:
                 async with self.gate.slot(host):
                     outcome = await self._request(url, method, cap, want_body, host)
