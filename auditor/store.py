@@ -216,14 +216,12 @@ class RunStore:
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
-    def add_page(self, row: dict[str, Any], links: list[Link], findings: Iterable[Finding] = (),
-                 internal: list[bool] | None = None) -> None:
+    def add_page(self, row: dict[str, Any], links: list[Link], findings: Iterable[Finding],
+                 internal: list[bool]) -> None:
         """Store a page (its ``page_row``) with its links and page-level findings; marks its
         URL done. ``internal`` says per link whether it stays on the site (the crawler knows)."""
         url = row["url"]
         self._pages.append(row)
-        if internal is None:
-            internal = [self.is_internal(ln.url) for ln in links]
         self._links.extend(
             (url, ln.url, ln.fragment, ln.text, ln.element, int(inside))
             for ln, inside in zip(links, internal, strict=True)
