@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, NamedTuple
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
@@ -136,8 +136,26 @@ class Finding:
     locations: tuple[Location, ...] = ()
     occurrences: int = 1
     fingerprint: str = ""
+    # Set only when the run is compared with the site's history (nightly audits):
+    change: str | None = None  # "new" | "persisting"
+    suppressed: bool = False
+    suppression: Mapping[str, Any] | None = None  # {"until": "YYYY-MM-DD", "reason": "…"}
+    streak: int = 0  # consecutive runs, this one included, in which the finding occurred
+
+    def with_history(self, change: str, streak: int, suppression: Mapping[str, Any] | None = None) -> Finding:
+        """This finding annotated with what the site's history says about it."""
+        return replace(self, change=change, streak=streak, suppressed=suppression is not None,
+                       suppression=dict(suppression) if suppression is not None else None)
 
     def to_dict(self) -> dict[str, Any]:
+        data = self._core_dict()
+        if self.change is not None:
+            data.update(change=self.change, suppressed=self.suppressed, streak=self.streak)
+            if self.suppression is not None:
+                data["suppression"] = dict(self.suppression)
+        return data
+
+    def _core_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "name": self.name,
@@ -164,6 +182,10 @@ class Finding:
             locations=tuple(Location(**loc) for loc in data.get("locations") or ()),
             occurrences=int(data.get("occurrences") or 1),
             fingerprint=data.get("fingerprint") or "",
+            change=data.get("change"),
+            suppressed=bool(data.get("suppressed", False)),
+            suppression=data.get("suppression"),
+            streak=int(data.get("streak") or 0),
         )
 
 
@@ -182,6 +204,26 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class RunHistory:
+    """What the site's history says about a run: the previous run, what got fixed, what
+    to alert on (damped and unsuppressed), and the trend of the last runs."""
+
+    site: str
+    run_id: int
+    previous_run: Mapping[str, Any] | None  # {"id", "started_at", "finished_at", "pages_crawled", "findings"}
+    fixed: tuple[Finding, ...] = ()
+    alerts: tuple[str, ...] = ()  # fingerprints of findings that reached the damping threshold this run
+    damping: int = 1
+    # Oldest first, this run last: {"run_id", "started_at", "families": {family: n}, "severities": {sev: n}}
+    trend: tuple[Mapping[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"site": self.site, "run_id": self.run_id, "previous_run": self.previous_run,
+                "fixed": [f.to_dict() for f in self.fixed], "alerts": list(self.alerts),
+                "damping": self.damping, "trend": [dict(t) for t in self.trend]}
+
+
+@dataclass(frozen=True)
 class AuditRun:
     """Everything a reporter may render: reporters see this and nothing else."""
 
@@ -196,9 +238,12 @@ class AuditRun:
     tool_version: str = ""
     notes: tuple[str, ...] = ()  # what limited the run: time budget, max pages, collector missing
     stats: Mapping[str, Any] = field(default_factory=dict)
+    history: RunHistory | None = None  # set by nightly runs (``touchpoint-auditor run``)
 
     def worst_severity(self) -> str | None:
-        """The highest severity among the findings, or None when there are none."""
-        if not self.findings:
-            return None
-        return max((f.severity for f in self.findings), key=severity_rank)
+        """The highest severity among the findings not suppressed, or None when there are none.
+
+        Suppressed findings stay visible in the reports but an accepted risk must not fail a
+        pipeline (``--fail-on``)."""
+        active = [f.severity for f in self.findings if not f.suppressed]
+        return max(active, key=severity_rank) if active else None

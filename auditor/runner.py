@@ -84,8 +84,12 @@ class Runner:
     def __init__(self, config: Config, run_dir: Path, *, resume: bool = False,
                  progress: Callable[[CrawlStats], None] | None = None,
                  available: dict[str, CheckInfo] | None = None,
-                 collectors: dict[str, type[Collector]] | None = None) -> None:
+                 collectors: dict[str, type[Collector]] | None = None,
+                 previous: Path | None = None) -> None:
         self.config = config
+        # The run directory of the same site's previous audit: unchanged pages are taken from
+        # it instead of parsed and judged again (incremental re-crawl, nightly runs).
+        self.previous = Path(previous) if previous is not None else None
         self.run_dir = Path(run_dir)
         self.resume = resume
         self.progress = progress

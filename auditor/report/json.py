@@ -15,8 +15,8 @@ SCHEMA = "touchpoint-auditor/findings/v1"
 
 
 def run_to_dict(run: AuditRun) -> dict[str, Any]:
-    """The findings.json document of a run."""
-    return {
+    """The findings.json document of a run; with history it adds ``previous_run`` and ``fixed``."""
+    doc = {
         "schema": SCHEMA,
         "tool": {"name": "touchpoint-auditor", "version": run.tool_version},
         "target": run.target,
@@ -29,6 +29,11 @@ def run_to_dict(run: AuditRun) -> dict[str, Any]:
         "notes": list(run.notes),
         "stats": dict(run.stats),
     }
+    if run.history is not None:
+        doc.update(site=run.history.site, run_id=run.history.run_id, previous_run=run.history.previous_run,
+                   fixed=[f.to_dict() for f in run.history.fixed], alerts=list(run.history.alerts),
+                   trend=[dict(t) for t in run.history.trend])
+    return doc
 
 
 class JsonReporter:
