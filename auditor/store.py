@@ -11,6 +11,7 @@ SQLAlchemy Core keeps the SQL portable to PostgreSQL for fleets later.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import zlib
@@ -57,6 +58,7 @@ pages_t = Table(
     Column("fetched_at", String), Column("depth", Integer), Column("title", Text),
     Column("language", String), Column("error", String), Column("anchors", Text),
     Column("truncated", Integer), Column("body", LargeBinary),
+    Column("content_hash", String),  # sha1 of the body: an unchanged page is not judged again
 )
 links_t = Table(
     "links", metadata,
@@ -121,7 +123,13 @@ def page_row(page: Page) -> dict[str, Any]:
         "language": page.language, "error": page.error,
         "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
         "body": zlib.compress(page.body, 1) if page.body else b"",
+        "content_hash": content_hash(page.body),
     }
+
+
+def content_hash(body: bytes) -> str:
+    """The identity of a page's content across runs (incremental re-crawl, history)."""
+    return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
 def _row_page(row: Any, links: tuple[Link, ...] = ()) -> Page:
@@ -334,6 +342,18 @@ class RunStore:
         with self.engine.connect() as conn:
             for row in conn.execute(select(pages_t).order_by(pages_t.c.url)):
                 yield _row_page(row)
+
+    def page_index(self) -> Iterator[dict[str, Any]]:
+        """Per stored page what the next run needs to recognise it unchanged: url, status,
+        content type, ETag, Last-Modified and content hash (no bodies are read)."""
+        self.flush()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(pages_t.c.url, pages_t.c.status, pages_t.c.content_type, pages_t.c.headers,
+                                       pages_t.c.content_hash).order_by(pages_t.c.url))
+            for url, status, ctype, headers, chash in rows:
+                head = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
+                yield {"url": url, "status": status, "content_type": ctype, "etag": head.get("etag"),
+                       "last_modified": head.get("last-modified"), "content_hash": chash}
 
     def page(self, url: str) -> Page | None:
         with self.engine.connect() as conn:
