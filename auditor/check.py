@@ -185,6 +185,17 @@ class PageCheck(Check):
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def reuse_key(self, ctx: CheckContext) -> str | None:
+        """What this check's verdict on a page depends on besides the page and the options.
+
+        Nightly runs re-crawl incrementally: a page that has not changed since the site's
+        previous run keeps that run's findings of this check, without being parsed again, when
+        this key and the check's settings are the same as then. The default, ``""``, says the
+        verdict depends on the page alone. A check that reads ``ctx.as_of`` or a run artifact
+        returns what it reads of them (e.g. the year); ``None`` never reuses.
+        """
+        return ""
+
 
 class SiteCheck(Check):
     """A check that judges the whole site once the crawl has finished."""

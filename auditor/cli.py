@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--max-depth", type=int, help="follow links at most N clicks deep")
     audit.add_argument("--checks", help="comma-separated codes or families (e.g. links,TP201)")
     audit.add_argument("--ads", type=Path, help="CSV of ads (ad_id, headline, description, final_url)")
-    audit.add_argument("--format", help="comma-separated report formats: html, json, pdf (default html,json)")
+    audit.add_argument("--format", help="comma-separated report formats: html, json, pdf, junit, sarif, csv "
+                                        "(default html,json)")
     audit.add_argument("--report-lang", choices=["nl", "en"], help="report language (default: the site's language)")
     audit.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"],
                        help="exit 1 when a finding has this severity or worse")
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="connect to ADDRESS whenever a URL names HOST:PORT (repeatable)")
     audit.add_argument("--ca-bundle", type=Path, help="extra trusted certificate authorities (PEM)")
     audit.add_argument("--as-of", help="the audit's 'today' (YYYY-MM-DD) for freshness thresholds")
+    audit.add_argument("--previous", type=Path, metavar="DIR",
+                       help="a previous run of the same site: unchanged pages are taken over, not parsed again")
     audit.add_argument("--quiet", action="store_true", help="no progress bar")
 
     recheck = sub.add_parser("recheck", help="judge a stored run again without fetching")
@@ -163,7 +166,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     reporters = _reporters(config.report.formats)
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(not args.quiet)
-    runner = Runner(config, out, resume=bool(args.resume), progress=progress)
+    if args.previous is not None:
+        require_run_dir(args.previous)
+    runner = Runner(config, out, resume=bool(args.resume), progress=progress, previous=args.previous)
     try:
         run = runner.run()
     except KeyboardInterrupt:

@@ -12,7 +12,13 @@ cannot do::
      "bot_wall":   ["/protected"],
      "no_head":    ["/head-refused.html"],
      "basic_auth": {"user": "staging", "password": "s3cret"},
-     "vhosts":     {"partners.example.test": "partners"}}
+     "vhosts":     {"partners.example.test": "partners"},
+     "no_validators": ["/plain.html"]}
+
+Static files carry an ``ETag`` (a hash of the bytes served) and ``Last-Modified`` (the
+file's mtime) and answer conditional requests with 304, as nginx and Apache do, so the
+incremental re-crawl is tested against the same behaviour; ``no_validators`` lists paths
+served without them (servers that send neither).
 
 ``vhosts`` serves another folder (relative to the root) for requests whose Host header
 names that host, so one server stands in for several sites reached through ``--resolve``.
@@ -98,9 +104,10 @@ class FixtureSite:
         if path in spec.get("status", {}):
             status = int(spec["status"][path])
             return web.Response(status=status, text=f"status {status}", content_type="text/html")
-        return self._static(folder, path, spec.get("headers", {}).get(path, {}))
+        return self._static(request, folder, path, spec)
 
-    def _static(self, folder: Path, path: str, headers: dict[str, str]) -> web.StreamResponse:
+    def _static(self, request: web.Request, folder: Path, path: str, spec: dict[str, Any]) -> web.StreamResponse:
+        headers: dict[str, str] = spec.get("headers", {}).get(path, {})
         target = (folder / path.lstrip("/")).resolve()
         if not str(target).startswith(str(folder)):
             return web.Response(status=403, text="forbidden")
@@ -119,6 +126,11 @@ class FixtureSite:
         extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         if target.suffix in (".html", ".htm") and "charset" not in ctype and "Content-Type" not in headers:
             ctype += "; charset=utf-8"
+        if path not in spec.get("no_validators", []):
+            validators = _validators(target, body)
+            if _not_modified(request, validators):
+                return web.Response(status=304, headers=validators)
+            extra = {**validators, **extra}
         resp = web.Response(status=200, body=body, headers=extra)
         resp.headers["Content-Type"] = ctype
         return resp
@@ -130,6 +142,30 @@ class FixtureSite:
 
         body = source.read_bytes().replace(b"{SITE}", self.base_url.rstrip("/").encode())
         return web.Response(status=200, body=gzip.compress(body), content_type="application/gzip")
+
+
+def _validators(target: Path, body: bytes) -> dict[str, str]:
+    import hashlib
+    from email.utils import formatdate
+
+    return {"ETag": f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:16]}"',
+            "Last-Modified": formatdate(int(target.stat().st_mtime), usegmt=True)}
+
+
+def _not_modified(request: web.Request, validators: dict[str, str]) -> bool:
+    """RFC 9110 13.1: If-None-Match wins; If-Modified-Since only without it."""
+    from email.utils import parsedate_to_datetime
+
+    if_none = request.headers.get("If-None-Match")
+    if if_none is not None:
+        return validators["ETag"] in [t.strip() for t in if_none.split(",")] or if_none.strip() == "*"
+    since = request.headers.get("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        return parsedate_to_datetime(validators["Last-Modified"]) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def _authorised(request: web.Request, user: str, password: str) -> bool:

@@ -9,9 +9,12 @@ fingerprint) into one with all their locations, and hands reporters an ``AuditRu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import sqlite3
+import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from auditor import __version__
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe, preflight
 from auditor.collect.http import Fetcher, make_session
+from auditor.collect.incremental import PreviousRun, reuse_keys
 from auditor.collect.parse import PageParser, default_workers
 from auditor.collect.politeness import HostGate
 from auditor.collect.robots import RobotsCache
@@ -98,6 +102,7 @@ class Runner:
         infos = select_checks(self.available, config.checks.enabled, config.checks.disabled, failures)
         self.checks = instantiate(infos, config)
         self.results: dict[str, CheckResult] = {}
+        self.phases: dict[str, float] = {}
         self.notes: list[str] = []
         # Installed checks that cannot be imported: errored, named, and the audit goes on.
         wanted = {t.strip().upper() for t in config.checks.enabled}
@@ -157,8 +162,9 @@ class Runner:
             if check.code in self.results:
                 continue
             try:
-                findings = run_isolated(check, lambda c=check: c.check_site(store, ctx), ctx.site_time_limit,
-                                        check.code)
+                with self._phase(f"check_{check.code}"):
+                    findings = run_isolated(check, lambda c=check: c.check_site(store, ctx), ctx.site_time_limit,
+                                            check.code)
             except CheckOutcome as outcome:
                 self._record(check, outcome.status, outcome.reason)
                 continue
@@ -213,7 +219,8 @@ class Runner:
             scope = Scope(start, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
             robots = RobotsCache(fetcher, gate, cfg.user_agent)
             if not self.resume or not store.meta("scope_start"):
-                first = await preflight(fetcher, start, cfg.max_body_bytes)
+                with self._phase("preflight"):
+                    first = await preflight(fetcher, start, cfg.max_body_bytes)
                 final = first.final_url or start
                 if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
                     scope = Scope(final, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
@@ -233,20 +240,31 @@ class Runner:
             page_checks = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
             late_page_checks = [c for c in runnable if isinstance(c, PageCheck) and c not in page_checks]
             site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
+            previous = self._previous(page_checks, ctx, store)
             workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
             parser = PageParser(page_checks, ctx, cfg.strip_tracking_params, workers=workers,
                                 pool_after=cfg.parse_pool_after, on_end=self._check_ended)
             crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                               check_links=cfg.check_external and "link_status" in self.required,
-                              progress=self.progress)
+                              progress=self.progress, previous=previous)
             if self.resume and store.meta("seeded"):
                 todo = crawler.resume()
                 self.notes.append(f"resumed: {todo} URLs were still to do")
             else:
-                await self._seed(crawler, fetcher, robots, store, scope, first)
-            stats = await crawler.run()
+                with self._phase("seed"):
+                    await self._seed(crawler, fetcher, robots, store, scope, first)
+            with self._phase("crawl"):
+                stats = await crawler.run()
+            if previous is not None:
+                with self._phase("copy_unchanged"):
+                    store.copy_taken(previous.path, previous.reusable)
+            unchanged = frozenset(store.unchanged_pages()) if previous is not None else frozenset()
             await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
-                                               self.notes))
+                                               self.notes, previous=previous, unchanged=unchanged))
+            if previous is not None:
+                self.notes.append(f"incremental: {stats.unchanged} of {stats.pages} pages unchanged since the "
+                                  f"previous run ({previous.run_dir.name}), taken over without parsing them again")
+                previous.close()
         self._load_artifacts(store)
         if late_page_checks:  # page checks that needed a collector's artifacts: over the stored pages
             hook = self.page_hook(ctx, late_page_checks)
@@ -261,10 +279,12 @@ class Runner:
                               "URLs were found but not crawled")
         if stats.skipped_robots:
             self.notes.append(f"{stats.skipped_robots} URLs not fetched: disallowed by robots.txt")
-        self.run_site_checks(store, ctx, site_checks)
+        with self._phase("site_checks"):
+            self.run_site_checks(store, ctx, site_checks)
         findings = merge_findings(store.findings(), self.config.report.max_locations)
         self.finish_statuses(store, {f.code for f in findings})
-        touchpoints = touchpoints_from_links(store)
+        with self._phase("touchpoints"):
+            touchpoints = touchpoints_from_links(store)
         finished = now_iso()
         store.set_meta(status="incomplete" if stats.stopped_by_budget else "finished", finished_at=finished)
         run = AuditRun(
@@ -272,17 +292,51 @@ class Runner:
             pages_crawled=store.count_pages(), touchpoints=tuple(touchpoints),
             checks=self.all_results(), findings=tuple(findings),
             config=self.config.model_dump(mode="json"), tool_version=__version__, notes=tuple(self.notes),
-            stats={**stats.as_dict(), "as_of": self.as_of.isoformat()},
+            stats={**stats.as_dict(), "as_of": self.as_of.isoformat(), "seconds": dict(self.phases)},
         )
         store.close()
         return run
+
+    def _previous(self, page_checks: list[PageCheck], ctx: CheckContext, store: RunStore) -> PreviousRun | None:
+        """The previous run to re-crawl from, if any; records this run's reuse keys for the next."""
+        cfg = self.config.crawl
+        # Taken-over links keep their stored "internal" flag: valid while the scope is the same.
+        extract = {"strip": cfg.strip_tracking_params, "scope": [cfg.scope, cfg.include, cfg.exclude],
+                   "start": store.start_url}
+        keys = reuse_keys(page_checks, ctx, __version__, extract)
+        store.set_meta(reuse_keys=keys)
+        if self.resume and self.previous is None and store.meta("previous"):
+            self.previous = Path(store.meta("previous"))  # a resumed incremental run goes on as one
+        if self.previous is None or self.previous.resolve() == self.run_dir.resolve():
+            return None
+        store.set_meta(previous=str(self.previous))
+        try:
+            previous = PreviousRun(self.previous, keys)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            self.notes.append(f"not incremental: the previous run {self.previous} cannot be read ({exc})")
+            return None
+        if not previous.complete:
+            changed = sorted(set(keys) - previous.reusable)
+            self.notes.append("not incremental: page checks changed since the previous run "
+                              f"({', '.join(changed)}); every page is judged again")
+        return previous
+
+    @contextlib.contextmanager
+    def _phase(self, name: str) -> Iterator[None]:
+        """Times a phase of the run (``stats.seconds`` in findings.json: where the time went)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = round(self.phases.get(name, 0.0) + time.perf_counter() - started, 3)
 
     async def _collect(self, cctx: CollectContext) -> None:
         """Run the collectors some enabled check needs; a failure makes exactly the checks
         that needed its artifacts unverifiable, with the reason."""
         for collector in self.collectors:
             try:
-                await collector.collect(cctx)
+                with self._phase(f"collect_{collector.name}"):
+                    await collector.collect(cctx)
             except CollectorUnavailable as exc:
                 self._artifacts_failed(collector.provides, f"{collector.name} unavailable: {exc.reason}")
                 self.notes.append(f"not checked: {collector.name} unavailable: {exc.reason}")

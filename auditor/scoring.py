@@ -11,7 +11,8 @@ A family's score is ``round(100 × exp(-sum of impacts / 100))``: one error on o
 costs 10 points (score 90), a site-wide error 20 (82), ten errors on one page each 100
 (37). Each further problem costs a share of what is left, so a score
 never goes below 0 and two sites with many problems still differ. ``info`` findings (such
-as links that could not be verified) never lower a score.
+as links that could not be verified) never lower a score, nor do suppressed findings (an
+accepted risk, until its suppression expires: the report still shows them, muted).
 
 A family none of whose checks could judge the site (all unverifiable, not applicable
 or errored) has no score: a number would claim something the audit did not see.
@@ -93,6 +94,8 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> lis
     costs: dict[str, float] = dict.fromkeys(families, 0.0)
     counts: dict[str, int] = dict.fromkeys(families, 0)
     for finding in run.findings:
+        if finding.suppressed:
+            continue
         fam = code_family.get(finding.code, "other")
         costs[fam] = costs.get(fam, 0.0) + impact(finding, run.pages_crawled, run.target)
         counts[fam] = counts.get(fam, 0) + 1

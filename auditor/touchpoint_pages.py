@@ -28,7 +28,7 @@ from auditor.model import Touchpoint
 from auditor.page import Page
 from auditor.urls import host_of
 
-__all__ = ["DetailedTouchpoint", "enrich", "page_section", "phone_key"]
+__all__ = ["DetailedTouchpoint", "enrich", "page_facts", "page_section", "phone_key"]
 
 NEWS_SEGMENTS = frozenset({
     "nieuws", "news", "blog", "blogs", "actueel", "actualiteiten", "artikelen", "articles", "berichten", "pers",
@@ -134,11 +134,78 @@ class _Seen:
         return DetailedTouchpoint(self.kind, self.url, self.label, self.found_on, {**self.details, "pages": self.pages})
 
 
+def page_facts(page: Page) -> dict[str, Any]:
+    """What one page contributes to the touchpoint inventory, as plain JSON data.
+
+    Computed where the page is parsed (the parse worker, on the tree it already built) and
+    stored with the page, so the inventory at the end of the run only adds facts up, and an
+    unchanged page on the next night's run keeps its facts without being read again.
+    ``{}``: the page is no touchpoint (an error, not HTML, empty).
+    """
+    if not (page.is_html and page.status is not None and 200 <= page.status < 400 and page.body):
+        return {}
+    html = page.html
+    section = page_section(page.url)
+    kind = "news_item" if _is_news(page.url, html, section) else "web_page"
+    details: dict[str, Any] = {"section": section, "language": (page.language or "").lower()[:10] or None}
+    if kind == "news_item":
+        found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
+        details["published"] = found.group(1) if found else None
+    label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
+    facts: dict[str, Any] = {"kind": kind, "label": label, "details": details,
+                             "contacts": [list(c) for c in _contact_links(page)], "widgets": _widgets(html)}
+    if b"<form" in page.body.lower():
+        facts["forms"] = _forms(page)
+    return facts
+
+
+def _contact_links(page: Page) -> Iterator[tuple[str, str, str]]:
+    """(scheme, address, link text) of the page's mailto:, tel: and callto: links."""
+    body, low = page.body, page.body.lower()
+    for scheme in _SCHEMES:
+        at = low.find(scheme)
+        while at >= 0:
+            start = low.rfind(b"href", max(0, at - 16), at)
+            match = _CONTACT.match(body, start) if start >= 0 else None
+            if match is not None:
+                value, shown = (match.group(i).decode(page.encoding or "utf-8", "replace") for i in (3, 4))
+                yield scheme.decode()[:-1], value.strip(), _text(shown)
+            at = low.find(scheme, at + 1)
+
+
+def _widgets(html: str) -> list[list[Any]]:
+    """[kind, provider, channel] of the chat and review widgets the page embeds."""
+    hosts = {host_of(src).lower() for src in _SRC.findall(html) if "//" in src}
+    for script in _INLINE_SCRIPT.findall(html):
+        if "//" in script:
+            hosts.update(h.lower() for h in _HOST_IN_TEXT.findall(script))
+    found = []
+    for host in sorted(hosts):
+        for table, kind, channel in ((CHAT_HOSTS, "contact_channel", "chat"), (REVIEW_HOSTS, "review_widget", None)):
+            provider = table.get(host)
+            if provider is not None:
+                found.append([kind, provider, channel])
+    return found
+
+
+def _forms(page: Page) -> list[dict[str, Any]]:
+    forms = []
+    for form in page_forms(page.tree, page.title or ""):
+        if form.purpose in ("search", "login"):
+            continue
+        required = form.required
+        forms.append({"url": form.anchor(page.url), "name": form.name[:MAX_LABEL], "key": form.signature,
+                      "details": {"purpose": form.purpose, "form_key": form.signature, "fields": len(form.fields),
+                                  "required": len(required),
+                                  "required_fields": [x.label or x.name for x in required][:MAX_REQUIRED_LISTED],
+                                  "in_chrome": form.in_chrome}})
+    return forms
+
+
 class _Inventory:
-    """Collects the page-level touchpoints while the pages stream by."""
+    """Adds up the pages' facts while they stream by."""
 
     def __init__(self, site: SiteView) -> None:
-        self.site = site
         self.pages: list[DetailedTouchpoint] = []
         self.repeated: dict[tuple[str, str], _Seen] = {}
         host = host_of(site.start_url).lower().split(":")[0]
@@ -152,76 +219,35 @@ class _Inventory:
             seen.pages += 1
             seen.last_page = page_url
 
-    def add(self, page: Page) -> None:
-        html = page.html
-        section = page_section(page.url)
-        kind = "news_item" if _is_news(page.url, html, section) else "web_page"
-        details: dict[str, Any] = {"section": section, "language": (page.language or "").lower()[:10] or None}
-        if kind == "news_item":
-            found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
-            details["published"] = found.group(1) if found else None
-        label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
-        self.pages.append(DetailedTouchpoint(kind, page.url, label, "", details))
-        if self.national is None and (page.language or "").lower().startswith("nl"):
+    def add(self, url: str, facts: Mapping[str, Any]) -> None:
+        if not facts:
+            return
+        details = dict(facts["details"])
+        self.pages.append(DetailedTouchpoint(facts["kind"], url, facts["label"], "", details))
+        if self.national is None and (details.get("language") or "").startswith("nl"):
             self.national = "+31"
-        self._channels(page)
-        self._widgets(page, html)
-        if b"<form" in page.body.lower():
-            self._forms(page)
+        self._channels(url, facts.get("contacts") or ())
+        for kind, provider, channel in facts.get("widgets") or ():
+            extra = {"provider": provider, "embedded": True, **({"channel": channel} if channel else {})}
+            self._count((kind, provider), url, lambda p=provider, k=kind, d=extra: _Seen(k, url, p, url, d))
+        for form in facts.get("forms") or ():
+            self._count(("form", form["key"]), url, lambda f=form: _Seen(
+                "form", f["url"], f["name"], url, dict(f["details"])))
 
-    def _contact_links(self, page: Page) -> Iterator[tuple[str, str, str]]:
-        """(scheme, address, link text) of the page's mailto:, tel: and callto: links."""
-        body, low = page.body, page.body.lower()
-        for scheme in _SCHEMES:
-            at = low.find(scheme)
-            while at >= 0:
-                start = low.rfind(b"href", max(0, at - 16), at)
-                match = _CONTACT.match(body, start) if start >= 0 else None
-                if match is not None:
-                    value, shown = (match.group(i).decode(page.encoding or "utf-8", "replace") for i in (3, 4))
-                    yield scheme.decode()[:-1], value.strip(), _text(shown)
-                at = low.find(scheme, at + 1)
-
-    def _channels(self, page: Page) -> None:
-        for scheme, value, shown in self._contact_links(page):
+    def _channels(self, url: str, contacts: Iterable[Any]) -> None:
+        for scheme, value, shown in contacts:
             if scheme == "mailto":
                 address = unquote(value.split("?")[0]).strip().lower()
                 if "@" not in address:
                     continue
-                key, channel, url = address, "email", f"mailto:{address}"
+                key, channel, target = address, "email", f"mailto:{address}"
             else:
                 key, channel = phone_key(value, self.national), "phone"
                 if len(key.lstrip("+")) < 5:
                     continue
-                url = f"tel:{key}"
-            self._count(("contact_channel", f"{channel}:{key}"), page.url, lambda u=url, c=channel, s=shown, k=key:
-                        _Seen("contact_channel", u, s or k, page.url, {"channel": c, "value": k}))
-
-    def _widgets(self, page: Page, html: str) -> None:
-        hosts = {host_of(src).lower() for src in _SRC.findall(html) if "//" in src}
-        for script in _INLINE_SCRIPT.findall(html):
-            if "//" in script:
-                hosts.update(h.lower() for h in _HOST_IN_TEXT.findall(script))
-        for host in hosts:
-            for table, kind, channel in ((CHAT_HOSTS, "contact_channel", "chat"),
-                                         (REVIEW_HOSTS, "review_widget", None)):
-                provider = table.get(host)
-                if provider is None:
-                    continue
-                details = {"provider": provider, "embedded": True, **({"channel": channel} if channel else {})}
-                self._count((kind, provider), page.url, lambda p=provider, k=kind, d=details:
-                            _Seen(k, page.url, p, page.url, d))
-
-    def _forms(self, page: Page) -> None:
-        for form in page_forms(page.tree, page.title or ""):
-            if form.purpose in ("search", "login"):
-                continue
-            required = form.required
-            self._count(("form", form.signature), page.url, lambda f=form, r=required: _Seen(
-                "form", f.anchor(page.url), f.name[:MAX_LABEL], page.url,
-                {"purpose": f.purpose, "form_key": f.signature, "fields": len(f.fields), "required": len(r),
-                 "required_fields": [x.label or x.name for x in r][:MAX_REQUIRED_LISTED],
-                 "in_chrome": f.in_chrome}))
+                target = f"tel:{key}"
+            self._count(("contact_channel", f"{channel}:{key}"), url, lambda u=target, c=channel, s=shown, k=key:
+                        _Seen("contact_channel", u, s or k, url, {"channel": c, "value": k}))
 
     def touchpoints(self) -> list[Touchpoint]:
         return [*self.pages, *(seen.touchpoint() for seen in self.repeated.values())]
@@ -258,7 +284,7 @@ def enrich(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
     """The link-graph touchpoints (with the profile visits' state as details), then every
     touchpoint the stored pages and the ads show."""
     inventory = _Inventory(site)
-    for page in site.pages():
-        if page.is_html and page.status is not None and 200 <= page.status < 400 and page.body:
-            inventory.add(page)
+    stored = getattr(site, "touchpoint_facts", None)  # the run store keeps them; MemorySite does not
+    for url, facts in (stored() if stored is not None else ((p.url, page_facts(p)) for p in site.pages())):
+        inventory.add(url, facts)
     return [*_profile_details(site, found), *inventory.touchpoints(), *_ads(site)]

@@ -9,6 +9,7 @@ TP101/TP102: a false "broken link" costs an agency its client's trust.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -372,6 +373,11 @@ class Soft404(PageCheck):
     requires = ("pages", "not_found_probe")
     default_severity = "warning"
     Options = Soft404Options
+
+    def reuse_key(self, ctx: CheckContext) -> str | None:
+        # The verdict compares the page with the site's own 404 page (the probe) and its home.
+        probe = (ctx.artifact("not_found_probe") or {}).get("text") or ""
+        return hashlib.sha1(f"{ctx.start_url}|{probe}".encode(), usedforsecurity=False).hexdigest()
 
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
         if page.status != 200 or not page.is_html:

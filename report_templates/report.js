@@ -1,5 +1,5 @@
 /* The report's only script (inlined; its hash is the CSP's only script-src). It adds the
-   filters (family, severity, page, search), shows findings a page at a time per rule code,
+   filters (family, severity, only new, page, search), shows findings a page at a time per rule code,
    reveals a finding when a link points at it, and opens everything before printing.
    Without it the report shows every finding, which is also what prints. It reads the
    page's text only through textContent and writes only attributes and textContent. */
@@ -15,6 +15,7 @@
   var total = root.querySelectorAll(".finding").length;
   var family = document.getElementById("filter-family");
   var severity = document.getElementById("filter-severity");
+  var onlyNew = document.getElementById("filter-new");  /* only in reports compared with a previous run */
   var page = document.getElementById("filter-page");
   var search = document.getElementById("filter-search");
   var status = document.getElementById("filter-status");
@@ -47,12 +48,14 @@
     return text;
   }
   function criteria() {
-    return { family: family.value, severity: severity.value, page: page.value.trim().toLowerCase(),
+    return { family: family.value, severity: severity.value, onlyNew: !!(onlyNew && onlyNew.checked),
+             page: page.value.trim().toLowerCase(),
              words: search.value.trim().toLowerCase().split(/\s+/).filter(Boolean) };
   }
   function matches(el, c) {
     if (c.family && el.getAttribute("data-family") !== c.family) { return false; }
     if (c.severity && el.getAttribute("data-severity") !== c.severity) { return false; }
+    if (c.onlyNew && el.getAttribute("data-change") !== "new") { return false; }
     if (c.page && pagesOf(el).indexOf(c.page) < 0) { return false; }
     if (c.words.length) {
       var text = textOf(el);
@@ -115,7 +118,7 @@
     var summary = target.querySelector("summary");
     if (summary) { summary.focus(); }
   }
-  [family, severity].forEach(function (el) { el.addEventListener("change", apply); });
+  [family, severity, onlyNew].forEach(function (el) { if (el) { el.addEventListener("change", apply); } });
   [page, search].forEach(function (el) { el.addEventListener("input", later); });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.addEventListener("reset", function () { limits.clear(); setTimeout(apply, 0); });

@@ -12,6 +12,7 @@ checks on the same tree → one batched store write.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import deque
 from collections.abc import Callable
@@ -21,12 +22,13 @@ from typing import Any
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract, visible_text
 from auditor.collect.http import Fetcher, Response
+from auditor.collect.incremental import PreviousRun
 from auditor.collect.parse import Fetched, PageParser
 from auditor.collect.robots import RobotsCache
 from auditor.config import CrawlConfig
 from auditor.errors import UnreachableTarget
-from auditor.model import LinkResult
-from auditor.store import RunStore
+from auditor.model import Link, LinkResult
+from auditor.store import RunStore, content_hash
 from auditor.urls import Scope
 
 SNIPPET_BYTES = 16_384
@@ -45,9 +47,10 @@ class CrawlStats:
     skipped_max_pages: int = 0
     skipped_robots: int = 0
     stopped_by_budget: bool = False
+    unchanged: int = 0  # pages taken over from the previous run (incremental re-crawl)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"pages": self.pages, "checked": self.checked, "errors": self.errors,
+        return {"pages": self.pages, "checked": self.checked, "errors": self.errors, "unchanged": self.unchanged,
                 "skipped_max_pages": self.skipped_max_pages, "skipped_robots": self.skipped_robots,
                 "stopped_by_budget": self.stopped_by_budget}
 
@@ -78,8 +81,10 @@ class Crawler:
 
     def __init__(self, cfg: CrawlConfig, scope: Scope, store: RunStore, fetcher: Fetcher,
                  robots: RobotsCache | None, parser: PageParser | None = None,
-                 check_links: bool = True, progress: Callable[[CrawlStats], None] | None = None) -> None:
+                 check_links: bool = True, progress: Callable[[CrawlStats], None] | None = None,
+                 previous: PreviousRun | None = None) -> None:
         self.cfg = cfg
+        self.previous = previous
         self.scope = scope
         self.store = store
         self.fetcher = fetcher
@@ -187,8 +192,15 @@ class Crawler:
                                              error_detail="disallowed by robots.txt, not fetched"))
             return
         res = self.prefetched.pop(url, None)
+        conditional = self.previous.conditional(url) if self.previous is not None else None
         if res is None:
-            res = await self.fetcher.fetch(url, max_body=self.cfg.max_body_bytes, want_body=_is_snippet_answer)
+            res = await self.fetcher.fetch(url, max_body=self.cfg.max_body_bytes, want_body=_is_snippet_answer,
+                                           conditional=conditional)
+        if conditional is not None and not res.hops and (res.status == 304 or (
+                res.status == 200 and res.body and not res.truncated
+                and self.previous.same_content(url, content_hash(res.body)))):  # type: ignore[union-attr]
+            self._take_over(url, depth, res)
+            return
         if res.error:
             self.stats.errors += 1
         self.store.add_result(result_of(res))
@@ -217,19 +229,46 @@ class Crawler:
         ))
         is_internal = self.scope.is_internal
         internal = [is_internal(link.url) for link in parsed.links]  # once per link: hot path
+        follows = self._follows(parsed.links, internal, "nofollow" not in parsed.meta_robots)
+        parsed.row["follows"] = json.dumps(follows)
         self.store.add_page(parsed.row, parsed.links, parsed.findings, internal)
         self.stats.pages += 1
-        follow = "nofollow" not in parsed.meta_robots
+        for target, kind in follows:
+            self.add(target, kind, depth + 1)
+
+    def _take_over(self, url: str, depth: int, res: Response) -> None:
+        """The page has not changed since the previous run: queue what it queued then and
+        record it as taken over; the store copies the page, its links and its reusable
+        findings from the previous run after the crawl. Nothing is parsed."""
+        assert self.previous is not None
+        fresh = {k: v for k, v in res.headers.items() if k in ("etag", "last-modified")}
+        taken = self.previous.take_over(url, fresh)
+        self.store.add_result(LinkResult(url=url, status=taken.status, final_url=url, content_type=taken.content_type,
+                                         headers=taken.headers, method="GET", checked_at=res.fetched_at))
+        self.store.add_taken(url, res.fetched_at, taken.headers.get("etag"), taken.headers.get("last-modified"), depth)
+        self.stats.pages += 1
+        self.stats.unchanged += 1
+        for target, kind in taken.follows:
+            self.add(target, kind, depth + 1)
+
+    def _follows(self, links: list[Link], internal: list[bool], follow: bool) -> list[tuple[str, str]]:
+        """What a page queues, once each: ``(url, "crawl" | "check")``. Stored with the page,
+        so that the next run queues the same for it when it has not changed."""
         allow = self.scope.patterns_allow
-        for link, inside in zip(parsed.links, internal, strict=True):
+        out: dict[str, str] = {}
+        for link, inside in zip(links, internal, strict=True):
+            url = link.url
+            if url in out:
+                continue
             if inside:
                 if link.element in ("a", "area"):
-                    if follow and allow(link.url):
-                        self.add(link.url, "crawl", depth + 1)
+                    if follow and allow(url):
+                        out[url] = "crawl"
                 else:
-                    self.add(link.url, "check", depth + 1)
+                    out[url] = "check"
             elif self.check_links:
-                self.add(link.url, "check", depth + 1)
+                out[url] = "check"
+        return list(out.items())
 
     async def _check(self, url: str) -> None:
         internal = self.scope.is_internal(url)

@@ -151,18 +151,21 @@ class Fetcher:
         self._auth_host = host
 
     async def fetch(self, url: str, method: str = "GET", max_body: int | None = None,
-                    want_body: Any = None) -> Response:
+                    want_body: Any = None, conditional: dict[str, str] | None = None) -> Response:
         """Fetch ``url`` following redirects hop by hop.
 
         ``want_body(headers) -> bool`` decides whether to read the body of the final answer
-        (pages: HTML only); ``max_body`` caps what is read.
+        (pages: HTML only); ``max_body`` caps what is read. ``conditional`` (If-None-Match,
+        If-Modified-Since) goes with the request for ``url`` itself, not with redirect hops:
+        the validators belong to that URL's last answer.
         """
         res = Response(url=url, method=method, fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
         current = url
         visited = {url}
         cap = max_body if max_body is not None else self.cfg.max_body_bytes
         while True:
-            outcome = await self._request_with_retries(current, method, cap, want_body, res)
+            outcome = await self._request_with_retries(current, method, cap, want_body, res,
+                                                       conditional if current == url else None)
             if outcome is None:  # network error recorded in res
                 return res
             status, headers, body, truncated = outcome
@@ -193,15 +196,16 @@ class Fetcher:
             res.final_url = current
             return res
 
-    async def _request_with_retries(self, url: str, method: str, cap: int, want_body: Any,
-                                    res: Response) -> tuple[int, dict[str, str], bytes, bool] | None:
+    async def _request_with_retries(self, url: str, method: str, cap: int, want_body: Any, res: Response,
+                                    conditional: dict[str, str] | None = None,
+                                    ) -> tuple[int, dict[str, str], bytes, bool] | None:
         host = host_of(url)
         attempt = 0
         while True:
             attempt += 1
             try:
                 async with self.gate.slot(host):
-                    outcome = await self._request(url, method, cap, want_body, host)
+                    outcome = await self._request(url, method, cap, want_body, host, conditional)
             except (TimeoutError, aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
                 kind, detail = classify_error(exc)
                 delay = self.retry.delay_after_error(kind, attempt)
@@ -218,9 +222,11 @@ class Fetcher:
                 self.gate.back_off(host, delay)
             await asyncio.sleep(delay)
 
-    async def _request(self, url: str, method: str, cap: int, want_body: Any,
-                       host: str) -> tuple[int, dict[str, str], bytes, bool]:
+    async def _request(self, url: str, method: str, cap: int, want_body: Any, host: str,
+                       conditional: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes, bool]:
         headers = {"Authorization": self.auth} if self.auth and host == self._auth_host else None
+        if conditional:
+            headers = {**(headers or {}), **conditional}
         async with self.session.request(method, url, allow_redirects=False, headers=headers) as resp:
             headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
             body, truncated = b"", False

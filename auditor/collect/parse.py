@@ -26,9 +26,11 @@ from typing import Any
 from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
+from auditor.collect.render_templates import renderable, skeleton
 from auditor.model import Finding, Hop, Link
 from auditor.page import Page
 from auditor.store import page_row
+from auditor.touchpoint_pages import page_facts
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,11 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, str
         _tree=ex.tree,
     )
     findings, ended = run_page_checks(checks, page, ctx, skip)
-    return Parsed(page_row(page), list(ex.links), ex.meta_robots, findings, ended)
+    facts = page_facts(page)
+    if facts and renderable(page):
+        facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
+    row = page_row(page, facts=facts, nofollow="nofollow" in ex.meta_robots)
+    return Parsed(row, list(ex.links), ex.meta_robots, findings, ended)
 
 
 # -- the worker process -----------------------------------------------------------

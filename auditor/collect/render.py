@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from auditor.collect.render_browser import BrowserPool
+from auditor.collect.render_reuse import reusable_render
 from auditor.collect.render_settings import RenderSettings
 from auditor.collect.render_tab import SCREENSHOT_DIR, Tab
-from auditor.collect.render_templates import RenderJob, plan
+from auditor.collect.render_templates import RenderJob, plan_candidates
 from auditor.collector import CollectContext, Collector
 from auditor.urls import registrable_domain
 
@@ -103,7 +104,8 @@ class Renderer(Collector):
 
     async def collect(self, ctx: CollectContext) -> None:
         cfg = self.config
-        todo = plan(ctx.store.pages(), cfg.per_template, cfg.max_pages)
+        todo = plan_candidates(ctx.store.render_candidates(), cfg.per_template, cfg.max_pages)
+        ctx.store.index_layout_links()
         summary: dict[str, Any] = {
             "profiles": [p.as_dict() for p in cfg.profiles], "per_template": cfg.per_template,
             "pages_eligible": todo.eligible, "templates": todo.templates, "pages_rendered": 0,
@@ -113,6 +115,18 @@ class Renderer(Collector):
         for url, data in ctx.store.page_artifacts("render"):  # a resumed audit keeps what it rendered
             already.add(url)
             _tally(summary, url, data)
+        reused = 0
+        for job in todo.jobs:  # an incremental re-crawl keeps what did not change
+            record = reusable_render(ctx, job.url) if job.url not in already else None
+            if record is not None:
+                ctx.store.add_page_artifact(job.url, "render", record)
+                already.add(job.url)
+                _tally(summary, job.url, record)
+                reused += 1
+        summary["reused"] = reused
+        if reused:
+            ctx.notes.append(f"mobile: {reused} renderings kept from the previous run (page, stylesheets "
+                             "and scripts unchanged)")
         jobs = [job for job in todo.jobs if job.url not in already]
         if not jobs:
             ctx.store.set_artifact("render", summary)

@@ -91,7 +91,14 @@ class Plan:
 
 
 def plan(pages: Iterable[Page], per_template: int, max_pages: int) -> Plan:
-    """The pages to render: ``per_template`` of each template (0 = all), at most ``max_pages``.
+    """``plan_candidates`` over pages (their skeletons computed here)."""
+    return plan_candidates(((p.url, p.depth, skeleton(p)) for p in pages if renderable(p)), per_template, max_pages)
+
+
+def plan_candidates(candidates: Iterable[tuple[str, int, str]], per_template: int, max_pages: int) -> Plan:
+    """The pages to render from ``(url, depth, template)`` of every renderable page:
+    ``per_template`` of each template (0 = all), at most ``max_pages``. The run store keeps
+    each page's template (computed where it was parsed), so planning reads no page again.
 
     Within a template, shallow pages with short URLs come first (the ones prospects
     meet); when ``max_pages`` cuts, every template gets its first page before any gets
@@ -101,14 +108,11 @@ def plan(pages: Iterable[Page], per_template: int, max_pages: int) -> Plan:
     groups: dict[str, Group] = {}
     eligible = 0
     keep = per_template or max_pages
-    for page in pages:
-        if not renderable(page):
-            continue
+    for url, depth, template in candidates:
         eligible += 1
-        template = skeleton(page)
         group = groups.setdefault(template, Group(template))
         group.pages += 1
-        group.offer((page.depth, len(page.url), page.url), keep)
+        group.offer((depth, len(url), url), keep)
     ordered = sorted(groups.values(), key=lambda g: (-g.pages, g.template))
     chosen = [g.chosen(keep) for g in ordered]
     picked: list[tuple[str, Group]] = []

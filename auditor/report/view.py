@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from auditor.model import SEVERITIES, AuditRun, Finding, severity_rank
 from auditor.report.brand import Brand, brand_view
+from auditor.report.changes import ChangeItem, ChangesView, build_changes, display_change
 from auditor.report.charts import Chart, stacked_bars
 from auditor.report.evidence import Block, Value, evidence_blocks
 from auditor.report.i18n import Catalogue, choose_language, load_catalogue
@@ -77,6 +78,9 @@ class FindingView:
     more_locations: int
     evidence: list[Block]
     reach: str
+    change: str = ""  # new, persisting, suppressed, or "" (no history, or the site's first audit)
+    suppressed_label: str = ""  # "suppressed until 1 March 2027: reason"
+    streak_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ class TopItem:
     severity: str
     severity_label: str
     reach: str
+    new: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ class ReportView:
     pdf: bool = False
     page_size: int = 25
     severities: list[str] = field(default_factory=lambda: list(reversed(SEVERITIES)))
+    changes: ChangesView | None = None  # "since last run": nightly runs only
+    suppressed_total: int = 0
 
 
 def _family_order(family: str) -> tuple[int, str]:
@@ -274,6 +281,7 @@ class _Builder:
     def finding(self, f: Finding) -> FindingView:
         info = self.checks.get(f.code)
         message, lang = finding_message(self.cat, f, info.cls if info else None)
+        change = display_change(self.run.history, f)
         limit = self.rows
         locations = [LocationView(_url_value(loc.url, self.origin), clip(loc.text, 200), clip(loc.element, 20))
                      for loc in f.locations[:limit]]
@@ -285,7 +293,26 @@ class _Builder:
             evidence=evidence_blocks(f.evidence, self.cat, self.embed, max_items=min(self.rows, MAX_EVIDENCE_ROWS),
                                      hide=self.hidden_evidence(f, translated=lang is None),
                                      max_shots=1 if self.pdf else 4),
-            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target))
+            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target), change=change,
+            suppressed_label=self.suppressed_label(f) if change == "suppressed" else "",
+            streak_note=self.cat.t("history.streak", n=f.streak) if change == "persisting" and f.streak > 1 else "")
+
+    def suppressed_label(self, f: Finding) -> str:
+        """The suppressed badge: until when, and why (the reason is the client's or the
+        agency's own text, shown as text)."""
+        cat = self.cat
+        suppression = f.suppression if isinstance(f.suppression, Mapping) else {}
+        until, reason = suppression.get("until"), suppression.get("reason")
+        label = cat.t("history.suppressed_until", date=cat.date(str(until))) if until else cat.t("history.suppressed")
+        return f"{label}: {clip(reason, 200)}" if isinstance(reason, str) and reason.strip() else label
+
+    def change_item(self, f: Finding, linked: bool) -> ChangeItem:
+        """A finding as the "since last run" lists name it."""
+        info = self.checks.get(f.code)
+        title, title_lang = self.text(f.code, "title", f.name)
+        message, lang = finding_message(self.cat, f, info.cls if info else None)
+        return ChangeItem(self.finding_id(f) if linked else "", f.code, title, title_lang, clip(message, 300), lang,
+                          f.severity, self.severity_label(f.severity), _url_value(f.url, self.origin))
 
     def hidden_evidence(self, f: Finding, translated: bool) -> set[str]:
         """Evidence keys not to show: lists that only repeat the finding's pages (the table
@@ -303,12 +330,14 @@ class _Builder:
             by_code.setdefault(f.code, []).append(f)
         by_family: dict[str, list[CodeGroup]] = {}
         for code, items in by_code.items():
+            items.sort(key=lambda f: f.suppressed)  # accepted risks after the rest (a stable sort)
+            active = [f for f in items if not f.suppressed] or items
             shown = items[:PDF_FINDINGS_PER_CODE] if self.pdf else items
             title, title_lang = self.text(code, "title", items[0].name)
             summary, summary_lang = self.text(code, "summary")
             why, why_lang = self.text(code, "why")
             fix, fix_lang = self.text(code, "fix")
-            worst = max((f.severity for f in items), key=severity_rank)
+            worst = max((f.severity for f in active), key=severity_rank)
             by_family.setdefault(self.family(code), []).append(CodeGroup(
                 code=code, title=title, title_lang=title_lang, summary=summary, summary_lang=summary_lang,
                 why=why, why_lang=why_lang, fix=fix, fix_lang=fix_lang, severity=worst,
@@ -346,13 +375,23 @@ class _Builder:
         for impact, f in self.ranked:
             if len(out) >= n or impact <= 0:
                 break
+            if f.suppressed:  # an accepted risk is not what matters most
+                continue
             title, title_lang = self.text(f.code, "title", f.name)
             info = self.checks.get(f.code)
             message, lang = finding_message(self.cat, f, info.cls if info else None)
             out.append(TopItem(self.finding_id(f), f.code, title, title_lang, clip(message, 300), lang, f.severity,
                                self.severity_label(f.severity),
-                               _reach(self.cat, f, self.run.pages_crawled, self.run.target)))
+                               _reach(self.cat, f, self.run.pages_crawled, self.run.target),
+                               new=display_change(self.run.history, f) == "new"))
         return out
+
+    def changes(self) -> ChangesView | None:
+        history = self.run.history
+        if history is None:
+            return None
+        return build_changes(history, [f for _impact, f in self.ranked], self.cat, item=self.change_item,
+                             family_title=self.family_title, family_key=_family_order)
 
     def not_checked(self) -> list[CheckRow]:
         return [self.check_row(c) for c in self.run.checks if c.status not in ("passed", "failed")]
@@ -394,7 +433,8 @@ class _Builder:
             family_options=[(f.family, f.title) for f in families],
             severity_options=[(s, self.severity_label(s)) for s in reversed(SEVERITIES)],
             page_options=pages, total_findings=len(run.findings), pdf=self.pdf,
-            page_size=int(cfg.get("page_size") or 25))
+            page_size=int(cfg.get("page_size") or 25), changes=self.changes(),
+            suppressed_total=sum(1 for f in run.findings if f.suppressed))
 
     def check_row(self, c: Any) -> CheckRow:
         title, lang = self.text(c.code, "title", c.name)

@@ -125,7 +125,11 @@ class StaleCopyrightYear(PageCheck):
             url=page.url, key=f"copyright|{notice.year}|{notice.text.lower()}",
             message=f"The footer says “{notice.text}”: the copyright year {notice.year} is behind "
                     f"{ctx.as_of.year}.",
-            evidence={"year": notice.year, "notice": notice.text, "current_year": ctx.as_of.year,
-                      "as_of": ctx.as_of.isoformat()},
+            evidence={"year": notice.year, "notice": notice.text, "current_year": ctx.as_of.year},
             locations=[Location(url=page.url, text=notice.text, element="footer")],
         )
+
+    def reuse_key(self, ctx: CheckContext) -> str | None:
+        # The verdict reads the audit date's year and whether January's grace period applies.
+        in_grace = (ctx.as_of - dt.date(ctx.as_of.year, 1, 1)).days < self.options.january_grace_days
+        return f"{ctx.as_of.year}:{in_grace}"

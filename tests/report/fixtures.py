@@ -4,10 +4,12 @@ again), and small hand-made runs."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from auditor.model import AuditRun, CheckResult, Finding, Location, Touchpoint
+from auditor.model import AuditRun, CheckResult, Finding, Location, RunHistory, Touchpoint
 from auditor.touchpoint_pages import DetailedTouchpoint
 
 
@@ -49,3 +51,30 @@ def make_run(findings: tuple[Finding, ...] = (), *, touchpoints: tuple[Touchpoin
     return AuditRun(target="https://ex.nl/", started_at="2026-11-22T10:00:00+00:00",
                     finished_at="2026-11-22T10:01:00+00:00", pages_crawled=pages, touchpoints=touchpoints,
                     checks=checks, findings=findings, config=config, tool_version="0.1.0")
+
+
+PREVIOUS_RUN = {"id": 4, "started_at": "2026-11-21T02:00:00+00:00", "finished_at": "2026-11-21T02:09:00+00:00",
+                "pages_crawled": 10, "findings": 5}
+
+
+def history(*, previous: Mapping[str, Any] | None = PREVIOUS_RUN, fixed: tuple[Finding, ...] = (),
+            trend: tuple[Mapping[str, Any], ...] = ()) -> RunHistory:
+    """A site's history as the history database would hand it to the reporters; the default
+    is a second run (a previous run, nothing fixed, no trend)."""
+    return RunHistory(site="https://ex.nl/", run_id=5, previous_run=previous, fixed=fixed, trend=trend)
+
+
+def trend_entry(day: int, families: Mapping[str, int], *, new: int | None = None,
+                fixed: int | None = None) -> dict[str, Any]:
+    """One run of a trend: started on ``day`` November 2026 at 02:00."""
+    entry: dict[str, Any] = {"run_id": day, "started_at": f"2026-11-{day:02}T02:00:00+00:00",
+                             "families": dict(families), "severities": {}}
+    if new is not None:
+        entry["new"] = new
+    if fixed is not None:
+        entry["fixed"] = fixed
+    return entry
+
+
+def with_history(run: AuditRun, hist: RunHistory) -> AuditRun:
+    return replace(run, history=hist)

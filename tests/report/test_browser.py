@@ -19,7 +19,7 @@ import pytest
 from auditor.cli import main
 from auditor.devserver import serve
 from auditor.report.html import render_html
-from tests.report.fixtures import finding, make_run, run_from_findings_json
+from tests.report.fixtures import finding, history, make_run, run_from_findings_json, trend_entry, with_history
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -232,3 +232,40 @@ def test_hostile_plugin_evidence_shows_as_text_and_runs_nothing(tmp_path, opened
     report.page.locator("details.finding > summary").first.click()
     _assert_inert(report, ["javascript:window.__pwned=1", "</script><script>window.__pwned=2</script>",
                            "<img src=x onerror=window.__pwned=4>"])
+
+
+def test_only_new_filter_in_a_nightly_report(tmp_path, opened, tmp_path_factory):
+    from playwright.sync_api import expect
+
+    new = tuple(finding(target=f"https://ex.nl/new-{i}", pages=(f"https://ex.nl/n{i}",), fingerprint=f"new{i}")
+                .with_history("new", 1) for i in range(3))
+    old = tuple(finding(target=f"https://ex.nl/old-{i}", pages=(f"https://ex.nl/o{i}",), fingerprint=f"old{i}")
+                .with_history("persisting", 2) for i in range(4))
+    accepted = finding(target="https://ex.nl/ok", fingerprint="acc").with_history(
+        "new", 1, {"until": "2027-03-01", "reason": "<img src=x onerror=window.__pwned=1>"})
+    trend = (trend_entry(20, {"links": 5}), trend_entry(21, {"links": 4}), trend_entry(22, {"links": 8}))
+    run = with_history(make_run((*new, *old, accepted), report={"language": "en"}), history(trend=trend))
+    path = tmp_path / "report.html"
+    path.write_text(render_html(run, checks={}), "utf-8")
+    report = opened(path)
+    page = report.page
+    expect(page.locator("#filter-status")).to_have_text("8 of 8 findings shown")
+    page.check("#filter-new")
+    expect(page.locator("details.finding:visible")).to_have_count(3)
+    assert sorted(page.locator("details.finding:visible").evaluate_all("els => els.map(e => e.dataset.change)")) == [
+        "new", "new", "new"]
+    expect(page.locator("#filter-status")).to_have_text("3 of 8 findings shown")
+    page.select_option("#filter-severity", "warning")  # combines with the other filters
+    expect(page.locator("#filter-status")).to_have_text("No finding matches these filters.")
+    page.click("#filter-reset")
+    expect(page.locator("details.finding:visible")).to_have_count(8)
+    assert page.locator("#filter-new").is_checked() is False
+    page.click("#changes ol.new-list a >> nth=0")  # a new finding's link opens its entry
+    expect(page.locator("details.finding[data-change='new'][open]")).to_have_count(1)
+    _assert_inert(report, ["<img src=x onerror=window.__pwned=1>"])
+    assert page.evaluate("document.querySelectorAll('#changes li.trend circle').length") == 3
+    shots = tmp_path_factory.getbasetemp() / "report-screenshots"
+    shots.mkdir(exist_ok=True)
+    page.evaluate("document.querySelector('nav.toc').hidden = true")
+    page.locator("#changes").screenshot(path=str(shots / "changes.png"))
+    print(f"\nsince-last-run screenshot: {shots / 'changes.png'}")
