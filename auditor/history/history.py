@@ -1,0 +1,389 @@
+"""The History class: each site's runs, compared night after night.
+
+One ``record`` is one transaction: the run, its findings and its pages are stored, and
+the comparison with the previous run is read, under a lock on the site's row (PostgreSQL
+``SELECT … FOR UPDATE``; SQLite ``BEGIN IMMEDIATE``), so two processes recording the
+same site cannot both compare against the same previous run, and two recording
+different sites both succeed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from alembic.util import CommandError
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from auditor.history.database import default_history_url, mask, open_engine, parse_url
+from auditor.history.diff import (
+    Comparison,
+    PriorState,
+    active_suppressions,
+    compare,
+    families_by_code,
+    family_of,
+    summarise,
+    trend_point,
+)
+from auditor.history.errors import HistoryError
+from auditor.history.migrate import upgrade
+from auditor.history.schema import run_findings, run_pages, runs, sites, suppressions
+from auditor.model import AuditRun, Finding, RunHistory
+
+# Rows per INSERT batch and per IN (…) list: bounded memory for a 100,000-page run, and
+# well under SQLite's and PostgreSQL's bound-parameter limits.
+BATCH = 2000
+# Caps on the copies of crawled text kept in their own columns (the whole finding is in
+# ``data``); a hostile page cannot make a column unbounded.
+URL_CAP = 4096
+MESSAGE_CAP = 4096
+HEADER_CAP = 1024
+SITE_NAME_CAP = 200
+
+
+class History:
+    """The history database of nightly audits (see docs/history.md).
+
+    ``History()`` opens the default SQLite file in the user's data directory;
+    ``History("postgresql://user:pw@host/db")`` a server. Either is migrated to the newest
+    schema on open. Every method raises only ``HistoryError`` for database trouble."""
+
+    def __init__(self, url: str | None = None) -> None:
+        parsed = parse_url(str(url) if url is not None else default_history_url())
+        self._where = mask(parsed)
+        self._password = parsed.password
+        self._engine = open_engine(parsed)
+        try:
+            with self._errors("open"), self._write() as conn:
+                upgrade(conn, self._where)
+        except HistoryError:
+            self._engine.dispose()
+            raise
+
+    # -- recording --------------------------------------------------------------------
+
+    def record(self, site: str, run: AuditRun, *, run_dir: Path | None = None,
+               pages: Iterable[Mapping[str, Any]] = (), damping: int = 1,
+               today: date | None = None, trend_runs: int = 12, complete: bool = True) -> AuditRun:
+        """Compare ``run`` with the previous run of ``site``, store it in one transaction,
+        and return it annotated (findings with change/streak/suppression, ``run.history``).
+
+        ``pages`` are rows of ``RunStore.page_index()``; ``complete=False`` (a crawl cut
+        short) reports nothing as fixed; ``today`` (default: the run's as-of date) decides
+        which suppressions hold."""
+        name = _site_name(site)
+        if damping < 1:
+            raise HistoryError(f"damping must be at least 1 run, not {damping}")
+        if trend_runs < 1:
+            raise HistoryError(f"trend_runs must be at least 1, not {trend_runs}")
+        day = today or _run_day(run)
+        families = families_by_code(run.checks)
+        with self._errors(f"record a run of {name}"), self._write() as conn:
+            site_id = _lock_site(conn, name, run.target)
+            prev = conn.execute(select(runs.c.id, runs.c.started_at, runs.c.finished_at, runs.c.pages_crawled,
+                                       runs.c.findings).where(runs.c.site_id == site_id)
+                                .order_by(runs.c.id.desc()).limit(1)).first()
+            prior = _prior_states(conn, prev.id) if prev is not None else None
+            held = active_suppressions(
+                conn.execute(select(suppressions.c.fingerprint, suppressions.c.until, suppressions.c.reason)
+                             .where(suppressions.c.site_id == site_id)).mappings(), day)
+            result = compare(run.findings, prior, held, damping=damping, complete=complete)
+            fixed = _fixed_findings(conn, prev.id, result.fixed) if prev is not None and result.fixed else ()
+            summary = summarise(result.findings, families)
+            run_id = _insert_run(conn, site_id, run, result, summary, day, run_dir, damping, complete, len(fixed))
+            _insert_findings(conn, run_id, result, families)
+            _insert_pages(conn, run_id, pages)
+            trend = _trend(conn, site_id, trend_runs)
+        previous = None if prev is None else {
+            "id": prev.id, "started_at": prev.started_at, "finished_at": prev.finished_at,
+            "pages_crawled": prev.pages_crawled, "findings": prev.findings}
+        history = RunHistory(site=name, run_id=run_id, previous_run=previous, fixed=fixed, alerts=result.alerts,
+                             damping=damping, trend=tuple(trend))
+        return replace(run, findings=result.findings, history=history)
+
+    def previous_run_dir(self, site: str) -> Path | None:
+        """The run directory of the newest recorded run of ``site`` (None: none, or not given)."""
+        with self._errors(f"read the runs of {site}"), self._read() as conn:
+            value = conn.execute(select(runs.c.run_dir).join(sites, sites.c.id == runs.c.site_id)
+                                 .where(sites.c.name == site).order_by(runs.c.id.desc()).limit(1)).scalar()
+        return Path(value) if value else None
+
+    # -- suppressions -----------------------------------------------------------------
+
+    def suppress(self, fingerprint: str, *, until: date, reason: str, site: str | None = None) -> list[str]:
+        """Accept a finding until ``until`` (inclusive) for ``reason``; returns the sites it
+        applies to: ``site``, or every site whose history has the fingerprint. Suppressing
+        again replaces the date and reason."""
+        fp = (fingerprint or "").strip()
+        if not fp:
+            raise HistoryError("a suppression needs a fingerprint")
+        if not (reason or "").strip():
+            raise HistoryError("a suppression needs a reason")
+        if not isinstance(until, date):
+            raise HistoryError(f"a suppression needs an end date, not {until!r}")
+        until = until.date() if isinstance(until, datetime) else until
+        with self._errors(f"suppress {fp!r}"), self._write() as conn:
+            matches = _sites_with(conn, fp, site)
+            if not matches:
+                where = f"site {site!r}" if site is not None else "any site"
+                raise HistoryError(f"unknown fingerprint {fp!r}: no recorded run of {where} has it")
+            created = _now()
+            for site_id, _ in matches:
+                conn.execute(delete(suppressions).where(suppressions.c.site_id == site_id,
+                                                        suppressions.c.fingerprint == fp))
+                conn.execute(suppressions.insert().values(site_id=site_id, fingerprint=fp, until=until,
+                                                          reason=reason.strip(), created_at=created))
+        return sorted(name for _, name in matches)
+
+    def unsuppress(self, fingerprint: str, site: str | None = None) -> int:
+        """End the suppression of a fingerprint (on ``site``, or everywhere); returns how many ended."""
+        fp = (fingerprint or "").strip()
+        with self._errors(f"unsuppress {fp!r}"), self._write() as conn:
+            stmt = delete(suppressions).where(suppressions.c.fingerprint == fp)
+            if site is not None:
+                stmt = stmt.where(suppressions.c.site_id.in_(select(sites.c.id).where(sites.c.name == site)))
+            return conn.execute(stmt).rowcount
+
+    def suppressions(self, site: str | None = None) -> list[dict[str, Any]]:
+        """Every suppression (expired ones too, until unsuppressed), by site then end date:
+        {"site", "fingerprint", "until": "YYYY-MM-DD", "reason", "created_at"}."""
+        stmt = (select(sites.c.name, suppressions.c.fingerprint, suppressions.c.until, suppressions.c.reason,
+                       suppressions.c.created_at)
+                .join(sites, sites.c.id == suppressions.c.site_id)
+                .order_by(sites.c.name, suppressions.c.until, suppressions.c.fingerprint))
+        if site is not None:
+            stmt = stmt.where(sites.c.name == site)
+        with self._errors("read suppressions"), self._read() as conn:
+            return [{"site": name, "fingerprint": fp, "until": until.isoformat(), "reason": reason,
+                     "created_at": created} for name, fp, until, reason, created in conn.execute(stmt)]
+
+    # -- reading and retention --------------------------------------------------------
+
+    def runs(self, site: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest ``limit`` runs of ``site``, newest first ([] for an unknown site)."""
+        stmt = (select(runs).join(sites, sites.c.id == runs.c.site_id).where(sites.c.name == site)
+                .order_by(runs.c.id.desc()).limit(max(limit, 0)))
+        with self._errors(f"read the runs of {site}"), self._read() as conn:
+            return [_run_dict(row) for row in conn.execute(stmt)]
+
+    def prune(self, site: str, *, keep_runs: int | None = None, keep_days: int | None = None,
+              today: date | None = None) -> list[Path]:
+        """Delete the runs of ``site`` beyond retention, with their findings and pages, and
+        return their run directories (oldest first) for the caller to delete.
+
+        A run goes when it is not among the newest ``keep_runs``, or its as-of date is more
+        than ``keep_days`` before ``today``; the newest run always stays, because the next
+        run is compared with it."""
+        if keep_runs is not None and keep_runs < 1:
+            raise HistoryError(f"keep_runs must be at least 1, not {keep_runs}")
+        if keep_days is not None and keep_days < 0:
+            raise HistoryError(f"keep_days must not be negative, not {keep_days}")
+        if keep_runs is None and keep_days is None:
+            return []
+        cutoff = (today or date.today()) - timedelta(days=keep_days or 0)
+        with self._errors(f"prune the runs of {site}"), self._write() as conn:
+            rows = conn.execute(select(runs.c.id, runs.c.as_of, runs.c.run_dir)
+                                .join(sites, sites.c.id == runs.c.site_id).where(sites.c.name == site)
+                                .order_by(runs.c.id.desc())).all()
+            doomed = [row for index, row in enumerate(rows) if index > 0 and (
+                (keep_runs is not None and index >= keep_runs) or (keep_days is not None and row.as_of < cutoff))]
+            for chunk in _chunks([row.id for row in doomed], BATCH):
+                # Children first, explicitly: SQLite enforces ON DELETE CASCADE only when
+                # the connection enabled foreign keys, and other tools may not.
+                conn.execute(delete(run_findings).where(run_findings.c.run_id.in_(chunk)))
+                conn.execute(delete(run_pages).where(run_pages.c.run_id.in_(chunk)))
+                conn.execute(delete(runs).where(runs.c.id.in_(chunk)))
+        return [Path(row.run_dir) for row in reversed(doomed) if row.run_dir]
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Database failures as one line naming the database (password masked) and the action."""
+        try:
+            yield
+        except (SQLAlchemyError, CommandError) as exc:
+            detail = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            lines = [line.strip() for line in str(detail).splitlines() if line.strip()]
+            reason = lines[0] if lines else type(detail).__name__
+            if self._password:
+                reason = reason.replace(self._password, "***")
+            raise HistoryError(f"history database {self._where}: cannot {action}: {reason}") from None
+
+
+# -- helpers (module level: no state beyond the connection) ------------------------------
+
+
+def _site_name(site: str) -> str:
+    name = (site or "").strip() if isinstance(site, str) else ""
+    if not name:
+        raise HistoryError("a run is recorded under a site name; the name is empty")
+    if len(name) > SITE_NAME_CAP:
+        raise HistoryError(f"site name longer than {SITE_NAME_CAP} characters: {name[:40]!r}…")
+    return name
+
+
+def _run_day(run: AuditRun) -> date:
+    """The run's "today": its as-of date (``--as-of``, recorded by the runner), else now."""
+    for value in (run.stats.get("as_of"), run.config.get("as_of")):
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return date.today()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _text(value: Any, cap: int) -> str | None:
+    """Crawled text made storable on both backends: capped, without NUL (PostgreSQL text
+    refuses it) and without lone surrogates (UTF-8 encoders refuse them)."""
+    if value is None:
+        return None
+    text = str(value)[:cap]
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _lock_site(conn: Connection, name: str, target: str) -> int:
+    """The site's id, creating the row if needed, locked until the transaction ends."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert(sites).values(name=name, target=_text(target, URL_CAP), created_at=_now())
+                 .on_conflict_do_nothing(index_elements=["name"]))
+    return conn.execute(select(sites.c.id).where(sites.c.name == name).with_for_update()).scalar_one()
+
+
+def _prior_states(conn: Connection, run_id: int) -> dict[str, PriorState]:
+    rows = conn.execute(select(run_findings.c.fingerprint, run_findings.c.streak, run_findings.c.alerted)
+                        .where(run_findings.c.run_id == run_id).order_by(run_findings.c.id))
+    return {fp: PriorState(streak, bool(alerted)) for fp, streak, alerted in rows}
+
+
+def _fixed_findings(conn: Connection, run_id: int, fingerprints: Sequence[str]) -> tuple[Finding, ...]:
+    """The previous run's findings that are gone, as they were then, in their order then."""
+    rows: list[Row[Any]] = []
+    for chunk in _chunks(fingerprints, BATCH):
+        rows += conn.execute(select(run_findings.c.id, run_findings.c.fingerprint, run_findings.c.data)
+                             .where(run_findings.c.run_id == run_id, run_findings.c.fingerprint.in_(chunk))).all()
+    seen: set[str] = set()
+    fixed: list[Finding] = []
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.fingerprint not in seen:
+            seen.add(row.fingerprint)
+            fixed.append(Finding.from_dict(row.data))
+    return tuple(fixed)
+
+
+def _insert_run(conn: Connection, site_id: int, run: AuditRun, result: Comparison, summary: Mapping[str, Any],
+                day: date, run_dir: Path | None, damping: int, complete: bool, fixed: int) -> int:
+    values = {
+        "site_id": site_id, "target": _text(run.target, URL_CAP), "started_at": _text(run.started_at, 40),
+        "finished_at": _text(run.finished_at, 40), "recorded_at": _now(), "as_of": day, "complete": complete,
+        "pages_crawled": run.pages_crawled, "findings": len(result.judged), "new": result.new, "fixed": fixed,
+        "suppressed": sum(1 for j in result.judged if j.finding.suppressed), "damping": damping,
+        "alerts": list(result.alerts), "summary": dict(summary),
+        "run_dir": str(Path(run_dir).absolute()) if run_dir is not None else None,
+        "settings": dict(run.config), "tool_version": _text(run.tool_version, 50),
+    }
+    return int(conn.execute(runs.insert().values(**values)).inserted_primary_key[0])
+
+
+def _insert_findings(conn: Connection, run_id: int, result: Comparison, families: Mapping[str, str]) -> None:
+    def row(judged: Any) -> dict[str, Any]:
+        f: Finding = judged.finding
+        return {"run_id": run_id, "fingerprint": f.fingerprint[:64], "code": f.code[:16],
+                "family": family_of(f.code, families)[:64], "severity": f.severity[:10],
+                "url": _text(f.url, URL_CAP), "target": _text(f.target, URL_CAP),
+                "message": _text(f.message, MESSAGE_CAP), "change": f.change, "suppressed": f.suppressed,
+                "streak": f.streak, "alerted": judged.alerted, "data": f.to_dict()}
+    for chunk in _chunks(map(row, result.judged), BATCH):
+        conn.execute(run_findings.insert(), chunk)
+
+
+def _insert_pages(conn: Connection, run_id: int, pages: Iterable[Mapping[str, Any]]) -> None:
+    def row(page: Mapping[str, Any]) -> dict[str, Any]:
+        url = page.get("url") if isinstance(page, Mapping) else None
+        if not url:
+            raise HistoryError(f"a page row needs a url: {str(page)[:80]!r}")
+        status = page.get("status")
+        return {"run_id": run_id, "url": _text(url, URL_CAP),
+                "status": int(status) if isinstance(status, int | str) and str(status).isdigit() else None,
+                "content_type": _text(page.get("content_type"), HEADER_CAP),
+                "etag": _text(page.get("etag"), HEADER_CAP),
+                "last_modified": _text(page.get("last_modified"), HEADER_CAP),
+                "content_hash": _text(page.get("content_hash"), 128)}
+    for chunk in _chunks(map(row, pages), BATCH):
+        conn.execute(run_pages.insert(), chunk)
+
+
+def _trend(conn: Connection, site_id: int, count: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(runs.c.id, runs.c.started_at, runs.c.summary, runs.c.new, runs.c.fixed)
+                        .where(runs.c.site_id == site_id).order_by(runs.c.id.desc()).limit(count)).all()
+    return [trend_point(r.id, r.started_at, r.summary, r.new, r.fixed) for r in reversed(rows)]
+
+
+def _sites_with(conn: Connection, fingerprint: str, site: str | None) -> list[tuple[int, str]]:
+    """(id, name) of the sites (or the one site) whose recorded runs have the fingerprint."""
+    has_it = (select(runs.c.site_id).join(run_findings, run_findings.c.run_id == runs.c.id)
+              .where(run_findings.c.fingerprint == fingerprint))
+    stmt = select(sites.c.id, sites.c.name).where(sites.c.id.in_(has_it)).order_by(sites.c.name)
+    if site is not None:
+        stmt = stmt.where(sites.c.name == site)
+    return [(row.id, row.name) for row in conn.execute(stmt)]
+
+
+def _run_dict(row: Row[Any]) -> dict[str, Any]:
+    return {"id": row.id, "started_at": row.started_at, "finished_at": row.finished_at,
+            "as_of": row.as_of.isoformat(), "complete": bool(row.complete), "pages_crawled": row.pages_crawled,
+            "findings": row.findings, "new": row.new, "fixed": row.fixed, "suppressed": row.suppressed,
+            "alerts": len(row.alerts or ()), "damping": row.damping, "run_dir": row.run_dir,
+            "tool_version": row.tool_version}
+
+
