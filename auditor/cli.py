@@ -1,4 +1,5 @@
-"""Command line: ``audit``, ``recheck``, ``checks``, ``explain`` (contract in design.md).
+"""Command line: ``audit``, ``recheck``, ``checks``, ``explain`` (contract in design.md), and the
+nightly commands ``run``, ``suppress``, ``unsuppress``, ``history`` (``auditor/nightly/commands.py``).
 
 Exit status: 0 done; 1 done and a finding at or above ``--fail-on``; 2 bad usage,
 configuration or input, always as one line on stderr, never a traceback.
@@ -64,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--code", required=True, help="rule code with your own prefix, e.g. ACM101")
     new.add_argument("--family", help="check family (default: the code's letters)")
     new.add_argument("--out", type=Path, default=Path("."), help="folder to create the package in")
+
+    from auditor.nightly.commands import add_nightly_commands
+
+    add_nightly_commands(sub)  # run, suppress, unsuppress, history (docs/nightly.md)
 
     sub.add_parser("checks", help="list installed checks")
     explain = sub.add_parser("explain", help="what a rule code checks, why, and how to fix it")
@@ -249,8 +254,10 @@ def cmd_new_check(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from auditor.nightly.commands import NIGHTLY_COMMANDS
+
     handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain,
-               "new-check": cmd_new_check}
+               "new-check": cmd_new_check, **NIGHTLY_COMMANDS}
     try:
         return handler[args.command](args)
     except AuditorError as exc:

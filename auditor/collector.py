@@ -65,6 +65,9 @@ class Collector:
 
     name: ClassVar[str] = ""
     provides: ClassVar[tuple[str, ...]] = ()
+    # Page artifacts that stay true while the page is unchanged: on an incremental re-crawl
+    # the engine copies them from the previous run for every page taken over unchanged.
+    carry_over: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         self.settings = dict(settings or {})

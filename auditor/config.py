@@ -195,7 +195,8 @@ class Config(_Strict):
     )
 
 
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
+    """One line naming the first invalid key and what is wrong with it (and how many more)."""
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "config"
     msg = err["msg"].removeprefix("Value error, ")
@@ -228,4 +229,4 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
         return Config.model_validate(data)
     except ValidationError as exc:
         where = f"config {str(path)!r}" if path else "config"
-        raise ConfigError(f"{where}: {_first_error(exc)}") from None
+        raise ConfigError(f"{where}: {first_error(exc)}") from None

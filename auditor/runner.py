@@ -257,7 +257,8 @@ class Runner:
                 stats = await crawler.run()
             if previous is not None:
                 with self._phase("copy_unchanged"):
-                    store.copy_taken(previous.path, previous.reusable)
+                    store.copy_taken(previous.path, previous.reusable,
+                                     {name for c in self.collectors for name in c.carry_over})
             unchanged = frozenset(store.unchanged_pages()) if previous is not None else frozenset()
             await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
                                                self.notes, previous=previous, unchanged=unchanged))

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract, visible_text
-from auditor.collect.http import Fetcher, Response
+from auditor.collect.http import Fetcher, OutOfTime, Response
 from auditor.collect.incremental import PreviousRun
 from auditor.collect.parse import Fetched, PageParser
 from auditor.collect.robots import RobotsCache
@@ -135,10 +135,12 @@ class Crawler:
 
     # -- run --------------------------------------------------------------------
     async def run(self) -> CrawlStats:
+        self.fetcher.deadline = self._deadline
         workers = [asyncio.create_task(self._worker()) for _ in range(self.cfg.concurrency)]
         try:
             await asyncio.gather(*workers)
         finally:
+            self.fetcher.deadline = None  # collectors after the crawl have no crawl budget
             for w in workers:
                 w.cancel()
             if self.parser is not None:
@@ -171,6 +173,10 @@ class Crawler:
                     await self._crawl(url, depth)
                 else:
                     await self._check(url)
+            except OutOfTime:
+                self.stats.stopped_by_budget = True
+                self._queue.clear()  # this URL and the rest stay queued in the store: resumable
+                return
             finally:
                 self._active -= 1
                 self._wakeup.set()

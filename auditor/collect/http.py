@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import socket
 import ssl
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +136,10 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
     return "connection", detail
 
 
+class OutOfTime(Exception):
+    """The crawl's time budget ran out while a request waited for its turn at the host gate."""
+
+
 class Fetcher:
     """Fetches URLs through the run's session, the host gate and the retry policy."""
 
@@ -145,6 +150,9 @@ class Fetcher:
         self.retry = RetryPolicy(cfg.retries, cfg.max_retry_after)
         self.auth = _basic_auth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
         self._auth_host: str | None = None
+        # The crawl's time budget (time.monotonic()): checked once a request is through the
+        # host gate, where it may have waited long, so no request starts after the budget.
+        self.deadline: float | None = None
 
     def limit_auth_to(self, host: str) -> None:
         """Basic-auth credentials go to the audited host only, never to external links."""
@@ -205,6 +213,8 @@ class Fetcher:
             attempt += 1
             try:
                 async with self.gate.slot(host):
+                    if self.deadline is not None and time.monotonic() > self.deadline:
+                        raise OutOfTime(url)
                     outcome = await self._request(url, method, cap, want_body, host, conditional)
             except (TimeoutError, aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
                 kind, detail = classify_error(exc)

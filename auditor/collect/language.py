@@ -20,17 +20,21 @@ appears on. The checks (``checks/spelling.py``) judge them.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 import logging
 import time
+import zlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from auditor import __version__
 from auditor.collect.language_cache import MatchCache, default_path
 from auditor.collect.language_engines import Engine, HunspellEngine, LanguageToolEngine, Lexicon
 from auditor.collect.language_names import SiteNames
-from auditor.collect.language_pipeline import TextChecker
+from auditor.collect.language_pipeline import TextChecker, detect_languages
 from auditor.collect.language_server import (
     DEFAULT_VERSION,
     LocalServer,
@@ -41,8 +45,10 @@ from auditor.collect.language_server import (
     java_command,
     server_version,
 )
+from auditor.collect.language_text import Block, page_blocks
 from auditor.collector import CollectContext, Collector, CollectorUnavailable
 from auditor.errors import ConfigError
+from auditor.page import Page
 
 ARTIFACT = "language_issues"
 SUPPORTED = ("nl", "en")
@@ -93,6 +99,7 @@ class LanguageCollector(Collector):
 
     name = "language"
     provides = (ARTIFACT,)
+    carry_over = ("page_text",)  # PAGE_TEXT: a page's text blocks and name facts
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
@@ -133,11 +140,29 @@ class LanguageCollector(Collector):
                                   max_locations=ctx.config.report.max_locations,
                                   default_language=opts.default_language, lexicon=lexicon)
             names = SiteNames(ctx.scope.start_url)
-            for page in ctx.store.pages():
-                if page.is_html and page.status == 200:
-                    names.add(page)
-                checker.add_page(page)
-            return {"site_names": names.result(), **checker.finish()}
+            kept = 0
+            stored = _stored_records(ctx)  # URL order, like page_heads
+            for done, (url, status, ctype, _language) in enumerate(ctx.store.page_heads(), 1):
+                if not (status is not None and 200 <= status < 300 and "html" in (ctype or "")):  # ``textual``
+                    continue
+                record = stored.get(url) if url in ctx.unchanged else None
+                if record is None:
+                    page = ctx.store.page(url, with_links=False)
+                    if page is None:
+                        continue
+                    record = page_record(page)
+                    ctx.store.add_page_artifact(url, PAGE_TEXT, pack(record))
+                else:
+                    kept += 1
+                if record["names"] is not None:
+                    names.add_facts(record["names"])
+                checker.add_blocks(url, record["language"], [Block(*b) for b in record["blocks"]],
+                                   (record["detected"], record["block_detected"]))
+                if done % 200 == 0:
+                    ctx.store.flush(wait=False)
+            if kept:
+                ctx.notes.append(f"spelling: the text of {kept} unchanged pages kept from the previous run")
+            return {"site_names": names.result(), **checker.finish(), "pages_kept": kept}
         finally:
             cache.close()
             engine.close()
@@ -214,3 +239,52 @@ def _lexicon(langs: list[str]) -> tuple[Lexicon | None, str]:
         return Lexicon.load(tags), ""
     except RuntimeError as exc:
         return None, str(exc)
+
+
+# -- per-page text records (incremental re-crawl) ------------------------------------------
+PAGE_TEXT = "page_text"
+
+
+def page_record(page: Page) -> dict[str, Any]:
+    """What the collector reads of one page: its text blocks and name facts, as plain data.
+    Kept in the run store so that an unchanged page is not parsed again on the next run."""
+    blocks = page_blocks(page)
+    detected, block_detected = detect_languages(blocks)
+    return {"v": __version__, "language": page.language,
+            "blocks": [[b.text, b.where, b.element, b.lang] for b in blocks],
+            "detected": detected, "block_detected": block_detected,
+            "names": SiteNames.page_facts(page) if page.status == 200 else None}
+
+
+def pack(record: dict[str, Any]) -> dict[str, str]:
+    """A page's record compressed: the text of every page would otherwise double the store."""
+    raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return {"z": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
+
+
+def unpack(data: dict[str, str]) -> dict[str, Any]:
+    return json.loads(zlib.decompress(base64.b64decode(data["z"])))
+
+
+class _Records:
+    """This version's page records the engine carried over from the previous run for the
+    pages taken over unchanged, read in URL order alongside the pages (memory stays flat)."""
+
+    def __init__(self, rows: Any) -> None:
+        self._rows = iter(rows)
+        self._next: tuple[str, Any] | None = next(self._rows, None)
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        while self._next is not None and self._next[0] < url:
+            self._next = next(self._rows, None)
+        if self._next is None or self._next[0] != url:
+            return None
+        try:
+            record = unpack(self._next[1])
+        except (KeyError, TypeError, ValueError, zlib.error):
+            return None
+        return record if record.get("v") == __version__ else None
+
+
+def _stored_records(ctx: CollectContext) -> _Records:
+    return _Records(ctx.store.page_artifacts(PAGE_TEXT) if ctx.unchanged else ())

@@ -25,6 +25,11 @@ _COMMON = {
           "este esta son está muy también",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _COMMON.items()}
+# token → the languages it is a function word of: one dict lookup per token, not one per language
+_INDEX: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _WORDS.items():
+    for _word in _words:
+        _INDEX[_word] = (*_INDEX.get(_word, ()), _lang)
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_HITS = 3
 
@@ -36,9 +41,11 @@ def detect(text: str) -> str | None:
     runner-up (Dutch and English share a few words: "in", "is", "we").
     """
     scores = dict.fromkeys(_WORDS, 0)
+    index = _INDEX
     for token in _TOKEN.findall(text[:5000].lower()):
-        for lang, words in _WORDS.items():
-            if token in words:
+        langs = index.get(token)
+        if langs is not None:
+            for lang in langs:
                 scores[lang] += 1
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]

@@ -50,7 +50,26 @@ class SiteNames:
         self._pages = 0
 
     def add(self, page: Page) -> None:
+        self.add_facts(self.page_facts(page))
+
+    @classmethod
+    def page_facts(cls, page: Page) -> dict[str, list[str]]:
+        """The name facts one page states, as plain data (kept per page, so an unchanged page
+        on the next night's run is not parsed again for them)."""
+        one = cls("")
+        one._collect(page)
+        return {"names": sorted(one.names), "handles": sorted(one.handles), "titles": sorted(one._titles)}
+
+    def add_facts(self, facts: dict[str, list[str]]) -> None:
         self._pages += 1
+        for name in facts.get("names") or ():
+            self._name(name)
+        for handle in facts.get("handles") or ():
+            if len(self.handles) < MAX_NAMES:
+                self.handles.add(handle)
+        self._titles.update(set(facts.get("titles") or ()))
+
+    def _collect(self, page: Page) -> None:
         tree = page.tree
         for meta in tree.iterfind(".//meta[@content]"):
             key = (meta.get("property") or meta.get("name") or "").lower()

@@ -79,18 +79,23 @@ class TextChecker:
 
     # -- pages in --------------------------------------------------------------------
     def add_page(self, page: Page) -> None:
-        if not page.is_html or page.status is None or not 200 <= page.status < 300:
-            return
-        blocks = page_blocks(page)
-        page_lang = self._page_language(page, blocks)
+        if textual(page):
+            self.add_blocks(page.url, page.language, page_blocks(page))
+
+    def add_blocks(self, url: str, declared: str | None, blocks: list[Block],
+                   detected: tuple[str | None, list[str | None]] | None = None) -> None:
+        """A page's text blocks (``page_blocks``), extracted now or kept from the previous run
+        with what ``detect_languages`` said of them then (``detected``)."""
+        page_detected, block_detected = detected if detected is not None else detect_languages(blocks)
+        page_lang = self._page_language(url, declared, page_detected)
         if page_lang is None:
             self.stats["pages_language_unknown"] += 1
             return
         self.stats["pages"] += 1
         self.page_languages[page_lang] += 1
         seen_here: set[str] = set()
-        for block in blocks:
-            lang = self._block_language(block, page_lang)
+        for block, found in zip(blocks, block_detected, strict=True):
+            lang = self._block_language(block, page_lang, found)
             words = len(block.text.split())
             if primary(lang) not in self.languages:
                 self.skipped_languages[primary(lang) or "?"] += words
@@ -112,17 +117,15 @@ class TextChecker:
                 self.stats["words_unique"] += words
             entry.count += 1
             if len(entry.pages) < self.max_locations:
-                entry.pages.append((page.url, block.element))
+                entry.pages.append((url, block.element))
         if self.pending_chars >= FLUSH_CHARS:
             self.flush()
 
-    def _page_language(self, page: Page, blocks: list[Block]) -> str | None:
-        declared = lang_tag(page.language)
-        sample = " ".join(b.text for b in blocks if b.where in ("text", "heading"))[:5000]
-        detected = detect(sample)
+    def _page_language(self, url: str, language: str | None, detected: str | None) -> str | None:
+        declared = lang_tag(language)
         if detected and primary(declared) != detected:
             if declared and len(self.corrected) < 100:
-                self.corrected.append({"url": page.url, "declared": page.language or "", "detected": detected})
+                self.corrected.append({"url": url, "declared": language or "", "detected": detected})
             return lang_tag(detected)
         if declared:
             return declared
@@ -132,12 +135,10 @@ class TextChecker:
         return common[0][0] if common else None
 
     @staticmethod
-    def _block_language(block: Block, page_lang: str) -> str:
+    def _block_language(block: Block, page_lang: str, detected: str | None) -> str:
         lang = lang_tag(block.lang) or page_lang
-        if len(block.text.split()) >= MIN_DETECT_WORDS:
-            detected = detect(block.text)
-            if detected and detected != primary(lang):
-                return lang_tag(detected) or lang
+        if detected and detected != primary(lang):
+            return lang_tag(detected) or lang
         return lang
 
     # -- checking --------------------------------------------------------------------
@@ -216,6 +217,8 @@ class TextChecker:
 
 def _outside_ignored(text: str, matches: list[RawMatch]) -> list[RawMatch]:
     """Matches that touch no URL, address, number, handle, code or other script."""
+    if not matches:
+        return []  # most texts: the regex over the whole text costs more than everything else
     spans = ignored_spans(text)
     kept = []
     for m in matches:
@@ -239,3 +242,15 @@ def sentence_around(text: str, start: int, length: int) -> str:
         begin = max(begin, start - MAX_SENTENCE // 2)
         end = min(end, begin + MAX_SENTENCE)
     return text[begin:end].strip()
+
+
+def textual(page: Page) -> bool:
+    """A page whose text is checked: HTML that loaded (2xx)."""
+    return page.is_html and page.status is not None and 200 <= page.status < 300
+
+
+def detect_languages(blocks: list[Block]) -> tuple[str | None, list[str | None]]:
+    """The language the page's running text is in, and each block's own where it is long
+    enough to tell (None otherwise): a pure function of the text, kept per page."""
+    sample = " ".join(b.text for b in blocks if b.where in ("text", "heading"))[:5000]
+    return detect(sample), [detect(b.text) if len(b.text.split()) >= MIN_DETECT_WORDS else None for b in blocks]

@@ -42,6 +42,7 @@ from auditor.model import AuditRun, Finding, RunHistory
 
 # Rows per INSERT batch and per IN (…) list: bounded memory for a 100,000-page run, and
 # well under SQLite's and PostgreSQL's bound-parameter limits.
+MAX_CARRY_RUNS = 30  # incomplete runs in a row a finding's state is carried through
 BATCH = 2000
 # Caps on the copies of crawled text kept in their own columns (the whole finding is in
 # ``data``); a hostile page cannot make a column unbounded.
@@ -93,12 +94,12 @@ class History:
             prev = conn.execute(select(runs.c.id, runs.c.started_at, runs.c.finished_at, runs.c.pages_crawled,
                                        runs.c.findings).where(runs.c.site_id == site_id)
                                 .order_by(runs.c.id.desc()).limit(1)).first()
-            prior = _prior_states(conn, prev.id) if prev is not None else None
+            prior, source = _prior_states(conn, site_id) if prev is not None else (None, {})
             held = active_suppressions(
                 conn.execute(select(suppressions.c.fingerprint, suppressions.c.until, suppressions.c.reason)
                              .where(suppressions.c.site_id == site_id)).mappings(), day)
             result = compare(run.findings, prior, held, damping=damping, complete=complete)
-            fixed = _fixed_findings(conn, prev.id, result.fixed) if prev is not None and result.fixed else ()
+            fixed = _fixed_findings(conn, source, result.fixed) if prev is not None and result.fixed else ()
             summary = summarise(result.findings, families)
             run_id = _insert_run(conn, site_id, run, result, summary, day, run_dir, damping, complete, len(fixed))
             _insert_findings(conn, run_id, result, families)
@@ -300,18 +301,38 @@ def _lock_site(conn: Connection, name: str, target: str) -> int:
     return conn.execute(select(sites.c.id).where(sites.c.name == name).with_for_update()).scalar_one()
 
 
-def _prior_states(conn: Connection, run_id: int) -> dict[str, PriorState]:
-    rows = conn.execute(select(run_findings.c.fingerprint, run_findings.c.streak, run_findings.c.alerted)
-                        .where(run_findings.c.run_id == run_id).order_by(run_findings.c.id))
-    return {fp: PriorState(streak, bool(alerted)) for fp, streak, alerted in rows}
+def _prior_states(conn: Connection, site_id: int) -> tuple[dict[str, PriorState], dict[str, int]]:
+    """The state of every fingerprint the site's history still holds open, and the run it
+    comes from. That is the previous run's findings, plus, when that run was incomplete (a
+    crawl cut short), those of the runs before it back to the last complete one that the
+    incomplete runs did not see: absence from a partial crawl proves nothing, so it neither
+    fixes a finding nor breaks its streak (no "new" alert again after a cut-short night)."""
+    states: dict[str, PriorState] = {}
+    source: dict[str, int] = {}
+    recent = conn.execute(select(runs.c.id, runs.c.complete).where(runs.c.site_id == site_id)
+                          .order_by(runs.c.id.desc()).limit(MAX_CARRY_RUNS)).all()
+    for run_id, complete in recent:
+        rows = conn.execute(select(run_findings.c.fingerprint, run_findings.c.streak, run_findings.c.alerted)
+                            .where(run_findings.c.run_id == run_id).order_by(run_findings.c.id))
+        for fp, streak, alerted in rows:
+            if fp not in states:
+                states[fp] = PriorState(streak, bool(alerted))
+                source[fp] = run_id
+        if complete:
+            break
+    return states, source
 
 
-def _fixed_findings(conn: Connection, run_id: int, fingerprints: Sequence[str]) -> tuple[Finding, ...]:
-    """The previous run's findings that are gone, as they were then, in their order then."""
+def _fixed_findings(conn: Connection, source: Mapping[str, int], fingerprints: Sequence[str]) -> tuple[Finding, ...]:
+    """The earlier findings that are gone, as they were stored then, in their order then."""
+    by_run: dict[int, list[str]] = {}
+    for fp in fingerprints:
+        by_run.setdefault(source[fp], []).append(fp)
     rows: list[Row[Any]] = []
-    for chunk in _chunks(fingerprints, BATCH):
-        rows += conn.execute(select(run_findings.c.id, run_findings.c.fingerprint, run_findings.c.data)
-                             .where(run_findings.c.run_id == run_id, run_findings.c.fingerprint.in_(chunk))).all()
+    for run_id, fps in by_run.items():
+        for chunk in _chunks(fps, BATCH):
+            rows += conn.execute(select(run_findings.c.id, run_findings.c.fingerprint, run_findings.c.data)
+                                 .where(run_findings.c.run_id == run_id, run_findings.c.fingerprint.in_(chunk))).all()
     seen: set[str] = set()
     fixed: list[Finding] = []
     for row in sorted(rows, key=lambda r: r.id):

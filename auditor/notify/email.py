@@ -61,7 +61,10 @@ def build_email(config: EmailConfig, message: Message, report_path: Path | None)
     if attachment is not None:
         mime = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
         maintype, subtype = mime.split("/", 1)
-        mail.add_attachment(attachment.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment.name)
+        # Our reports are UTF-8; without the charset a mail client may decode them as ASCII.
+        params = {"charset": "utf-8"} if maintype == "text" else {}
+        mail.add_attachment(attachment.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment.name,
+                            params=params)
     return mail
 
 

@@ -64,3 +64,21 @@ def test_time_budget_stops_and_leaves_a_resumable_run(run_audit, basic_site, tmp
     db = sqlite3.connect(result.out / "run.sqlite")
     assert db.execute("select count(*) from urls where state = 'queued'").fetchone()[0] > 0
     assert db.execute("select value from meta where key = 'status'").fetchone()[0] == '"incomplete"'
+
+
+def test_no_request_starts_after_the_time_budget_even_with_many_workers(run_audit, tmp_path):
+    """Twelve pages that take 1.5 s each, four at a time (per_host), sixteen workers: the
+    workers hold URLs while they wait at the host gate, and none of those may be fetched
+    once the 1 s budget is over. Without that check all twelve would be crawled."""
+    from auditor.devserver import serve
+    from tests.conftest import SITES
+
+    cfg = _config(tmp_path, "time_budget = 1.0\nconcurrency = 16\nper_host = 4\n")
+    with serve(SITES / "nightly-slow") as site:
+        result = run_audit("audit", site.base_url, "--config", cfg, "--checks", "links", "--quiet")
+        slow_fetches = sum(1 for method, key, _ in site.requests if method == "GET" and key.endswith(".html")
+                           and not key.endswith("/index.html") and key.rsplit("/", 1)[-1].startswith("p"))
+    assert result.doc["stats"]["stopped_by_budget"] is True
+    assert slow_fetches == 4  # the first four, through the gate before the budget ran out
+    db = sqlite3.connect(result.out / "run.sqlite")
+    assert db.execute("select count(*) from urls where state = 'queued'").fetchone()[0] == 8

@@ -119,3 +119,33 @@ def test_an_unreadable_previous_run_means_a_full_crawl(demo_copy: Path, tmp_path
     assert doc["stats"]["unchanged"] == 0
     assert doc["pages_crawled"] > 20
     assert any(n.startswith("not incremental: the previous run") for n in doc["notes"])
+
+
+def test_spelling_keeps_the_text_of_unchanged_pages_and_reads_changed_ones(tmp_path: Path) -> None:
+    """The Hunspell engine (fast, installed by make) with a cache of the test's own: the
+    point here is which pages are read again, not the engine."""
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parents[1] / "sites" / "spelling-nl", root)
+    settings = {"engine": "hunspell", "cache_file": str(tmp_path / "cache.sqlite")}
+
+    def spell(out: Path, previous: Path | None = None) -> dict[str, Any]:
+        cfg = load_config(None, {"target": site.base_url, "as_of": dt.date(2026, 11, 22),
+                                 "checks": {"enabled": ["TP301"]}, "crawl": {"rate_limit": 0},
+                                 "collectors": {"language": settings}})
+        return run_to_dict(Runner(cfg, out, previous=previous).run())
+
+    with serve(root) as site:
+        first = spell(tmp_path / "a")
+        second = spell(tmp_path / "b", previous=tmp_path / "a")
+        index = root / "index.html"
+        index.write_text(index.read_text("utf-8").replace("</body>", "<p>Een nieuwe zin met een fuot erin.</p></body>"),
+                         "utf-8")
+        third = spell(tmp_path / "c", previous=tmp_path / "b")
+        full = spell(tmp_path / "d")
+    pages = first["pages_crawled"]
+    kept = "spelling: the text of {} unchanged pages kept from the previous run"
+    assert kept.format(pages) in second["notes"]
+    assert verdicts(second) == verdicts(first)
+    assert kept.format(pages - 1) in third["notes"]
+    assert any(f["evidence"].get("word") == "fuot" or "fuot" in f["message"] for f in third["findings"])
+    assert verdicts(third) == verdicts(full)

@@ -141,6 +141,18 @@ def test_incomplete_run_reports_nothing_fixed(history):
     assert cut.history.trend[-1]["fixed"] == 0
 
 
+def test_a_finding_missed_by_an_incomplete_run_keeps_its_streak_and_does_not_alert_again(history):
+    history.record("acme", make_run(["a", "b"], night=1))
+    history.record("acme", make_run(["a"], night=2), complete=False)  # the crawl never reached b's page
+    after = history.record("acme", make_run(["a", "b"], night=3))
+    assert changes(after) == {"a": ("persisting", 3, False), "b": ("persisting", 2, False)}
+    assert after.history.alerts == ()
+    gone = history.record("acme", make_run(["a"], night=4), complete=False)
+    fixed_later = history.record("acme", make_run([], night=5))
+    assert gone.history.fixed == ()
+    assert sorted(f.fingerprint for f in fixed_later.history.fixed) == ["a", "b"]
+
+
 def test_trend_is_the_last_runs_oldest_first(history):
     runs_ = nights(history, ["a", "typo"], ["a", "b", "typo"], ["b"], trend_runs=2)
     trend = runs_[-1].history.trend

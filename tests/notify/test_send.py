@@ -205,7 +205,7 @@ def test_email_plain_with_html_alternative_and_pdf_attached(tmp_path):
 
 def test_email_html_report_attached_or_too_large(tmp_path, monkeypatch):
     report = tmp_path / "report.html"
-    report.write_text("<html>" + "x" * 100 + "</html>", "utf-8")
+    report.write_text("<html>" + "x" * 100 + "·</html>", "utf-8")
     with smtp_server() as server:
         base = EmailConfig(host=server.host, port=server.port, sender="a@bureau.nl", recipients=["b@c.nl"])
         send_notifications(RUN, NotifyConfig(email=base), client="ACME", report_path=report)
@@ -215,6 +215,8 @@ def test_email_html_report_attached_or_too_large(tmp_path, monkeypatch):
                            report_path=report)
         messages = [m for _, _, m in server.handler.messages]
     assert [[a.get_filename() for a in m.iter_attachments()] for m in messages] == [["report.html"], [], []]
+    (html,) = list(messages[0].iter_attachments())
+    assert html.get_content_charset() == "utf-8" and html.get_content().endswith("·</html>")
     assert "The report (report.html, 0 MB) is too large to attach." in messages[1].get_body(("plain",)).get_content()
 
 

@@ -1,0 +1,183 @@
+"""One client's nightly run: lock → previous run → audit → history → reports → notify → prune.
+
+The order matters. The lock comes first, so a second run of the same site touches nothing
+(no run folder, no history row). History is recorded before the reports are written,
+because the reports show what history says (new, fixed, suppressed). Notifications go
+out after the reports exist, so an e-mail can attach one. Old runs are pruned last, so a
+failure earlier never costs the run the next night compares with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import traceback
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import AuditorError
+from auditor.lock import SiteLock, SiteLocked
+from auditor.model import AuditRun
+from auditor.nightly.outcome import ClientOutcome, RunOptions
+from auditor.portfolio import Client, Portfolio
+
+
+def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
+               time_budget: float | None = None) -> ClientOutcome:
+    """Audit ``client`` once; every problem becomes an outcome (failed, locked), never an exception,
+    so the caller can go on with the next client. ``time_budget``: seconds this client may
+    crawl (what is left of the night), on top of its own ``crawl.time_budget``."""
+    lock = SiteLock(portfolio.lock_path(client.name), client.name)
+    try:
+        lock.acquire()
+    except SiteLocked as exc:
+        return ClientOutcome(client.name, "locked", str(exc))
+    try:
+        return _audit(portfolio, client, options, time_budget)
+    except AuditorError as exc:
+        return ClientOutcome(client.name, "failed", str(exc))
+    except Exception as exc:  # a bug must cost one client, not the night
+        log = _log_crash(portfolio.run_root(client.name), exc)
+        return ClientOutcome(client.name, "failed", f"{exc.__class__.__name__}: {exc} (traceback in {log})")
+    finally:
+        lock.release()
+
+
+def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budget: float | None) -> ClientOutcome:
+    from auditor.cli import Progress
+    from auditor.history import History
+    from auditor.registry import load_reporters
+    from auditor.runner import Runner
+
+    config = _effective_config(client, options, time_budget)
+    reporters = load_reporters(config.report.formats)  # a typo fails before any crawling
+    if config.ads is not None:
+        from auditor.collect.ads import load_ads
+
+        load_ads(config.ads)
+    history = History(options.history_url)
+    try:
+        previous = history.previous_run_dir(client.name)
+        if previous is not None and not Path(previous).is_dir():
+            previous = None  # deleted by hand: crawl everything afresh
+        progress = Progress(options.progress)
+        run_dir = _new_run_dir(portfolio.run_root(client.name))
+        try:
+            run = Runner(config, run_dir, previous=previous, progress=progress).run()
+            progress.done()
+            complete = not run.stats.get("stopped_by_budget", False)
+            run = _record(history, client, run, run_dir, complete, config.as_of)
+        except BaseException:
+            # Not recorded: history would never know (nor prune) this folder, and the next
+            # night must compare with the last run that was recorded.
+            progress.done()
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise
+        written = {fmt: cls().write(run, run_dir) for fmt, cls in reporters.items()}
+        _point_latest(portfolio.run_root(client.name), run_dir)
+        deliveries = _notify(client, run, written, config)
+        notes = list(run.notes)
+        for pruned in history.prune(client.name, keep_runs=client.keep_runs, keep_days=client.keep_days,
+                                    today=config.as_of):
+            notes.extend(_delete_run_dir(portfolio.run_root(client.name), Path(pruned)))
+    finally:
+        history.close()
+    return _outcome(client, run, run_dir, written, complete, deliveries, notes, config.report.fail_on)
+
+
+def _effective_config(client: Client, options: RunOptions, time_budget: float | None) -> Any:
+    """The client's config with tonight's date and what is left of the night's time budget."""
+    config = client.config
+    as_of = options.as_of or dt.date.today()
+    crawl = config.crawl
+    if time_budget:
+        own = crawl.time_budget
+        crawl = crawl.model_copy(update={"time_budget": min(own, time_budget) if own else time_budget})
+    return config.model_copy(update={"as_of": as_of, "crawl": crawl})
+
+
+def _new_run_dir(root: Path) -> Path:
+    """``RUNS/CLIENT/20261122-020000`` (a suffix when two runs start within one second)."""
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        candidate = root / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise AuditorError(f"{root}: cannot create a run folder for {stamp}")
+
+
+def _record(history: Any, client: Client, run: AuditRun, run_dir: Path, complete: bool,
+            today: dt.date | None) -> AuditRun:
+    from auditor.store import RunStore
+
+    store = RunStore(run_dir)
+    try:
+        return history.record(client.name, run, run_dir=run_dir, pages=store.page_index(), damping=client.damping,
+                              today=today, complete=complete)
+    finally:
+        store.close()
+
+
+def _point_latest(root: Path, run_dir: Path) -> None:
+    """``RUNS/CLIENT/latest`` → the newest run, swapped atomically (a web server can serve it)."""
+    link = root / "latest"
+    tmp = root / f".latest-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(run_dir.name)
+    tmp.replace(link)
+
+
+def _notify(client: Client, run: AuditRun, written: dict[str, Path], config: Any) -> tuple[str, ...]:
+    if client.notify is None:
+        return ()
+    from auditor.notify import send_notifications
+
+    report = written.get("pdf") or written.get("html")
+    return tuple(send_notifications(run, client.notify, client=client.name, report_path=report,
+                                    ca_bundle=config.crawl.ca_bundle))
+
+
+def _delete_run_dir(root: Path, run_dir: Path) -> list[str]:
+    """Delete a pruned run folder, but only inside this client's run folder: a history database
+    shared or edited by hand must never make us delete anything else."""
+    try:
+        resolved = run_dir.resolve()
+    except OSError:
+        return []
+    if resolved.parent != root.resolve() or not resolved.is_dir():
+        return [f"pruned run {run_dir} from history; its folder was left alone (not in {root})"] \
+            if resolved.exists() else []
+    shutil.rmtree(resolved, ignore_errors=True)
+    return []
+
+
+def _outcome(client: Client, run: AuditRun, run_dir: Path, written: dict[str, Path], complete: bool,
+             deliveries: tuple[str, ...], notes: list[str], fail_on: str) -> ClientOutcome:
+    active = [f for f in run.findings if not f.suppressed]
+    history = run.history
+    return ClientOutcome(
+        client=client.name, status="done", run_dir=run_dir,
+        report=written.get("html") or written.get("pdf") or next(iter(written.values()), None),
+        pages=run.pages_crawled,
+        new=sum(1 for f in active if f.change == "new"),
+        persisting=sum(1 for f in active if f.change == "persisting"),
+        suppressed=len(run.findings) - len(active),
+        fixed=len(history.fixed) if history else 0,
+        alerts=len(history.alerts) if history else 0,
+        complete=complete, worst=run.worst_severity(), fail_on=fail_on,
+        deliveries=deliveries, notes=tuple(notes),
+    )
+
+
+def _log_crash(root: Path, exc: BaseException) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    log = root / "errors.log"
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n")
+        fh.write("".join(traceback.format_exception(exc)))
+    return log

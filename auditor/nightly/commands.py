@@ -1,0 +1,265 @@
+"""The nightly commands: ``run``, ``suppress``, ``unsuppress``, ``history`` (docs/nightly.md).
+
+Exit status of ``run``: 0 every client audited and none has an unsuppressed finding at or
+above its ``fail_on``; 1 every client audited and at least one has; 2 bad usage or
+portfolio, or at least one client could not be audited (failed, locked by a run still
+going, skipped for the time budget): that needs a person, a finding can wait for the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import ConfigError, InputError
+
+FAIL_ON = ["info", "warning", "error", "critical", "never"]
+EXIT_INTERRUPTED = 130
+MAX_REASON = 500
+
+
+def add_nightly_commands(sub: Any) -> None:
+    run = sub.add_parser("run", help="audit the clients of a portfolio and compare with their previous run")
+    run.add_argument("clients", nargs="*", metavar="CLIENT", help="client names from the portfolio")
+    run.add_argument("--all", action="store_true", help="every enabled client of the portfolio")
+    run.add_argument("--portfolio", type=Path, required=True, help="portfolio TOML file")
+    run.add_argument("--history", metavar="URL", help="history database (default: the portfolio's)")
+    run.add_argument("--format", help="comma-separated report formats (default: each client's)")
+    run.add_argument("--fail-on", choices=FAIL_ON,
+                     help="exit 1 when an unsuppressed finding has this severity or worse")
+    run.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
+                     help="connect to ADDRESS whenever a URL names HOST:PORT (repeatable)")
+    run.add_argument("--ca-bundle", type=Path, help="extra trusted certificate authorities (PEM)")
+    run.add_argument("--as-of", help="tonight's date (YYYY-MM-DD): freshness, suppression expiry, retention")
+    run.add_argument("--time-budget", type=float, metavar="SECONDS",
+                     help="seconds for all clients together (default: the portfolio's; 0 = none)")
+    run.add_argument("--parallel", type=int, metavar="N", help="clients audited at the same time")
+    run.add_argument("--quiet", action="store_true", help="print only what needs attention")
+    run.add_argument("--check", action="store_true", help="validate the portfolio and list its clients; audit nothing")
+
+    suppress = sub.add_parser("suppress", help="accept a finding until a date, with a reason")
+    suppress.add_argument("fingerprint")
+    suppress.add_argument("--until", required=True, help="last day the finding is accepted (YYYY-MM-DD)")
+    suppress.add_argument("--reason", required=True, help="why it is accepted (shown in the report)")
+    _history_args(suppress)
+    suppress.add_argument("--as-of", help="today's date for the check that --until is not in the past")
+
+    unsuppress = sub.add_parser("unsuppress", help="end a suppression now")
+    unsuppress.add_argument("fingerprint")
+    _history_args(unsuppress)
+
+    history = sub.add_parser("history", help="a client's recent runs and suppressions")
+    history.add_argument("site", metavar="CLIENT")
+    history.add_argument("--portfolio", type=Path, help="portfolio TOML file (for its history database)")
+    history.add_argument("--history", metavar="URL", help="history database URL")
+    history.add_argument("--limit", type=int, default=20, help="runs listed (newest first)")
+
+
+def _history_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", metavar="CLIENT", help="only this client (default: every client with it)")
+    parser.add_argument("--portfolio", type=Path, help="portfolio TOML file (for its history database)")
+    parser.add_argument("--history", metavar="URL", help="history database URL")
+
+
+def _date(flag: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{flag} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _portfolio_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """CLI flags applied over every client of the portfolio."""
+    crawl: dict[str, Any] = {}
+    if args.resolve:
+        crawl["resolve"] = args.resolve
+    if args.ca_bundle:
+        crawl["ca_bundle"] = args.ca_bundle
+    formats = [v.strip() for v in args.format.split(",") if v.strip()] if args.format else None
+    return {"crawl": crawl, "report": {"formats": formats, "fail_on": args.fail_on}}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from auditor.nightly.outcome import RunOptions, exit_status
+    from auditor.portfolio import load_portfolio
+
+    if args.all and args.clients:
+        raise InputError("run: give --all or client names, not both")
+    if not args.all and not args.clients:
+        raise InputError("run: name the clients to audit, or --all")
+    if args.time_budget is not None and args.time_budget < 0:
+        raise InputError(f"--time-budget {args.time_budget:g}: must be 0 (none) or more seconds")
+    if args.parallel is not None and not 1 <= args.parallel <= 64:
+        raise InputError(f"--parallel {args.parallel}: must be between 1 and 64")
+    portfolio = load_portfolio(args.portfolio, _portfolio_overrides(args))
+    clients = portfolio.select(args.clients, args.all)
+    if args.check:
+        return _check(portfolio, clients)
+    if args.parallel:
+        portfolio = _replace(portfolio, parallel=args.parallel)
+    options = RunOptions(history_url=args.history or portfolio.history_url, as_of=_date("--as-of", args.as_of),
+                         progress=not args.quiet and len(clients) == 1,
+                         time_budget=portfolio.time_budget if args.time_budget is None else args.time_budget)
+    if not clients:
+        print("no enabled clients in the portfolio")
+        return 0
+    try:
+        outcomes = _run(portfolio, clients, options, quiet=args.quiet)
+    except KeyboardInterrupt:
+        print("interrupted: runs not finished were not recorded; the locks are released", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if len(outcomes) > 1 and not args.quiet:
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "failed", "locked", "skipped")}
+        print(f"{len(outcomes)} clients: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    return exit_status(outcomes)
+
+
+def _replace(portfolio: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(portfolio, **changes)
+
+
+def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> list[Any]:
+    from auditor.nightly.client import run_client
+    from auditor.nightly.many import run_clients
+
+    def show(outcome: Any) -> None:
+        if outcome.status != "done":
+            print(f"touchpoint-auditor: error: {outcome.line()}", file=sys.stderr)
+            return
+        if not quiet:
+            print(outcome.line())
+            for note in outcome.notes:
+                print(f"  note: {note}")
+        for line in outcome.deliveries:
+            if not quiet:
+                print(f"  {line}")
+            elif ": sent" not in line:  # alone on the screen: say which client it is about
+                print(f"{outcome.client}: {line}")
+        sys.stdout.flush()
+
+    if len(clients) == 1:  # one client: in this process, with a progress bar on a terminal
+        outcome = run_client(portfolio, clients[0], options, time_budget=options.time_budget or None)
+        show(outcome)
+        return [outcome]
+    return run_clients(portfolio, clients, options, show)
+
+
+def _check(portfolio: Any, clients: list[Any]) -> int:
+    """Validate what a run would only find out when it reaches a client: check options,
+    collector settings, report formats, ads files."""
+    from auditor.registry import load_reporters
+    from auditor.runner import Runner
+
+    for client in clients:
+        where = f"portfolio {str(portfolio.path)!r}: clients.{client.name}"
+        try:
+            Runner(client.config, portfolio.run_root(client.name))  # instantiates checks and collectors
+            load_reporters(client.config.report.formats)
+            if client.config.ads is not None:
+                from auditor.collect.ads import load_ads
+
+                load_ads(client.config.ads)
+        except (ConfigError, InputError) as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        notify = "notify" if client.notify is not None else "no notifications"
+        print(f"{client.name}: {client.config.target} ({', '.join(client.config.report.formats)}; "
+              f"damping {client.damping}; {notify})")
+    print(f"portfolio OK: {len(clients)} clients; data in {portfolio.data_dir}")
+    return 0
+
+
+def _history_url(args: argparse.Namespace) -> str:
+    if args.history:
+        return args.history
+    if args.portfolio:
+        from auditor.portfolio import load_portfolio
+
+        portfolio = load_portfolio(args.portfolio)
+        site = getattr(args, "site", None)
+        if site:
+            portfolio.select([site], everyone=False)  # an unknown client name fails here
+        return portfolio.history_url
+    from auditor.history import default_history_url
+
+    return default_history_url()
+
+
+def cmd_suppress(args: argparse.Namespace) -> int:
+    from auditor.history import History
+
+    until = _date("--until", args.until)
+    assert until is not None
+    today = _date("--as-of", args.as_of) or dt.date.today()
+    if until < today:
+        raise InputError(f"--until {until.isoformat()} is in the past (today is {today.isoformat()})")
+    reason = " ".join(args.reason.split())
+    if not reason:
+        raise InputError("--reason: say why the finding is accepted")
+    if len(reason) > MAX_REASON:
+        raise InputError(f"--reason: at most {MAX_REASON} characters (got {len(reason)})")
+    fingerprint = args.fingerprint.strip().lower()
+    history = History(_history_url(args))
+    try:
+        sites = history.suppress(fingerprint, until=until, reason=reason, site=args.site)
+    finally:
+        history.close()
+    print(f"suppressed {fingerprint} until {until.isoformat()} for {', '.join(sites)}: {reason}")
+    return 0
+
+
+def cmd_unsuppress(args: argparse.Namespace) -> int:
+    from auditor.history import History
+
+    fingerprint = args.fingerprint.strip().lower()
+    history = History(_history_url(args))
+    try:
+        removed = history.unsuppress(fingerprint, site=args.site)
+    finally:
+        history.close()
+    if not removed:
+        raise InputError(f"no suppression of {fingerprint}" + (f" for {args.site}" if args.site else ""))
+    print(f"unsuppressed {fingerprint} ({removed} suppression{'s' if removed != 1 else ''} ended)")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from auditor.history import History
+
+    if args.limit < 1:
+        raise InputError(f"--limit {args.limit}: must be 1 or more")
+    history = History(_history_url(args))
+    try:
+        runs = history.runs(args.site, limit=args.limit)
+        suppressions = history.suppressions(args.site)
+    finally:
+        history.close()
+    if not runs:
+        print(f"{args.site}: no runs recorded")
+    else:
+        print(f"{args.site}: {len(runs)} run{'s' if len(runs) != 1 else ''}, newest first")
+        print(RUN_ROW.format("run", "as of", "pages", "findings", "new", "fixed", "suppr.", "alerts", "complete",
+                             "folder"))
+        for run in runs:
+            print(RUN_ROW.format(run["id"], run["as_of"], run["pages_crawled"], run["findings"], run["new"],
+                                 run["fixed"], run["suppressed"], run["alerts"], "yes" if run["complete"] else "no",
+                                 run["run_dir"] or "-"))
+    for item in suppressions:
+        print(f"suppressed {item['fingerprint']} until {item['until']}: {_clip(item['reason'])}")
+    return 0
+
+
+RUN_ROW = "{:>6}  {:<10}  {:>5}  {:>8}  {:>4}  {:>5}  {:>6}  {:>6}  {:<8}  {}"
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+NIGHTLY_COMMANDS = {"run": cmd_run, "suppress": cmd_suppress, "unsuppress": cmd_unsuppress, "history": cmd_history}

@@ -1,0 +1,74 @@
+"""What one client's nightly run ended in, and the exit status of a whole night.
+
+Outcomes are small plain dataclasses because they cross a process boundary (each client of
+``run --all`` is audited in its own process and sends its outcome back through a pipe).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.model import severity_rank
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+STATUSES = ("done", "failed", "locked", "skipped")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line decides for every client of the night."""
+
+    history_url: str
+    as_of: dt.date | None = None
+    progress: bool = False
+    time_budget: float = 0  # seconds for the whole night; 0 = none
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    """How one client's run ended. ``status``: done, failed, locked or skipped."""
+
+    client: str
+    status: str
+    message: str = ""
+    run_dir: Path | None = None
+    report: Path | None = None
+    pages: int = 0
+    new: int = 0
+    fixed: int = 0
+    persisting: int = 0
+    suppressed: int = 0
+    alerts: int = 0
+    complete: bool = True
+    worst: str | None = None  # worst severity among the findings not suppressed
+    fail_on: str = "never"
+    deliveries: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def failed_on_findings(self) -> bool:
+        if self.status != "done" or self.worst is None or self.fail_on == "never":
+            return False
+        return severity_rank(self.worst) >= severity_rank(self.fail_on)
+
+    def line(self) -> str:
+        """The one summary line of this client (stdout when done, stderr otherwise)."""
+        if self.status != "done":
+            return f"{self.client}: {self.status}: {self.message}"
+        alerts = f"{self.alerts} alert{'s' if self.alerts != 1 else ''}"
+        incomplete = " (incomplete crawl: nothing counted as fixed)" if not self.complete else ""
+        where = f"; report {self.report}" if self.report else (f"; run {self.run_dir}" if self.run_dir else "")
+        return (f"{self.client}: {self.pages} pages; {self.new} new, {self.fixed} fixed, {self.persisting} persisting, "
+                f"{self.suppressed} suppressed; {alerts}{incomplete}{where}")
+
+
+def exit_status(outcomes: list[ClientOutcome]) -> int:
+    """2 when any client could not be audited (failed, locked, skipped: someone must look),
+    else 1 when any client has an unsuppressed finding at or above its ``fail_on``, else 0."""
+    if any(o.status != "done" for o in outcomes):
+        return EXIT_USAGE
+    if any(o.failed_on_findings for o in outcomes):
+        return EXIT_FINDINGS
+    return EXIT_OK
