@@ -9,6 +9,7 @@ on shorter text the answer is None and the page's declared language stands.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _COMMON = {
     "nl": "de het een en van in is dat op te zijn met voor niet aan er om ook als bij of uit door naar "
@@ -54,6 +55,7 @@ def detect(text: str) -> str | None:
     return best
 
 
+@lru_cache(maxsize=512)  # a handful of distinct tags, asked for every text block
 def primary(tag: str | None) -> str | None:
     """``nl-NL`` → ``nl``; None for an empty or malformed tag."""
     if not tag:

@@ -14,6 +14,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from auditor.collect.language_cache import MatchCache, text_key
@@ -30,6 +31,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*\s+")
 _HYPHEN = re.compile(r"[-‐‑]")
 
 
+@lru_cache(maxsize=512)  # a handful of distinct tags, asked for every text block
 def lang_tag(tag: str | None) -> str | None:
     """A page's language tag as the engines know it: nl, nl-BE, en-US, en-GB; others by primary code."""
     head = primary(tag)

@@ -163,7 +163,8 @@ class StaleEvent(SiteCheck):
             url = page.final_url or page.url
             keyword = keyword_root(url, EVENT_WORDS)
             overview = url in overviews or (keyword is not None and root_of_index(url) == keyword[0])
-            if not overview and not any(word in page.body.lower() for word in _UPCOMING_BYTES):
+            low = page.body.lower() if not overview else b""
+            if not overview and not any(word in low for word in _UPCOMING_BYTES):
                 continue
             event_pages += overview
             events = past_events(page.tree, as_of=ctx.as_of, language=page.language, overview=overview)
