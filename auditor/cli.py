@@ -8,6 +8,7 @@ configuration or input, always as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import re
 import sys
@@ -169,13 +170,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
             load_ads(config.ads)
         out = args.out or _default_out(config.target or "")
     reporters = _reporters(config.report.formats)
-    out.mkdir(parents=True, exist_ok=True)
-    progress = Progress(not args.quiet)
     if args.previous is not None:
         require_run_dir(args.previous)
-    runner = Runner(config, out, resume=bool(args.resume), progress=progress, previous=args.previous)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    progress = Progress(not args.quiet)
     try:
-        run = runner.run()
+        run = Runner(config, out, resume=bool(args.resume), progress=progress, previous=args.previous).run()
+    except AuditorError:
+        progress.done()
+        if created:
+            _discard_if_empty(out)  # a mistyped URL must not leave an empty audit folder behind
+        raise
     except KeyboardInterrupt:
         progress.done()
         print(f"interrupted; continue with: touchpoint-auditor audit --resume {out}", file=sys.stderr)
@@ -184,6 +190,22 @@ def cmd_audit(args: argparse.Namespace) -> int:
     written = _write_reports(run, out, reporters)
     _summary(run, written)
     return _exit_status(run, config.report.fail_on)
+
+
+def _discard_if_empty(out: Path) -> None:
+    """Remove an output folder this command created when the audit stored no page in it."""
+    import shutil
+    import sqlite3
+
+    store = out / "run.sqlite"
+    try:
+        if store.exists():
+            with contextlib.closing(sqlite3.connect(store)) as db:
+                if db.execute("SELECT count(*) FROM pages").fetchone()[0]:
+                    return
+    except sqlite3.Error:
+        return
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def _summary(run: Any, written: dict[str, Path]) -> None:

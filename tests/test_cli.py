@@ -32,7 +32,8 @@ def _one_line_error(result) -> str:
     (["audit", "http://x.nl/", "--max-pages", "many"], "invalid int value"),
     (["frobnicate"], "invalid choice"),
 ])
-def test_bad_input_is_one_line_and_exit_2(capsys, args, words):
+def test_bad_input_is_one_line_and_exit_2(capsys, args, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where the default output folder would go
     from auditor.cli import main
 
     try:
@@ -43,6 +44,7 @@ def test_bad_input_is_one_line_and_exit_2(capsys, args, words):
     captured = capsys.readouterr()
     line = _one_line_error(AuditResult(code, None, captured.out, captured.err))
     assert words in line
+    assert list(tmp_path.iterdir()) == []  # no empty audit folder left behind
 
 
 @pytest.mark.parametrize(("toml", "words"), [
