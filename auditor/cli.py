@@ -149,7 +149,7 @@ def _exit_status(run: Any, fail_on: str) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.config import Config, load_config
     from auditor.runner import Runner
-    from auditor.store import RunStore, require_run_dir
+    from auditor.store import STORE_FILE, RunStore, require_run_dir
 
     if args.resume:
         require_run_dir(args.resume)
@@ -172,6 +172,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     reporters = _reporters(config.report.formats)
     if args.previous is not None:
         require_run_dir(args.previous)
+    if not args.resume and (out / STORE_FILE).exists():
+        raise InputError(f"{out} already holds an audit: continue it with --resume {out}, or choose another --out")
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(not args.quiet)

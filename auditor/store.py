@@ -147,6 +147,18 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """A store written by an earlier version (resumed, re-checked, or the previous run of an
+    incremental re-crawl) gets the columns added since; all of them may be empty."""
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            have = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+
+
 def _row_page(row: Any, links: tuple[Link, ...] = ()) -> Page:
     return Page(
         url=row.url, final_url=row.final_url, status=row.status, body=zlib.decompress(row.body) if row.body else b"",
@@ -171,6 +183,7 @@ class RunStore:
         self.engine: Engine = create_engine(f"sqlite:///{self.path}", connect_args={"timeout": 60})
         event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self.start_url = start_url
         self._is_internal = is_internal
         self._pending: dict[Table, list[dict[str, Any]]] = {}

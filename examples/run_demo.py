@@ -10,6 +10,7 @@ through --resolve, the same code path a real audit takes.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -47,6 +48,8 @@ def run(out: Path, extra: list[str]) -> int:
             tls = stack.enter_context(serve(first, vhosts=profiles, tls_names=list(profiles)))
             args += [a for host in profiles for a in ("--resolve", f"{host}:443:127.0.0.1:{_port(tls.base_url)}")]
             args += ["--ca-bundle", str(tls.ca_file)]
+        if (out / "run.sqlite").exists():  # the previous demo's run (another port): start afresh
+            shutil.rmtree(out)
         out.mkdir(parents=True, exist_ok=True)
         ads = out / "ads.csv"
         ads.write_text((SITE / "ads.csv").read_text("utf-8").replace("{SITE}", base), "utf-8")

@@ -81,3 +81,33 @@ def test_kill_9_then_resume(tmp_path):
             expected[f"missing-{i % 5}.html"] = expected.get(f"missing-{i % 5}.html", 0) + 1
         assert broken == expected
         assert "resumed" in stdout
+
+
+def test_an_audit_never_writes_into_another_audits_folder(run_audit, basic_site, tmp_path):
+    first = run_audit("audit", basic_site.base_url, "--checks", "links", "--quiet")
+    assert first.exit_code in (0, 1)
+    again = run_audit("audit", basic_site.base_url, "--checks", "links", "--quiet")
+    assert again.exit_code == 2
+    assert again.stderr.strip() == (f"touchpoint-auditor: error: {first.out} already holds an audit: "
+                                    f"continue it with --resume {first.out}, or choose another --out")
+
+
+def test_a_store_from_an_earlier_version_gets_the_new_columns(tmp_path):
+    """Resume, recheck and --previous open stores written before columns were added."""
+    import sqlite3
+
+    from auditor.store import RunStore
+
+    db = sqlite3.connect(tmp_path / "run.sqlite")
+    db.execute("CREATE TABLE pages (url VARCHAR PRIMARY KEY, final_url VARCHAR, status INTEGER, body BLOB)")
+    db.execute("INSERT INTO pages (url, status) VALUES ('https://x.nl/', 200)")
+    db.commit()
+    db.close()
+    store = RunStore(tmp_path)
+    try:
+        assert [row["url"] for row in store.page_index()] == ["https://x.nl/"]
+        assert list(store.touchpoint_facts()) == [("https://x.nl/", {})]
+    finally:
+        store.close()
+    columns = {r[1] for r in sqlite3.connect(tmp_path / "run.sqlite").execute("PRAGMA table_info(pages)")}
+    assert {"content_hash", "facts", "follows", "nofollow", "language"} <= columns
