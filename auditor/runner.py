@@ -243,7 +243,8 @@ class Runner:
             previous = self._previous(page_checks, ctx, store)
             workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
             parser = PageParser(page_checks, ctx, cfg.strip_tracking_params, workers=workers,
-                                pool_after=cfg.parse_pool_after, on_end=self._check_ended)
+                                pool_after=cfg.parse_pool_after, on_end=self._check_ended,
+                                templates="render" in self.required)
             crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                               check_links=cfg.check_external and "link_status" in self.required,
                               progress=self.progress, previous=previous)

@@ -451,7 +451,8 @@ class RunStore:
 
     def render_candidates(self) -> Iterator[tuple[str, int, str]]:
         """``(url, depth, template)`` of every page the browser could render, from what the
-        parse stored; pages stored without it (an older store) are read to compute it."""
+        parse stored; pages stored without it (parsed when nothing was rendered, or by an
+        older version) are read to compute it."""
         from auditor.collect.render_templates import renderable, skeleton
 
         self.flush()
@@ -461,8 +462,9 @@ class RunStore:
                 template = json.loads(facts).get("template") if facts else None
                 if template is not None:
                     yield url, depth or 0, template
-                elif facts is None:
-                    page = self.page(url)
+                elif facts != "{}":  # "{}": no touchpoint, so no page to render (an error, not HTML)
+                    # Parsed in a run that rendered nothing (or by an older version): read it.
+                    page = self.page(url, with_links=False)
                     if page is not None and renderable(page):
                         yield url, page.depth, skeleton(page)
 

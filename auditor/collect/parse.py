@@ -61,7 +61,7 @@ class Parsed:
 
 
 def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, strip_params: bool,
-               skip: frozenset[str] = frozenset()) -> Parsed:
+               skip: frozenset[str] = frozenset(), templates: bool = False) -> Parsed:
     """Parse once, extract, run the page checks on the same tree, build the store row."""
     encoding = detect_encoding(fetched.body, fetched.content_type)
     ex = extract(fetched.body, encoding, fetched.final_url, strip_params)
@@ -74,7 +74,7 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, str
     )
     findings, ended = run_page_checks(checks, page, ctx, skip)
     facts = page_facts(page)
-    if facts and renderable(page):
+    if templates and facts and renderable(page):
         facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
     row = page_row(page, facts=facts, nofollow="nofollow" in ex.meta_robots)
     return Parsed(row, list(ex.links), ex.meta_robots, findings, ended)
@@ -84,9 +84,9 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, str
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(checks: list[PageCheck], ctx: CheckContext, strip_params: bool) -> None:
+def _init_worker(checks: list[PageCheck], ctx: CheckContext, strip_params: bool, templates: bool) -> None:
     _die_with_parent()
-    _WORKER.update(checks=checks, ctx=ctx, strip=strip_params)
+    _WORKER.update(checks=checks, ctx=ctx, strip=strip_params, templates=templates)
 
 
 def _die_with_parent() -> None:
@@ -103,7 +103,7 @@ def _die_with_parent() -> None:
 
 
 def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
-    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["strip"], skip)
+    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["strip"], skip, _WORKER["templates"])
 
 
 def default_workers() -> int:
@@ -117,8 +117,9 @@ class PageParser:
 
     def __init__(self, checks: list[PageCheck], ctx: CheckContext, strip_params: bool = True, *,
                  workers: int = 0, pool_after: int = 200,
-                 on_end: Callable[[str, str, str, str], None] | None = None) -> None:
+                 on_end: Callable[[str, str, str, str], None] | None = None, templates: bool = False) -> None:
         self.checks = checks
+        self.templates = templates  # compute each page's layout template (only when pages are rendered)
         self.ctx = ctx
         self.strip_params = strip_params
         self.workers = workers
@@ -135,11 +136,11 @@ class PageParser:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                    initargs=(self.checks, self.ctx, self.strip_params),
+                    initargs=(self.checks, self.ctx, self.strip_params, self.templates),
                 )
             result = await asyncio.get_running_loop().run_in_executor(self._pool, _work, fetched, skip)
         else:
-            result = parse_page(fetched, self.checks, self.ctx, self.strip_params, skip)
+            result = parse_page(fetched, self.checks, self.ctx, self.strip_params, skip, self.templates)
         for code, status, reason, trace in result.ended:
             if code not in self._ended:
                 self._ended.add(code)

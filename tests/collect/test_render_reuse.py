@@ -61,3 +61,20 @@ def test_unchanged_pages_keep_their_renderings_until_a_stylesheet_changes(tmp_pa
     # text is no longer too small.
     assert summary3["reused"] == 0 and summary3["pages_rendered"] == rendered
     assert "TP403" not in {code for code, _, _ in verdicts(third)}
+
+
+def test_pages_taken_over_from_a_run_that_rendered_nothing_are_still_rendered(tmp_path: Path) -> None:
+    """A run that renders nothing (TP401 judges the viewport tag alone) stores no layout
+    templates; the next run renders, and must plan its pages from the stored bodies of the
+    pages it took over unchanged."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in PAGES:
+        shutil.copy(SITES / "mobile" / name, root / name)
+    with serve(root) as site:
+        cfg = load_config(None, {"target": site.base_url, "as_of": dt.date(2026, 11, 22),
+                                 "checks": {"enabled": ["TP401"]}, "crawl": {"rate_limit": 0}})
+        Runner(cfg, tmp_path / "a").run()
+        doc, summary = audit(site.base_url, tmp_path / "b", previous=tmp_path / "a")
+    assert doc["stats"]["unchanged"] == 4
+    assert summary["pages_eligible"] == 4 and summary["pages_rendered"] == 4 and summary["reused"] == 0
