@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar, NamedTuple, Protocol
 
+from auditor.config import reject_unknown
 from auditor.errors import ConfigError
 from auditor.model import SEVERITIES, Finding, LinkResult, Location, fingerprint
 from auditor.page import Page
@@ -125,10 +126,7 @@ class Check:
                 raise ConfigError(f"config: [checks.{self.code}] takes no options, got {sorted(settings)}")
             return None
         assert is_dataclass(self.Options)
-        known = {f.name for f in fields(self.Options)}
-        unknown = sorted(set(settings) - known)
-        if unknown:
-            raise ConfigError(f"config: [checks.{self.code}] unknown option {unknown[0]!r}; known: {sorted(known)}")
+        reject_unknown(f"config: [checks.{self.code}]", settings, (f.name for f in fields(self.Options)), "option")
         try:
             return self.Options(**settings)
         except (TypeError, ValueError) as exc:

@@ -199,7 +199,9 @@ def _discard_if_empty(out: Path) -> None:
     import shutil
     import sqlite3
 
-    store = out / "run.sqlite"
+    from auditor.store import STORE_FILE
+
+    store = out / STORE_FILE
     try:
         if store.exists():
             with contextlib.closing(sqlite3.connect(store)) as db:
@@ -223,17 +225,13 @@ def _summary(run: Any, written: dict[str, Path]) -> None:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
-    from auditor.config import Config
+    from auditor.config import Config, apply_overrides
     from auditor.runner import Runner
     from auditor.store import RunStore, require_run_dir
 
     require_run_dir(args.run_dir)
     data = RunStore(args.run_dir).meta("config") or {}
-    for key, value in _overrides(args).items():
-        if isinstance(value, dict):
-            data.setdefault(key, {}).update({k: v for k, v in value.items() if v is not None})
-        elif value is not None:
-            data[key] = value
+    apply_overrides(data, _overrides(args))
     config = Config.model_validate(data)
     reporters = _reporters(config.report.formats)
     run = Runner(config, args.run_dir).recheck()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,6 +196,15 @@ class Config(_Strict):
     )
 
 
+def reject_unknown(where: str, given: Iterable[str], known: Iterable[str], noun: str = "setting") -> None:
+    """One line naming the first key (alphabetically) a settings table has that its owner
+    does not know, and the keys it does: ``config: [collectors.x] unknown setting 'y'; known: […]``."""
+    known = sorted(known)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ConfigError(f"{where}: unknown {noun} {unknown[0]!r}; known: {known}")
+
+
 def first_error(exc: ValidationError) -> str:
     """One line naming the first invalid key and what is wrong with it (and how many more)."""
     err = exc.errors()[0]
@@ -204,6 +214,18 @@ def first_error(exc: ValidationError) -> str:
         msg = "unknown key"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{where}: {msg}{more}"
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """CLI ``overrides`` (nested dict; None: flag not given) over config ``data``, in place:
+    a section's keys replace those in ``data``, the rest of the section stays."""
+    for section, values in overrides.items():
+        if isinstance(values, dict):
+            merged = dict(data.get(section) or {})
+            merged.update({k: v for k, v in values.items() if v is not None})
+            data[section] = merged
+        elif values is not None:
+            data[section] = values
 
 
 def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
@@ -216,13 +238,7 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
             raise ConfigError(f"config file {str(path)!r} not found") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {str(path)!r} is not valid TOML: {exc}") from None
-    for section, values in (overrides or {}).items():
-        if isinstance(values, dict):
-            merged = dict(data.get(section) or {})
-            merged.update({k: v for k, v in values.items() if v is not None})
-            data[section] = merged
-        elif values is not None:
-            data[section] = values
+    apply_overrides(data, overrides or {})
     if path is not None and isinstance(data.get("ads"), str) and not Path(data["ads"]).is_absolute():
         data["ads"] = str(Path(path).parent / data["ads"])  # relative to the config file, like its other paths
     try:

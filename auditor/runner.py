@@ -66,7 +66,7 @@ def merge_findings(findings: Iterable[Finding], max_locations: int) -> list[Find
                 bucket.setdefault((loc.url, loc.text, loc.element), loc)
         added = len(bucket) - before
         extra = max(f.occurrences - len(f.locations), 0)
-        counts[key] = counts.get(key, 0) + (added if added else 0) + extra
+        counts[key] = counts.get(key, 0) + added + extra
         if key not in merged or severity_rank(f.severity) > severity_rank(merged[key].severity):
             merged[key] = f
     out = []
@@ -110,8 +110,7 @@ class Runner:
         self.broken = {code: reason for code, reason in failures.items()
                        if ("ALL" in wanted or code in wanted) and code not in unwanted}
         self.as_of = config.as_of or dt.date.today()
-        self.required = set().union(*(c.requires for c in self.checks)) if self.checks else {"pages"}
-        self.required.add("pages")
+        self.required = {"pages"}.union(*(c.requires for c in self.checks))
         self.collectors = [
             cls(config.collectors.get(name)) for name, cls in (collectors or load_collectors()).items()
             if set(cls.provides) & self.required
@@ -124,10 +123,12 @@ class Runner:
 
     def _runnable(self) -> list[Check]:
         ready = []
+        broken: str | None = None
         for check in self.checks:
             missing = [a for a in check.requires if a not in self.provided]
             if missing:
-                broken = "; ".join(collector_failures().values())
+                if broken is None:  # scans the installed collectors: once, not per check
+                    broken = "; ".join(collector_failures().values())
                 self._record(check, "unverifiable", f"no collector provides {', '.join(missing)}"
                              + (f" ({broken})" if broken else ""))
             else:
@@ -187,6 +188,17 @@ class Runner:
     def all_results(self) -> tuple[CheckResult, ...]:
         return tuple(self.results[c] for c in [*(c.code for c in self.checks), *self.broken])
 
+    def _scope(self, start_url: str) -> Scope:
+        cfg = self.config.crawl
+        return Scope(start_url, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+
+    def _judge_stored_pages(self, store: RunStore, ctx: CheckContext, page_checks: list[PageCheck]) -> None:
+        """Run page checks over the pages already stored (late page checks, recheck)."""
+        hook = self.page_hook(ctx, page_checks)
+        for page in store.pages():
+            store.add_page_findings(page.url, hook(page))
+        store.flush()
+
     def _context(self, start_url: str) -> CheckContext:
         checks = self.config.checks
         return CheckContext(start_url=start_url, as_of=self.as_of, artifacts=self._artifacts,
@@ -216,17 +228,17 @@ class Runner:
         async with make_session(cfg) as session:
             fetcher = Fetcher(cfg, session, gate)
             fetcher.limit_auth_to(host_of(start))
-            scope = Scope(start, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+            scope = self._scope(start)
             robots = RobotsCache(fetcher, gate, cfg.user_agent)
             if not self.resume or not store.meta("scope_start"):
                 with self._phase("preflight"):
                     first = await preflight(fetcher, start, cfg.max_body_bytes)
                 final = first.final_url or start
                 if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
-                    scope = Scope(final, cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+                    scope = self._scope(final)
                 store.set_meta(scope_start=scope.start_url)
             else:
-                scope = Scope(store.meta("scope_start"), cfg.scope, tuple(cfg.include), tuple(cfg.exclude))
+                scope = self._scope(store.meta("scope_start"))
                 first = None
             store.set_scope(scope)
             if "not_found_probe" in self.required:
@@ -269,10 +281,7 @@ class Runner:
                 previous.close()
         self._load_artifacts(store)
         if late_page_checks:  # page checks that needed a collector's artifacts: over the stored pages
-            hook = self.page_hook(ctx, late_page_checks)
-            for page in store.pages():
-                store.add_page_findings(page.url, hook(page))
-            store.flush()
+            self._judge_stored_pages(store, ctx, late_page_checks)
         if stats.stopped_by_budget:
             self.notes.append(f"time budget of {cfg.time_budget:g} s reached: the crawl is incomplete "
                               f"(resume with --resume {self.run_dir})")
@@ -390,8 +399,7 @@ class Runner:
         """Re-run every check over the stored artifacts of ``run_dir``; nothing is fetched."""
         store = RunStore(self.run_dir)
         start = store.meta("scope_start") or store.meta("target")
-        scope = Scope(start, self.config.crawl.scope, tuple(self.config.crawl.include),
-                      tuple(self.config.crawl.exclude))
+        scope = self._scope(start)
         store.set_scope(scope)
         self._artifacts = {}
         self.provided = CRAWLER_ARTIFACTS | store.artifact_names()  # nothing is collected again
@@ -399,10 +407,7 @@ class Runner:
         store.clear_findings()
         runnable = self._runnable()
         ctx = self._context(scope.start_url)
-        hook = self.page_hook(ctx, [c for c in runnable if isinstance(c, PageCheck)])
-        for page in store.pages():
-            store.add_page_findings(page.url, hook(page))
-        store.flush()
+        self._judge_stored_pages(store, ctx, [c for c in runnable if isinstance(c, PageCheck)])
         self.run_site_checks(store, ctx, [c for c in runnable if isinstance(c, SiteCheck)])
         findings = merge_findings(store.findings(), self.config.report.max_locations)
         self.finish_statuses(store, {f.code for f in findings})

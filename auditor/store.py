@@ -380,7 +380,7 @@ class RunStore:
         with self.engine.connect() as conn:
             for url, facts in conn.execute(select(pages_t.c.url, pages_t.c.facts).order_by(pages_t.c.url)):
                 if facts is None:
-                    page = self.page(url)
+                    page = self.page(url, with_links=False)
                     yield url, page_facts(page) if page is not None else {}
                 else:
                     yield url, json.loads(facts)
@@ -505,8 +505,7 @@ class RunStore:
         return frozenset(json.loads(value)) if value is not None else None
 
     def link_result(self, url: str) -> LinkResult | None:
-        value = self._lookup("SELECT data FROM link_results WHERE url = ?", url)
-        return LinkResult.from_dict(json.loads(value)) if value is not None else None
+        return _result(self._lookup("SELECT data FROM link_results WHERE url = ?", url))
 
     def _index_links(self) -> None:
         if self._indexed:

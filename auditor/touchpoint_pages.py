@@ -152,16 +152,18 @@ def page_facts(page: Page) -> dict[str, Any]:
         found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
         details["published"] = found.group(1) if found else None
     label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
+    low = page.body.lower()  # once per page: this runs on the crawl's hot path
     facts: dict[str, Any] = {"kind": kind, "label": label, "details": details,
-                             "contacts": [list(c) for c in _contact_links(page)], "widgets": _widgets(html)}
-    if b"<form" in page.body.lower():
+                             "contacts": [list(c) for c in _contact_links(page, low)], "widgets": _widgets(html)}
+    if b"<form" in low:
         facts["forms"] = _forms(page)
     return facts
 
 
-def _contact_links(page: Page) -> Iterator[tuple[str, str, str]]:
-    """(scheme, address, link text) of the page's mailto:, tel: and callto: links."""
-    body, low = page.body, page.body.lower()
+def _contact_links(page: Page, low: bytes) -> Iterator[tuple[str, str, str]]:
+    """(scheme, address, link text) of the page's mailto:, tel: and callto: links (``low``:
+    the body in lower case)."""
+    body = page.body
     for scheme in _SCHEMES:
         at = low.find(scheme)
         while at >= 0:

@@ -196,8 +196,8 @@ class Scope:
     exclude: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_host", host_of(self.start_url).lower())
         host = host_of(self.start_url).lower()
+        object.__setattr__(self, "_host", host)
         # Normalised URLs of the start host begin with one of these: one C-level startswith.
         object.__setattr__(self, "_prefixes", (f"http://{host}/", f"https://{host}/"))
         object.__setattr__(self, "_inc", tuple(re.compile(p) for p in self.include))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.check import CheckContext, SiteCheck, SiteView
+from auditor.collect.platforms.base import FOUND, NOT_FOUND
 from auditor.collect.platforms.contact import (
     FREEMAIL,
     domain_of,
@@ -27,8 +28,6 @@ from auditor.collect.platforms.contact import (
 )
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
-
-FOUND, NOT_FOUND = "found", "not_found"
 
 
 def _profiles(site: SiteView) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -25,6 +25,7 @@ from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import parse_html
 from auditor.collect.http import Response
 from auditor.collector import CollectContext, Collector
+from auditor.config import reject_unknown
 from auditor.errors import ConfigError
 
 __all__ = ["AdLandingCollector", "load_ads", "visit_record"]
@@ -42,10 +43,7 @@ class AdLandingCollector(Collector):
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings)
-        unknown = sorted(set(self.settings) - set(self.defaults))
-        if unknown:
-            raise ConfigError(f"config: [collectors.ads] unknown setting {unknown[0]!r}; "
-                              f"known: {sorted(self.defaults)}")
+        reject_unknown("config: [collectors.ads]", self.settings, self.defaults)
         for key, default in self.defaults.items():
             value = self.settings.get(key, default)
             if isinstance(default, bool):

@@ -191,11 +191,17 @@ class Crawler:
                 self.stats.queued = len(self._queue)
                 self.progress(self.stats)
 
+    async def _disallowed(self, url: str) -> bool:
+        """robots.txt forbids ``url`` (and we obey it): recorded as such, not fetched."""
+        if self.robots is None or not self.cfg.respect_robots or await self.robots.allowed(url):
+            return False
+        self.stats.skipped_robots += 1
+        self.store.add_result(LinkResult(url=url, status=None, error="robots",
+                                         error_detail="disallowed by robots.txt, not fetched"))
+        return True
+
     async def _crawl(self, url: str, depth: int) -> None:
-        if self.robots is not None and self.cfg.respect_robots and not await self.robots.allowed(url):
-            self.stats.skipped_robots += 1
-            self.store.add_result(LinkResult(url=url, status=None, error="robots",
-                                             error_detail="disallowed by robots.txt, not fetched"))
+        if await self._disallowed(url):
             return
         res = self.prefetched.pop(url, None)
         conditional = self.previous.conditional(url) if self.previous is not None else None
@@ -229,7 +235,7 @@ class Crawler:
         if self.parser is None:
             return
         parsed = await self.parser.parse(Fetched(
-            url=url, final_url=url, depth=depth, status=res.status or 0, body=res.body,
+            url=url, depth=depth, status=res.status or 0, body=res.body,
             content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
             fetched_at=res.fetched_at, truncated=res.truncated,
         ))
@@ -277,12 +283,7 @@ class Crawler:
         return list(out.items())
 
     async def _check(self, url: str) -> None:
-        internal = self.scope.is_internal(url)
-        if internal and self.robots is not None and self.cfg.respect_robots and \
-                not await self.robots.allowed(url):
-            self.stats.skipped_robots += 1
-            self.store.add_result(LinkResult(url=url, status=None, error="robots",
-                                             error_detail="disallowed by robots.txt, not fetched"))
+        if self.scope.is_internal(url) and await self._disallowed(url):
             return
         res = await self.fetcher.fetch(url, method="HEAD")
         if res.error not in (None, "redirect-loop", "too-many-redirects", "dns", "refused", "tls") or (
@@ -313,7 +314,7 @@ async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:
     import secrets
 
     url = f"{origin.rstrip('/')}/touchpoint-auditor-{secrets.token_hex(6)}-does-not-exist"
-    res = await fetcher.fetch(url, want_body=lambda s, h: True, max_body=1_000_000)
+    res = await fetcher.fetch(url, max_body=1_000_000)  # no want_body: every answer's body is read
     text = title = ""
     if res.body:
         ex = extract(res.body, detect_encoding(res.body, res.content_type), res.final_url or url)

@@ -15,6 +15,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -162,7 +163,7 @@ class Fetcher:
                     want_body: Any = None, conditional: dict[str, str] | None = None) -> Response:
         """Fetch ``url`` following redirects hop by hop.
 
-        ``want_body(headers) -> bool`` decides whether to read the body of the final answer
+        ``want_body(status, headers) -> bool`` decides whether to read the body of the final answer
         (pages: HTML only); ``max_body`` caps what is read. ``conditional`` (If-None-Match,
         If-Modified-Since) goes with the request for ``url`` itself, not with redirect hops:
         the validators belong to that URL's last answer.
@@ -180,7 +181,7 @@ class Fetcher:
             location = headers.get("location")
             if status in REDIRECT_STATUSES and location:
                 try:
-                    nxt, _ = normalise(_join(current, location), strip_params=False)
+                    nxt, _ = normalise(urljoin(current, location), strip_params=False)
                 except ValueError:
                     res.status, res.headers = status, headers
                     res.error, res.error_detail = "invalid-redirect", f"Location {location!r} is not a valid URL"
@@ -268,9 +269,3 @@ def _basic_auth(user: str, password: str) -> str:
     import base64
 
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-def _join(base: str, location: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, location)

@@ -76,17 +76,13 @@ class PreviousRun:
         self.complete = frozenset(keys) <= self.reusable
         self._validators: dict[str, tuple[str | None, str | None, str | None]] = {}
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(pages)")}
-        if {"content_hash", "facts", "follows"} <= columns:
+        if self.complete and {"content_hash", "facts", "follows"} <= columns:  # else nothing is taken over
             rows = self.db.execute(
                 "SELECT url, headers, content_hash FROM pages WHERE status BETWEEN 200 AND 299 "
                 "AND facts IS NOT NULL AND follows IS NOT NULL AND url = final_url")
             for url, headers, chash in rows:
                 head = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
                 self._validators[url] = (head.get("etag"), head.get("last-modified"), chash)
-        self.taken = 0
-
-    def __len__(self) -> int:
-        return len(self._validators)
 
     def conditional(self, url: str) -> dict[str, str] | None:
         """The conditional-request headers for ``url``; None when the previous run has no
@@ -114,7 +110,6 @@ class PreviousRun:
         status, ctype, stored, follows = self.db.execute(
             "SELECT status, content_type, headers, follows FROM pages WHERE url = ?", (url,)).fetchone()
         merged = {**json.loads(stored or "{}"), **headers}
-        self.taken += 1
         return TakenOver(status, ctype, merged, [tuple(f) for f in json.loads(follows or "[]")])
 
     def page_artifact(self, url: str, name: str) -> Any:

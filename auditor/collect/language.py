@@ -47,6 +47,7 @@ from auditor.collect.language_server import (
 )
 from auditor.collect.language_text import Block, page_blocks
 from auditor.collector import CollectContext, Collector, CollectorUnavailable
+from auditor.config import reject_unknown
 from auditor.errors import ConfigError
 from auditor.page import Page
 
@@ -77,10 +78,7 @@ class LanguageSettings:
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> LanguageSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ConfigError(f"config: [collectors.language] unknown setting {unknown[0]!r}; known: {sorted(known)}")
+        reject_unknown("config: [collectors.language]", raw, (f.name for f in fields(cls)))
         try:
             settings = cls(**raw)
         except TypeError as exc:

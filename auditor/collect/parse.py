@@ -37,8 +37,7 @@ from auditor.touchpoint_pages import page_facts
 class Fetched:
     """What parsing needs of a fetch (picklable: it crosses to the worker process)."""
 
-    url: str
-    final_url: str
+    url: str  # the page's own URL (after redirects: the crawler stores a page under its final URL)
     depth: int
     status: int
     body: bytes
@@ -64,9 +63,9 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, str
                skip: frozenset[str] = frozenset(), templates: bool = False) -> Parsed:
     """Parse once, extract, run the page checks on the same tree, build the store row."""
     encoding = detect_encoding(fetched.body, fetched.content_type)
-    ex = extract(fetched.body, encoding, fetched.final_url, strip_params)
+    ex = extract(fetched.body, encoding, fetched.url, strip_params)
     page = Page(
-        url=fetched.url, final_url=fetched.final_url, status=fetched.status, body=fetched.body, encoding=encoding,
+        url=fetched.url, final_url=fetched.url, status=fetched.status, body=fetched.body, encoding=encoding,
         headers=fetched.headers, redirects=fetched.hops, content_type=fetched.content_type,
         fetched_at=fetched.fetched_at, language=ex.language or fetched.headers.get("content-language"),
         title=ex.title, links=ex.links, anchors=ex.anchors, depth=fetched.depth, truncated=fetched.truncated,

@@ -28,12 +28,12 @@ before it leaves the machine. Settings: ``render_settings.RenderSettings``.
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from auditor.collect.http import _basic_auth
 from auditor.collect.render_browser import BrowserPool
 from auditor.collect.render_reuse import reusable_render
 from auditor.collect.render_settings import RenderSettings
@@ -189,8 +189,7 @@ def _site_headers(ctx: CollectContext) -> dict[str, str]:
     crawl = ctx.config.crawl
     headers = dict(crawl.headers)
     if crawl.auth is not None:
-        token = base64.b64encode(f"{crawl.auth.username}:{crawl.auth.password}".encode()).decode()
-        headers["Authorization"] = f"Basic {token}"
+        headers["Authorization"] = _basic_auth(crawl.auth.username, crawl.auth.password)
     return headers
 
 

@@ -30,6 +30,7 @@ import fnmatch
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from auditor.config import reject_unknown
 from auditor.errors import ConfigError
 
 # A recent Chrome on Android; ``{major}`` becomes the launched browser's major version so
@@ -108,10 +109,7 @@ class RenderSettings:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> RenderSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ConfigError(f"config: [collectors.render] unknown option {unknown[0]!r}; known: {sorted(known)}")
+        reject_unknown("config: [collectors.render]", raw, (f.name for f in fields(cls)), "option")
         values: dict[str, Any] = {}
         for key, value in raw.items():
             values[key] = _convert(key, value)
@@ -186,10 +184,7 @@ def _profile(item: Any) -> Profile:
     base = BUILTIN_PROFILES.get(str(item.get("name", "")))
     data = asdict(base) if base else {}
     data.update(item)
-    known = {f.name for f in fields(Profile)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {sorted(known)}")
+    reject_unknown(where, data, (f.name for f in fields(Profile)), "key")
     try:
         profile = Profile(**data)
     except TypeError as exc:

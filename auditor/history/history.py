@@ -40,9 +40,9 @@ from auditor.history.migrate import upgrade
 from auditor.history.schema import run_findings, run_pages, runs, sites, suppressions
 from auditor.model import AuditRun, Finding, RunHistory
 
+MAX_CARRY_RUNS = 30  # incomplete runs in a row a finding's state is carried through
 # Rows per INSERT batch and per IN (…) list: bounded memory for a 100,000-page run, and
 # well under SQLite's and PostgreSQL's bound-parameter limits.
-MAX_CARRY_RUNS = 30  # incomplete runs in a row a finding's state is carried through
 BATCH = 2000
 # Caps on the copies of crawled text kept in their own columns (the whole finding is in
 # ``data``); a hostile page cannot make a column unbounded.

@@ -50,13 +50,15 @@ def upgrade(connection: Connection, where: str) -> None:
     config = alembic_config()
     current = current_revision(connection)
     if current is not None:
+        script = ScriptDirectory.from_config(config)  # reads the shipped revisions once
+        head = script.get_current_head()
         try:
-            ScriptDirectory.from_config(config).get_revision(current)
+            script.get_revision(current)
         except CommandError:
             raise HistoryError(
                 f"history database {where} has schema revision {current!r}, newer than this "
-                f"touchpoint-auditor knows (newest {head_revision()!r}): upgrade touchpoint-auditor") from None
-        if current == head_revision():
+                f"touchpoint-auditor knows (newest {head!r}): upgrade touchpoint-auditor") from None
+        if current == head:
             return
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def _portfolio_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from auditor.nightly.outcome import RunOptions, exit_status
+    from auditor.nightly.outcome import STATUSES, RunOptions, exit_status
     from auditor.portfolio import load_portfolio
 
     if args.all and args.clients:
@@ -101,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(portfolio, clients)
     if args.parallel:
-        portfolio = _replace(portfolio, parallel=args.parallel)
+        portfolio = replace(portfolio, parallel=args.parallel)
     options = RunOptions(history_url=args.history or portfolio.history_url, as_of=_date("--as-of", args.as_of),
                          progress=not args.quiet and len(clients) == 1,
                          time_budget=portfolio.time_budget if args.time_budget is None else args.time_budget)
@@ -114,15 +115,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("interrupted: runs not finished were not recorded; the locks are released", file=sys.stderr)
         return EXIT_INTERRUPTED
     if len(outcomes) > 1 and not args.quiet:
-        counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "failed", "locked", "skipped")}
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in STATUSES}
         print(f"{len(outcomes)} clients: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
     return exit_status(outcomes)
-
-
-def _replace(portfolio: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(portfolio, **changes)
 
 
 def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> list[Any]:

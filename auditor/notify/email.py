@@ -23,7 +23,7 @@ from pathlib import Path
 
 from auditor.notify.config import EmailConfig
 from auditor.notify.payloads import Message, email_html, email_text, subject
-from auditor.notify.webhook import Delivery
+from auditor.notify.webhook import Delivery, tls_context
 
 __all__ = ["MAX_ATTACHMENT_BYTES", "build_email", "choose_attachment", "send_email"]
 
@@ -68,13 +68,6 @@ def build_email(config: EmailConfig, message: Message, report_path: Path | None)
     return mail
 
 
-def _context(ca_bundle: Path | None) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if ca_bundle is not None:
-        context.load_verify_locations(cafile=str(ca_bundle))
-    return context
-
-
 def _send_once(config: EmailConfig, mail: EmailMessage, password: str | None, context: ssl.SSLContext) -> None:
     if config.security == "ssl":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
@@ -117,7 +110,7 @@ def send_email(config: EmailConfig, message: Message, *, report_path: Path | Non
             return Delivery(False, f"environment variable {config.password_env} is not set", 0)
     try:
         mail = build_email(config, message, report_path)
-        context = _context(ca_bundle)
+        context = tls_context(ca_bundle)
     except (OSError, ssl.SSLError, ValueError) as exc:
         return Delivery(False, _reason(exc), 0)
     first = ""

@@ -51,11 +51,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the 30x is reported as a failure by the caller
 
 
-def _opener(ca_bundle: Path | None) -> urllib.request.OpenerDirector:
+def tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    """The system's CAs plus ``ca_bundle``: for webhooks and for SMTP (``email.py``)."""
     context = ssl.create_default_context()
     if ca_bundle is not None:
         context.load_verify_locations(cafile=str(ca_bundle))  # in addition to the system's CAs
-    return urllib.request.build_opener(_NoRedirect(), urllib.request.HTTPSHandler(context=context))
+    return context
+
+
+def _opener(ca_bundle: Path | None) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_NoRedirect(), urllib.request.HTTPSHandler(context=tls_context(ca_bundle)))
 
 
 def _one_line(text: str) -> str:

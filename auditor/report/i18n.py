@@ -6,8 +6,7 @@ Catalogue strings use ``{name}`` placeholders and a plural form ``{name?one|othe
 (``{pages} {pages?pagina|pagina's}``). A placeholder with no value raises ``KeyError``:
 callers that format a finding's own sentence fall back to the check's message then.
 
-Third-party checks add their texts either in a catalogue file of their own, passed as
-``extra`` to ``load_catalogue``, or as a class attribute read by ``messages.code_text``::
+Third-party checks add their texts as a class attribute read by ``messages.code_text``::
 
     report_messages = {"nl": {"title": "…", "summary": "…", "why": "…", "fix": "…",
                               "message": "De pagina {url} …"}}
@@ -50,9 +49,6 @@ class Catalogue:
                 return default
             node = node[part]
         return node
-
-    def has(self, key: str) -> bool:
-        return self.get(key) is not None
 
     def t(self, key: str, **values: Any) -> str:
         """A UI string, formatted; a missing key raises KeyError (tests keep catalogues complete)."""
@@ -104,26 +100,16 @@ def _is_one(value: Any) -> bool:
         return False
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = _merge(out[key], value) if isinstance(value, Mapping) and isinstance(out.get(key), dict) else value
-    return out
-
-
 @lru_cache(maxsize=8)
 def _load(lang: str) -> dict[str, Any]:
     return json.loads((_messages_dir() / f"{lang}.json").read_text("utf-8"))
 
 
-def load_catalogue(lang: str, extra: Iterable[Path] = ()) -> Catalogue:
-    """The catalogue of ``lang`` (``nl`` or ``en``), with ``extra`` JSON files merged over it."""
+def load_catalogue(lang: str) -> Catalogue:
+    """The catalogue of ``lang`` (``nl`` or ``en``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"report language {lang!r} is not one of {LANGUAGES}")
-    data = _load(lang)
-    for path in extra:
-        data = _merge(data, json.loads(Path(path).read_text("utf-8")).get(lang, {}))
-    return Catalogue(lang, data)
+    return Catalogue(lang, _load(lang))
 
 
 def choose_language(configured: str | None, page_languages: Iterable[str | None]) -> str:

@@ -16,7 +16,7 @@ import struct
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["MAX_TEXT", "clip", "embed_image", "image_size", "safe_href"]
+__all__ = ["MAX_TEXT", "ImageEmbedder", "clip", "image_size", "safe_href"]
 
 MAX_TEXT = 500
 MAX_IMAGE_BYTES = 4_000_000
@@ -95,9 +95,3 @@ class ImageEmbedder:
         data = path.read_bytes()
         self.budget -= size
         return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", image_size(data)
-
-
-def embed_image(root: Path | None, relative: object) -> str | None:
-    """One image as a ``data:`` URI (see ``ImageEmbedder``)."""
-    found = ImageEmbedder(root)(relative)
-    return found[0] if found else None

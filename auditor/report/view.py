@@ -277,10 +277,14 @@ class _Builder:
     def finding_id(self, f: Finding) -> str:
         return self.ids[id(f)]
 
+    def message(self, f: Finding) -> tuple[str, str | None]:
+        """The finding's sentence in the report's language (see ``messages.finding_message``)."""
+        info = self.checks.get(f.code)
+        return finding_message(self.cat, f, info.cls if info else None)
+
     # -- findings ------------------------------------------------------------------
     def finding(self, f: Finding) -> FindingView:
-        info = self.checks.get(f.code)
-        message, lang = finding_message(self.cat, f, info.cls if info else None)
+        message, lang = self.message(f)
         change = display_change(self.run.history, f)
         limit = self.rows
         locations = [LocationView(_url_value(loc.url, self.origin), clip(loc.text, 200), clip(loc.element, 20))
@@ -308,9 +312,8 @@ class _Builder:
 
     def change_item(self, f: Finding, linked: bool) -> ChangeItem:
         """A finding as the "since last run" lists name it."""
-        info = self.checks.get(f.code)
         title, title_lang = self.text(f.code, "title", f.name)
-        message, lang = finding_message(self.cat, f, info.cls if info else None)
+        message, lang = self.message(f)
         return ChangeItem(self.finding_id(f) if linked else "", f.code, title, title_lang, clip(message, 300), lang,
                           f.severity, self.severity_label(f.severity), _url_value(f.url, self.origin))
 
@@ -378,8 +381,7 @@ class _Builder:
             if f.suppressed:  # an accepted risk is not what matters most
                 continue
             title, title_lang = self.text(f.code, "title", f.name)
-            info = self.checks.get(f.code)
-            message, lang = finding_message(self.cat, f, info.cls if info else None)
+            message, lang = self.message(f)
             out.append(TopItem(self.finding_id(f), f.code, title, title_lang, clip(message, 300), lang, f.severity,
                                self.severity_label(f.severity),
                                _reach(self.cat, f, self.run.pages_crawled, self.run.target),
