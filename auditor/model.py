@@ -20,6 +20,12 @@ TOUCHPOINT_KINDS: tuple[str, ...] = (
 )
 
 
+# Blocked is not broken: answers that say "not for robots", not "not here". Shared by the
+# link checks and the profile visitor, which must agree on it.
+BLOCKED_STATUSES = {401: "asks for a login (401)", 403: "refuses automated visitors (403)",
+                    429: "rate-limits automated visitors (429)", 999: "blocks automated visitors (999)"}
+
+
 def severity_rank(severity: str) -> int:
     """Order of a severity name (info=0 … critical=3); unknown names raise ValueError."""
     return SEVERITIES.index(severity)

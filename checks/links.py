@@ -17,11 +17,9 @@ from http import HTTPStatus
 from urllib.parse import unquote
 
 from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
-from auditor.model import Finding, LinkResult, Location
+from auditor.model import BLOCKED_STATUSES, Finding, LinkResult, Location
 from auditor.page import Page
 
-BLOCKED_STATUSES = {401: "asks for a login (401)", 403: "refuses automated visitors (403)",
-                    429: "rate-limits automated visitors (429)", 999: "blocks automated visitors (999)"}
 _BOT_WALL = re.compile(
     r"just a moment\.\.\.|attention required|cf-browser-verification|challenge-platform|captcha|"
     r"are you a robot|verify you are human|access denied|ddos protection|please enable cookies",

@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.collect import platforms
 from auditor.collect.http import Response
-from auditor.collect.platforms.base import BLOCKED_STATUSES, FOUND, ProfileRef
+from auditor.collect.platforms.base import FOUND, ProfileRef
 from auditor.collect.platforms.contact import domain_of, find_emails, find_phones, find_postcodes
 from auditor.collect.platforms.parse import (
     ProfilePage,
@@ -44,7 +44,7 @@ from auditor.collect.platforms.parse import (
 )
 from auditor.collector import CollectContext, Collector
 from auditor.errors import ConfigError
-from auditor.model import LinkResult
+from auditor.model import BLOCKED_STATUSES, LinkResult
 from auditor.page import Page
 from auditor.urls import InvalidURL, normalise
 

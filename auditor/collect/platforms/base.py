@@ -19,10 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 from auditor.collect.http import Response
 from auditor.collect.platforms.contact import find_addresses, find_emails, find_phones
 from auditor.collect.platforms.parse import ProfilePage, fold, is_organisation, node_types, parse_date, strings
+from auditor.model import BLOCKED_STATUSES
 
 FOUND, NOT_FOUND, UNVERIFIABLE = "found", "not_found", "unverifiable"
-BLOCKED_STATUSES = {401: "asks for a login (401)", 403: "refuses automated visitors (403)",
-                    429: "rate-limits automated visitors (429)", 999: "blocks automated visitors (999)"}
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|uas/login|accounts/login|checkpoint|"
                         r"i/flow/login|inloggen)\b", re.I)
 CONSENT_HOSTS = ("consent.youtube.com", "consent.google.com")
