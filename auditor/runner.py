@@ -21,6 +21,7 @@ from typing import Any
 from auditor import __version__
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe, preflight
+from auditor.collect.follows import LinkPolicy
 from auditor.collect.http import Fetcher, make_session
 from auditor.collect.incremental import PreviousRun, reuse_keys
 from auditor.collect.parse import PageParser, default_workers
@@ -254,11 +255,11 @@ class Runner:
             site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
             previous = self._previous(page_checks, ctx, store)
             workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
-            parser = PageParser(page_checks, ctx, cfg.strip_tracking_params, workers=workers,
+            policy = LinkPolicy(scope, check_external=cfg.check_external and "link_status" in self.required)
+            parser = PageParser(page_checks, ctx, policy, cfg.strip_tracking_params, workers=workers,
                                 pool_after=cfg.parse_pool_after, on_end=self._check_ended,
                                 templates="render" in self.required)
             crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
-                              check_links=cfg.check_external and "link_status" in self.required,
                               progress=self.progress, previous=previous)
             if self.resume and store.meta("seeded"):
                 todo = crawler.resume()

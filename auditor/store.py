@@ -125,11 +125,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False) -> dict[str, Any]:
+def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
+             follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The pages-table row of a page (body compressed): built where the page was parsed,
     which is a worker process on large crawls, so the store's writer only inserts."""
     return {
-        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow), "follows": None,
+        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
+        "follows": json.dumps(follows) if follows is not None else None,
         "url": page.url, "final_url": page.final_url, "status": page.status,
         "content_type": page.content_type, "encoding": page.encoding,
         "headers": json.dumps(dict(page.headers)),
@@ -252,16 +254,12 @@ class RunStore:
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
-    def add_page(self, row: dict[str, Any], links: list[Link], findings: Iterable[Finding],
-                 internal: list[bool]) -> None:
-        """Store a page (its ``page_row``) with its links and page-level findings; marks its
-        URL done. ``internal`` says per link whether it stays on the site (the crawler knows)."""
+    def add_page(self, row: dict[str, Any], link_rows: list[tuple[Any, ...]], findings: Iterable[Finding]) -> None:
+        """Store a page (its ``page_row``) with its link rows (``LinkPolicy.apply``) and its
+        page-level findings; marks its URL done."""
         url = row["url"]
         self._pages.append(row)
-        self._links.extend(
-            (url, ln.url, ln.fragment, ln.text, ln.element, int(inside))
-            for ln, inside in zip(links, internal, strict=True)
-        )
+        self._links.extend(link_rows)
         self.add_page_findings(url, findings)
         self._pending_done.append(url)
 

@@ -12,7 +12,6 @@ checks on the same tree → one batched store write.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from auditor.collect.parse import Fetched, PageParser
 from auditor.collect.robots import RobotsCache
 from auditor.config import CrawlConfig
 from auditor.errors import UnreachableTarget
-from auditor.model import Link, LinkResult
+from auditor.model import LinkResult
 from auditor.store import RunStore, content_hash
 from auditor.urls import Scope
 
@@ -81,7 +80,7 @@ class Crawler:
 
     def __init__(self, cfg: CrawlConfig, scope: Scope, store: RunStore, fetcher: Fetcher,
                  robots: RobotsCache | None, parser: PageParser | None = None,
-                 check_links: bool = True, progress: Callable[[CrawlStats], None] | None = None,
+                 progress: Callable[[CrawlStats], None] | None = None,
                  previous: PreviousRun | None = None) -> None:
         self.cfg = cfg
         self.previous = previous
@@ -90,7 +89,6 @@ class Crawler:
         self.fetcher = fetcher
         self.robots = robots
         self.parser = parser
-        self.check_links = check_links
         self.progress = progress
         self.stats = CrawlStats()
         self._seen: set[str] = set()
@@ -239,14 +237,11 @@ class Crawler:
             content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
             fetched_at=res.fetched_at, truncated=res.truncated,
         ))
-        is_internal = self.scope.is_internal
-        internal = [is_internal(link.url) for link in parsed.links]  # once per link: hot path
-        follows = self._follows(parsed.links, internal, "nofollow" not in parsed.meta_robots)
-        parsed.row["follows"] = json.dumps(follows)
-        self.store.add_page(parsed.row, parsed.links, parsed.findings, internal)
+        self.store.add_page(parsed.row, parsed.link_rows, parsed.findings)
         self.stats.pages += 1
-        for target, kind in follows:
-            self.add(target, kind, depth + 1)
+        add = self.add
+        for target, kind in parsed.follows:
+            add(target, kind, depth + 1)
 
     def _take_over(self, url: str, depth: int, res: Response) -> None:
         """The page has not changed since the previous run: queue what it queued then and
@@ -262,25 +257,6 @@ class Crawler:
         self.stats.unchanged += 1
         for target, kind in taken.follows:
             self.add(target, kind, depth + 1)
-
-    def _follows(self, links: list[Link], internal: list[bool], follow: bool) -> list[tuple[str, str]]:
-        """What a page queues, once each: ``(url, "crawl" | "check")``. Stored with the page,
-        so that the next run queues the same for it when it has not changed."""
-        allow = self.scope.patterns_allow
-        out: dict[str, str] = {}
-        for link, inside in zip(links, internal, strict=True):
-            url = link.url
-            if url in out:
-                continue
-            if inside:
-                if link.element in ("a", "area"):
-                    if follow and allow(url):
-                        out[url] = "crawl"
-                else:
-                    out[url] = "check"
-            elif self.check_links:
-                out[url] = "check"
-        return list(out.items())
 
     async def _check(self, url: str) -> None:
         if self.scope.is_internal(url) and await self._disallowed(url):

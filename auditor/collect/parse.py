@@ -15,19 +15,18 @@ deadlock), so a script that runs audits through the Python API needs the usual
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
+from auditor.collect.follows import LinkPolicy, LinkRow
+from auditor.collect.parse_pool import ParsePool
 from auditor.collect.render_templates import renderable, skeleton
-from auditor.model import Finding, Hop, Link
+from auditor.model import Finding, Hop
 from auditor.page import Page
 from auditor.store import page_row
 from auditor.touchpoint_pages import page_facts
@@ -50,18 +49,19 @@ class Fetched:
 
 @dataclass
 class Parsed:
-    """What the crawler stores and follows: the page row, its links, its page findings."""
+    """What the crawler stores and follows: the page row, its link rows, its page findings,
+    and the URLs the page queues (``LinkPolicy.apply``)."""
 
     row: dict[str, Any]
-    links: list[Link]
-    meta_robots: str
+    link_rows: list[LinkRow]
+    follows: list[tuple[str, str]]
     findings: list[Finding]
     ended: list[tuple[str, str, str, str]] = field(default_factory=list)  # code, status, reason, traceback
 
 
-def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, strip_params: bool,
+def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
                skip: frozenset[str] = frozenset(), templates: bool = False) -> Parsed:
-    """Parse once, extract, run the page checks on the same tree, build the store row."""
+    """Parse once, extract, run the page checks on the same tree, build the store rows."""
     encoding = detect_encoding(fetched.body, fetched.content_type)
     ex = extract(fetched.body, encoding, fetched.url, strip_params)
     page = Page(
@@ -75,17 +75,20 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, str
     facts = page_facts(page)
     if templates and facts and renderable(page):
         facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
-    row = page_row(page, facts=facts, nofollow="nofollow" in ex.meta_robots)
-    return Parsed(row, list(ex.links), ex.meta_robots, findings, ended)
+    nofollow = "nofollow" in ex.meta_robots
+    rows, follows = policy.apply(fetched.url, ex.links, not nofollow)
+    row = page_row(page, facts=facts, nofollow=nofollow, follows=follows)
+    return Parsed(row, rows, follows, findings, ended)
 
 
 # -- the worker process -----------------------------------------------------------
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(checks: list[PageCheck], ctx: CheckContext, strip_params: bool, templates: bool) -> None:
+def _init_worker(checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
+                 templates: bool) -> None:
     _die_with_parent()
-    _WORKER.update(checks=checks, ctx=ctx, strip=strip_params, templates=templates)
+    _WORKER.update(checks=checks, ctx=ctx, policy=policy, strip=strip_params, templates=templates)
 
 
 def _die_with_parent() -> None:
@@ -102,7 +105,8 @@ def _die_with_parent() -> None:
 
 
 def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
-    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["strip"], skip, _WORKER["templates"])
+    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["policy"], _WORKER["strip"], skip,
+                      _WORKER["templates"])
 
 
 def default_workers() -> int:
@@ -114,32 +118,31 @@ class PageParser:
     """Parses pages inline or in a worker process; reports checks that ended (errored,
     not applicable, unverifiable) once, through ``on_end``, and skips them afterwards."""
 
-    def __init__(self, checks: list[PageCheck], ctx: CheckContext, strip_params: bool = True, *,
+    def __init__(self, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool = True, *,
                  workers: int = 0, pool_after: int = 200,
                  on_end: Callable[[str, str, str, str], None] | None = None, templates: bool = False) -> None:
         self.checks = checks
         self.templates = templates  # compute each page's layout template (only when pages are rendered)
         self.ctx = ctx
+        self.policy = policy
         self.strip_params = strip_params
         self.workers = workers
         self.pool_after = pool_after
         self.on_end = on_end
         self.parsed = 0
         self._ended: set[str] = set()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ParsePool | None = None
 
     async def parse(self, fetched: Fetched) -> Parsed:
         self.parsed += 1
         skip = frozenset(self._ended)
         if self.workers > 0 and self.parsed > self.pool_after:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                    initargs=(self.checks, self.ctx, self.strip_params, self.templates),
-                )
-            result = await asyncio.get_running_loop().run_in_executor(self._pool, _work, fetched, skip)
+                self._pool = ParsePool(self.workers, _init_worker,
+                                       (self.checks, self.ctx, self.policy, self.strip_params, self.templates), _work)
+            result = await self._pool.run(fetched, skip)
         else:
-            result = parse_page(fetched, self.checks, self.ctx, self.strip_params, skip, self.templates)
+            result = parse_page(fetched, self.checks, self.ctx, self.policy, self.strip_params, skip, self.templates)
         for code, status, reason, trace in result.ended:
             if code not in self._ended:
                 self._ended.add(code)
@@ -149,5 +152,5 @@ class PageParser:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None

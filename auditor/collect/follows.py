@@ -1,0 +1,50 @@
+"""What a parsed page adds to the crawl: its link rows for the store and the URLs it queues.
+
+Computed where the page is parsed (the parse worker on large crawls), not in the crawler's
+process: the crawler's event loop then only stores the rows and queues the URLs, and the
+~60 links of a page cross from the worker as plain tuples rather than objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditor.model import Link
+from auditor.urls import Scope
+
+LinkRow = tuple[str, str, str | None, str, str, int]  # source, target, fragment, text, element, internal
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """Which links stay on the site, and which the crawler crawls (internal hyperlinks it
+    may follow) or only checks (resources, and external links when they are checked)."""
+
+    scope: Scope
+    check_external: bool = True
+
+    def apply(self, page_url: str, links: Iterable[Link], follow: bool) -> tuple[list[LinkRow], list[tuple[str, str]]]:
+        """``(rows, follows)``: a store row per link, and what the page queues, once each, as
+        ``(url, "crawl" | "check")``. ``follow`` is False for ``<meta name="robots"
+        content="nofollow">`` pages. The follows are stored with the page, so that the next
+        run queues the same for it when it has not changed (incremental re-crawl)."""
+        is_internal = self.scope.is_internal
+        allow = self.scope.patterns_allow if self.scope.has_patterns else None
+        check_external = self.check_external
+        rows: list[LinkRow] = []
+        out: dict[str, str] = {}
+        for url, fragment, text, element in links:
+            inside = is_internal(url)
+            rows.append((page_url, url, fragment, text, element, 1 if inside else 0))
+            if url in out:
+                continue
+            if inside:
+                if element == "a" or element == "area":
+                    if follow and (allow is None or allow(url)):
+                        out[url] = "crawl"
+                else:
+                    out[url] = "check"
+            elif check_external:
+                out[url] = "check"
+        return rows, list(out.items())

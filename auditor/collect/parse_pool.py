@@ -1,0 +1,155 @@
+"""Parse worker processes, wired straight into the crawler's event loop.
+
+Why not ``concurrent.futures.ProcessPoolExecutor``: it moves every task and result through
+two helper threads of the crawler's process (a feeder that pickles and sends, a manager that
+receives, unpickles and wakes the event loop through its self-pipe). On a crawl those
+threads used about a fifth of the crawler's CPU, and they compete with the event loop for
+the GIL. Here each worker has one socket pair: the event loop writes a task with a
+non-blocking ``transport.write`` and reads results as they arrive, in its own thread.
+
+Frames are multiprocessing's: a 4-byte big-endian length, then a pickle. A worker reads a
+task, parses, and writes back ``(seq, ok, result)``; tasks are queued in the socket, so a
+worker never waits for the event loop between two pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import pickle
+import socket
+import struct
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+_HEADER = struct.Struct("!i")
+_JOIN_SECONDS = 5.0
+
+
+class WorkerDied(RuntimeError):
+    """A parse worker ended while pages were still being parsed in it."""
+
+
+def _serve(conn: Connection, init: Callable[..., None], initargs: tuple[Any, ...],
+           work: Callable[..., Any]) -> None:
+    """The worker's loop: one task in, one result out, until the crawler closes the pipe."""
+    init(*initargs)
+    while True:
+        try:
+            seq, args = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        try:
+            out = (seq, True, work(*args))
+        except Exception as exc:  # handed to the crawler, which re-raises it
+            out = (seq, False, exc)
+        try:
+            data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an unpicklable result or exception
+            data = pickle.dumps((seq, False, RuntimeError(f"parse worker: {exc!r}")))
+        try:
+            conn.send_bytes(data)
+        except OSError:
+            return
+
+
+class _Link(asyncio.Protocol):
+    """The event loop's end of one worker's socket: frames in, futures resolved."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, asyncio.Future[Any]] = {}
+        self.transport: asyncio.Transport | None = None
+        self._buf = bytearray()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        buf = self._buf
+        buf += data
+        start = 0
+        while len(buf) - start >= 4:
+            (size,) = _HEADER.unpack_from(buf, start)
+            if len(buf) - start - 4 < size:
+                break
+            seq, ok, value = pickle.loads(memoryview(buf)[start + 4:start + 4 + size])
+            start += 4 + size
+            fut = self.pending.pop(seq, None)
+            if fut is not None and not fut.done():
+                if ok:
+                    fut.set_result(value)
+                else:
+                    fut.set_exception(value)
+        if start:
+            del buf[:start]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        for fut in self.pending.values():
+            if not fut.done():
+                fut.set_exception(WorkerDied("a parse worker ended before it finished its pages"))
+        self.pending.clear()
+
+
+class ParsePool:
+    """``workers`` processes that each run ``init(*initargs)`` once, then ``work(*args)`` per
+    task. ``await pool.run(*args)`` sends the task to the least busy worker."""
+
+    def __init__(self, workers: int, init: Callable[..., None], initargs: tuple[Any, ...],
+                 work: Callable[..., Any]) -> None:
+        self._spec = (workers, init, initargs, work)
+        self._procs: list[Any] = []
+        self._links: list[_Link] = []
+        self._socks: list[socket.socket] = []
+        self._seq = 0
+        self._starting: asyncio.Task[None] | None = None
+
+    async def _start(self) -> None:
+        workers, init, initargs, work = self._spec
+        ctx = multiprocessing.get_context("spawn")  # forking a threaded process can deadlock
+        loop = asyncio.get_running_loop()
+        for _ in range(workers):
+            ours, theirs = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=_serve, args=(theirs, init, initargs, work), daemon=True,
+                               name="touchpoint-auditor-parse")
+            proc.start()
+            theirs.close()
+            sock = socket.socket(fileno=os.dup(ours.fileno()))
+            ours.close()
+            sock.setblocking(False)
+            _, link = await loop.create_connection(_Link, sock=sock)
+            self._procs.append(proc)
+            self._links.append(link)
+            self._socks.append(sock)
+
+    async def run(self, *args: Any) -> Any:
+        if not self._links:  # the first tasks wait for the workers to start, once
+            if self._starting is None:
+                self._starting = asyncio.ensure_future(self._start())
+            await self._starting
+        link = min(self._links, key=lambda k: len(k.pending))
+        if link.transport is None:
+            raise WorkerDied("a parse worker ended before it finished its pages")
+        self._seq += 1
+        data = pickle.dumps((self._seq, args), protocol=pickle.HIGHEST_PROTOCOL)
+        fut = asyncio.get_running_loop().create_future()
+        link.pending[self._seq] = fut
+        link.transport.write(_HEADER.pack(len(data)) + data)
+        return await fut
+
+    def close(self) -> None:
+        """Close the pipes (each worker ends at its next read) and wait for the workers."""
+        for sock, link in zip(self._socks, self._links, strict=True):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # now, not at the event loop's next turn
+            if link.transport is not None:
+                link.transport.close()
+        for proc in self._procs:
+            proc.join(_JOIN_SECONDS)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(_JOIN_SECONDS)
+        self._procs, self._links, self._socks = [], [], []

@@ -1,0 +1,70 @@
+"""The parse workers' pipe: every task gets its own answer, errors come back as errors,
+and a worker that dies fails its pages instead of hanging the crawl."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from auditor.collect.parse_pool import ParsePool, WorkerDied
+
+_STATE: dict[str, int] = {}
+
+
+def _init(offset: int) -> None:
+    _STATE["offset"] = offset
+
+
+def _work(n: int, payload: bytes = b"") -> tuple[int, int, int]:
+    if n < 0:
+        raise ValueError(f"negative: {n}")
+    if n == 999:
+        os._exit(3)  # the worker dies mid-task, as a crash or an out-of-memory kill would
+    return n + _STATE["offset"], len(payload), os.getpid()
+
+
+def test_answers_match_tasks_across_workers():
+    async def main():
+        pool = ParsePool(2, _init, (1000,), _work)
+        try:
+            big = b"x" * 300_000  # larger than a socket buffer: frames arrive in pieces
+            results = await asyncio.gather(*(pool.run(i, big if i % 7 == 0 else b"") for i in range(200)))
+        finally:
+            pool.close()
+        return results
+
+    results = asyncio.run(main())
+    assert [r[0] for r in results] == [i + 1000 for i in range(200)]
+    assert [r[1] for r in results] == [300_000 if i % 7 == 0 else 0 for i in range(200)]
+    assert len({r[2] for r in results}) == 2  # both workers did some of the work
+    assert os.getpid() not in {r[2] for r in results}
+
+
+def test_an_exception_in_the_worker_is_raised_in_the_crawler():
+    async def main():
+        pool = ParsePool(1, _init, (0,), _work)
+        try:
+            with pytest.raises(ValueError, match="negative: -5"):
+                await pool.run(-5)
+            return await pool.run(5)  # the worker goes on after an error
+        finally:
+            pool.close()
+
+    assert asyncio.run(main())[0] == 5
+
+
+def test_a_dead_worker_fails_its_pages():
+    async def main():
+        pool = ParsePool(1, _init, (0,), _work)
+        try:
+            await pool.run(1)
+            with pytest.raises(WorkerDied):
+                await asyncio.wait_for(pool.run(999), 30)
+            with pytest.raises(WorkerDied):
+                await pool.run(2)  # and the pages after it, at once
+        finally:
+            pool.close()
+
+    asyncio.run(main())
