@@ -127,8 +127,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
              follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The pages-table row of a page (body compressed): built where the page was parsed,
-    which is a worker process on large crawls, so the store's writer only inserts."""
+    """The pages-table row of a page, without its body: built where the page was parsed,
+    which is a worker process on large crawls. The crawler still holds the body, so it does
+    not travel back; ``RunStore.add_page`` takes it, and the store's writer thread compresses
+    and hashes it (zlib and hashlib release the GIL, so that runs beside the event loop)."""
     return {
         "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
         "follows": json.dumps(follows) if follows is not None else None,
@@ -139,8 +141,6 @@ def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = F
         "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
         "language": page.language, "error": page.error,
         "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
-        "body": zlib.compress(page.body, 1) if page.body else b"",
-        "content_hash": content_hash(page.body),
     }
 
 
@@ -191,7 +191,8 @@ class RunStore:
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._pending_done: list[str] = []
         self._links: list[tuple[Any, ...]] = []
-        self._pages: list[dict[str, Any]] = []
+        self._pages: list[tuple[dict[str, Any], bytes]] = []
+        self._pending_bytes = 0
         # Writes go to one background thread: zlib and SQLite release the GIL, so the crawl's
         # parsing goes on meanwhile. At most one batch is in flight; each is one transaction.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store-writer")
@@ -254,11 +255,13 @@ class RunStore:
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
-    def add_page(self, row: dict[str, Any], link_rows: list[tuple[Any, ...]], findings: Iterable[Finding]) -> None:
-        """Store a page (its ``page_row``) with its link rows (``LinkPolicy.apply``) and its
-        page-level findings; marks its URL done."""
+    def add_page(self, row: dict[str, Any], body: bytes, link_rows: list[tuple[Any, ...]],
+                 findings: Iterable[Finding]) -> None:
+        """Store a page (its ``page_row`` and its body) with its link rows
+        (``LinkPolicy.apply``) and its page-level findings; marks its URL done."""
         url = row["url"]
-        self._pages.append(row)
+        self._pages.append((row, body))
+        self._pending_bytes += len(body)
         self._links.extend(link_rows)
         self.add_page_findings(url, findings)
         self._pending_done.append(url)
@@ -284,6 +287,11 @@ class RunStore:
     def pending_pages(self) -> int:
         return len(self._pages)
 
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of page bodies waiting for the next flush (they are compressed when written)."""
+        return self._pending_bytes
+
     def flush(self, wait: bool = True) -> None:
         """Commit everything pending in one transaction (in the writer thread).
 
@@ -292,6 +300,7 @@ class RunStore:
         """
         batch = (self._pending, self._pending_done, self._links, self._pages)
         self._pending, self._pending_done, self._links, self._pages = {}, [], [], []
+        self._pending_bytes = 0
         if self._inflight is not None:
             self._inflight.result()
             self._inflight = None
@@ -302,10 +311,12 @@ class RunStore:
             self._inflight = None
 
     def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
-               pages: list[dict[str, Any]]) -> None:
+               pages: list[tuple[dict[str, Any], bytes]]) -> None:
+        rows = [{**row, "body": zlib.compress(body, 1) if body else b"", "content_hash": content_hash(body)}
+                for row, body in pages]
         with self.engine.begin() as conn:
-            if pages:
-                conn.execute(pages_t.insert().prefix_with("OR REPLACE"), pages)
+            if rows:
+                conn.execute(pages_t.insert().prefix_with("OR REPLACE"), rows)
             if links:  # the bulk of every write: plain tuples, no per-row dicts
                 conn.exec_driver_sql("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)", links)
             for table in (urls_t, results_t, findings_t, page_artifacts_t, taken_t):

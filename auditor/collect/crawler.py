@@ -32,6 +32,7 @@ from auditor.urls import Scope
 
 SNIPPET_BYTES = 16_384
 FLUSH_PAGES = 200
+FLUSH_BYTES = 32_000_000  # page bodies wait uncompressed for the writer: bound them when pages are large
 FLUSH_SECONDS = 1.0
 
 
@@ -182,7 +183,8 @@ class Crawler:
 
     def _maybe_flush(self) -> None:
         now = time.monotonic()
-        if self.store.pending_pages >= FLUSH_PAGES or now - self._last_flush > FLUSH_SECONDS:
+        if (self.store.pending_pages >= FLUSH_PAGES or self.store.pending_bytes >= FLUSH_BYTES
+                or now - self._last_flush > FLUSH_SECONDS):
             self.store.flush(wait=False)
             self._last_flush = now
             if self.progress:
@@ -237,7 +239,7 @@ class Crawler:
             content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
             fetched_at=res.fetched_at, truncated=res.truncated,
         ))
-        self.store.add_page(parsed.row, parsed.link_rows, parsed.findings)
+        self.store.add_page(parsed.row, res.body, parsed.link_rows, parsed.findings)
         self.stats.pages += 1
         add = self.add
         for target, kind in parsed.follows:

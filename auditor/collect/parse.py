@@ -4,7 +4,8 @@ This is most of the crawl's CPU. Small crawls do it in the crawler's own process
 crawl passes ``parse_pool_after`` pages, a worker process does it, so the crawler's
 process keeps only HTTP, the frontier and the hand-off to the store, and a 2-core machine
 uses both cores. The worker gets the page checks once (pickled at start) and returns plain
-data: the pages-table row (body already compressed), the links and the findings. Page
+data: the pages-table row (without the body, which the crawler still has), the link rows,
+the URLs to queue and the findings. Page
 checks must therefore be pure functions of the page and the context, as Lighthouse audits
 are; a check that keeps state across pages belongs in a SiteCheck.
 
