@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 SEVERITIES: tuple[str, ...] = ("info", "warning", "error", "critical")
@@ -103,7 +103,8 @@ class Touchpoint:
     found_on: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: ``asdict`` deep-copies, and an audit has a touchpoint per page.
+        return {"kind": self.kind, "url": self.url, "label": self.label, "found_on": self.found_on}
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,25 +125,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
-             follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The pages-table row of a page, without its body: built where the page was parsed,
-    which is a worker process on large crawls. The crawler still holds the body, so it does
-    not travel back; ``RunStore.add_page`` takes it, and the store's writer thread compresses
-    and hashes it (zlib and hashlib release the GIL, so that runs beside the event loop)."""
-    return {
-        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
-        "follows": json.dumps(follows) if follows is not None else None,
-        "url": page.url, "final_url": page.final_url, "status": page.status,
-        "content_type": page.content_type, "encoding": page.encoding,
-        "headers": json.dumps(dict(page.headers)),
-        "redirects": json.dumps([[h.url, h.status, h.location] for h in page.redirects]),
-        "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
-        "language": page.language, "error": page.error,
-        "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
-    }
-
-
 def content_hash(body: bytes) -> str:
     """The identity of a page's content across runs (incremental re-crawl, history)."""
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()

@@ -15,10 +15,11 @@ language of a page, the required fields of a form, on how many pages a channel a
 
 from __future__ import annotations
 
+import copy
 import html as html_text
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -77,9 +78,14 @@ class DetailedTouchpoint(Touchpoint):
 
     details: Mapping[str, Any] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        # details are plain JSON values (see above): a deep copy keeps the caller's apart.
+        return {"kind": self.kind, "url": self.url, "label": self.label, "found_on": self.found_on,
+                "details": copy.deepcopy(dict(self.details))}
+
 
 def _with(tp: Touchpoint, **details: Any) -> DetailedTouchpoint:
-    base = {k: v for k, v in asdict(tp).items() if k != "details"}
+    base = {"kind": tp.kind, "url": tp.url, "label": tp.label, "found_on": tp.found_on}
     merged = {**(getattr(tp, "details", None) or {}), **details}
     return DetailedTouchpoint(**base, details=merged)
 

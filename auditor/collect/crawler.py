@@ -244,6 +244,8 @@ class Crawler:
         add = self.add
         for target, kind in parsed.follows:
             add(target, kind, depth + 1)
+        if self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
+            self.parser.warm_up()  # this crawl will reach the parse workers: start them now
 
     def _take_over(self, url: str, depth: int, res: Response) -> None:
         """The page has not changed since the previous run: queue what it queued then and

@@ -16,6 +16,7 @@ deadlock), so a script that runs audits through the Python API needs the usual
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,6 @@ from auditor.collect.parse_pool import ParsePool
 from auditor.collect.render_templates import renderable, skeleton
 from auditor.model import Finding, Hop
 from auditor.page import Page
-from auditor.store import page_row
 from auditor.touchpoint_pages import page_facts
 
 
@@ -80,6 +80,25 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     rows, follows = policy.apply(fetched.url, ex.links, not nofollow)
     row = page_row(page, facts=facts, nofollow=nofollow, follows=follows)
     return Parsed(row, rows, follows, findings, ended)
+
+
+def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
+             follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The pages-table row of a page, without its body: built where the page was parsed,
+    which is a worker process on large crawls. The crawler still holds the body, so it does
+    not travel back; ``RunStore.add_page`` takes it, and the store's writer thread compresses
+    and hashes it (zlib and hashlib release the GIL, so that runs beside the event loop)."""
+    return {
+        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
+        "follows": json.dumps(follows) if follows is not None else None,
+        "url": page.url, "final_url": page.final_url, "status": page.status,
+        "content_type": page.content_type, "encoding": page.encoding,
+        "headers": json.dumps(dict(page.headers)),
+        "redirects": json.dumps([[h.url, h.status, h.location] for h in page.redirects]),
+        "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
+        "language": page.language, "error": page.error,
+        "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
+    }
 
 
 # -- the worker process -----------------------------------------------------------
@@ -134,13 +153,20 @@ class PageParser:
         self._ended: set[str] = set()
         self._pool: ParsePool | None = None
 
+    def warm_up(self) -> None:
+        """The crawl will pass ``pool_after`` pages: start the workers now, in the background,
+        so that they have imported what they need by the time the first page reaches them."""
+        if self.workers > 0 and self._pool is None:
+            self._pool = ParsePool(self.workers, _init_worker,
+                                   (self.checks, self.ctx, self.policy, self.strip_params, self.templates), _work)
+            self._pool.start_soon()
+
     async def parse(self, fetched: Fetched) -> Parsed:
         self.parsed += 1
         skip = frozenset(self._ended)
         if self.workers > 0 and self.parsed > self.pool_after:
-            if self._pool is None:
-                self._pool = ParsePool(self.workers, _init_worker,
-                                       (self.checks, self.ctx, self.policy, self.strip_params, self.templates), _work)
+            self.warm_up()
+            assert self._pool is not None
             result = await self._pool.run(fetched, skip)
         else:
             result = parse_page(fetched, self.checks, self.ctx, self.policy, self.strip_params, skip, self.templates)

@@ -125,10 +125,15 @@ class ParsePool:
             self._links.append(link)
             self._socks.append(sock)
 
+    def start_soon(self) -> None:
+        """Start the workers in the background (``run`` waits for them if need be)."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+
     async def run(self, *args: Any) -> Any:
         if not self._links:  # the first tasks wait for the workers to start, once
-            if self._starting is None:
-                self._starting = asyncio.ensure_future(self._start())
+            self.start_soon()
+            assert self._starting is not None
             await self._starting
         link = min(self._links, key=lambda k: len(k.pending))
         if link.transport is None:
@@ -142,6 +147,8 @@ class ParsePool:
 
     def close(self) -> None:
         """Close the pipes (each worker ends at its next read) and wait for the workers."""
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
         for sock, link in zip(self._socks, self._links, strict=True):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # now, not at the event loop's next turn
