@@ -66,7 +66,7 @@ def normalise(url: str, strip_params: bool = True) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=65536)
 def _normalise(url: str, strip_params: bool) -> tuple[str, str | None]:
-    url = _UNSAFE.sub(lambda m: quote(m.group()), url)
+    url = _UNSAFE.sub(_quote_match, url)
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -126,10 +126,20 @@ def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str |
         if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
             return None  # mailto:, tel:, whatsapp:, ftp:, … : not fetchable over http(s)
         absolute = urljoin(base, href)
+    # The fragment is split off before the cache: ``/page#a`` and ``/page#b`` then share
+    # ``/page``'s entry (``urlsplit`` splits at the first ``#`` the same way).
+    absolute, sep, fragment = absolute.partition("#")
     try:
-        return _normalise(absolute, strip_params)
+        url, _ = _normalise(absolute, strip_params)
     except InvalidURL:
         return None
+    if sep and fragment:
+        return url, _UNSAFE.sub(_quote_match, fragment)
+    return url, None
+
+
+def _quote_match(match: re.Match[str]) -> str:
+    return quote(match.group())
 
 
 @lru_cache(maxsize=4096)
@@ -161,8 +171,15 @@ def origin_of(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """``host`` or ``host:port`` of an absolute URL, as used for per-host limits."""
-    return urlsplit(url).netloc.rsplit("@", 1)[-1]
+    """``host`` or ``host:port`` of an absolute URL, as used for per-host limits (what
+    ``urlsplit(url).netloc`` holds after any credentials, without building a SplitResult:
+    this runs for every request)."""
+    if "//" not in url:
+        return urlsplit(url).netloc.rsplit("@", 1)[-1]
+    rest = url.split("//", 1)[1]
+    for stop in "/?#":
+        rest = rest.split(stop, 1)[0]
+    return rest.rsplit("@", 1)[-1]
 
 
 @lru_cache(maxsize=4096)

@@ -322,6 +322,23 @@ _NOT_FOUND_TEXT = re.compile(
 # lower-cased text is memchr-fast; the case-insensitive regex over 20 KB is not).
 _NOT_FOUND_HINTS = ("not found", "niet gevonden", "bestaat niet", "exist", "not be found", "niet worden gevonden")
 _WORD = re.compile(r"\w+", re.U)
+# One of these words is in every _NOT_FOUND_TEXT match, and markup cannot split a word:
+# a page whose raw bytes hold none of them cannot say "not found" (most pages; checked
+# without building the page's text). Only for encodings that write ASCII as ASCII.
+_NOT_FOUND_WORDS = (b"found", b"gevonden", b"bestaat", b"exist")
+_WIDE_ENCODINGS = ("utf-16", "utf_16", "utf16", "utf-32", "utf_32", "utf32")
+
+
+def _may_say_not_found(page: Page) -> bool:
+    if (page.encoding or "").lower().startswith(_WIDE_ENCODINGS):
+        return True
+    low = page.body.lower()
+    return any(word in low for word in _NOT_FOUND_WORDS)
+
+
+def _body_text(page: Page) -> str:
+    body = page.tree.find("body")
+    return body.text_content() if body is not None else ""  # C-fast, includes script text
 
 
 @dataclass
@@ -387,20 +404,21 @@ class Soft404(PageCheck):
         heading = " ".join(h1.text_content().split())[:200] if h1 is not None else ""
         if heading and _NOT_FOUND.search(heading):
             signals.append(f"main heading says: {heading!r}")
-        body = page.tree.find("body")
-        raw = body.text_content() if body is not None else ""  # C-fast, includes script text
-        lowered = raw.lower()
-        if not signals and any(h in lowered for h in _NOT_FOUND_HINTS) and _NOT_FOUND_TEXT.search(raw):
-            text = page.text  # the visible text, only for the few pages that may say so
-            match = _NOT_FOUND_TEXT.search(text)
-            if match and len(text.split()) <= self.options.short_page_words:
-                start = max(match.start() - 60, 0)
-                signals.append(f"short page says: {text[start:match.end() + 60]!r}")
+        raw: str | None = None
+        if not signals and _may_say_not_found(page):
+            raw = _body_text(page)
+            lowered = raw.lower()
+            if any(h in lowered for h in _NOT_FOUND_HINTS) and _NOT_FOUND_TEXT.search(raw):
+                text = page.text  # the visible text, only for the few pages that may say so
+                match = _NOT_FOUND_TEXT.search(text)
+                if match and len(text.split()) <= self.options.short_page_words:
+                    start = max(match.start() - 60, 0)
+                    signals.append(f"short page says: {text[start:match.end() + 60]!r}")
         probe = ctx.artifact("not_found_probe") or {}
         probe_text = probe.get("text") or ""
         # Near-duplicates have near-equal text sizes: compare shingles only then.
         if len(probe_text.split()) >= 20 and page.url != ctx.start_url and \
-                0.5 <= len(raw) / max(len(probe_text), 1) <= 2.5:
+                0.5 <= len(raw if raw is not None else _body_text(page)) / max(len(probe_text), 1) <= 2.5:
             score = _similarity(page.text, probe_text)
             if score >= self.options.similarity:
                 signals.append(f"content matches the site's own 404 page ({score:.0%} alike)")

@@ -241,9 +241,10 @@ class Crawler:
         ))
         self.store.add_page(parsed.row, res.body, parsed.link_rows, parsed.findings)
         self.stats.pages += 1
-        add = self.add
+        add, seen = self.add, self._seen
         for target, kind in parsed.follows:
-            add(target, kind, depth + 1)
+            if target not in seen:  # most are: menus and footers repeat on every page
+                add(target, kind, depth + 1)
         if self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
             self.parser.warm_up()  # this crawl will reach the parse workers: start them now
 
