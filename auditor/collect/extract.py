@@ -62,17 +62,28 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
     """Parse ``body`` and extract links (absolute, normalised, de-duplicated), ids and metadata."""
     tree = parse_html(body, encoding)
     base = base_url
-    seen: set[tuple[str, str | None, str]] = set()
+    seen: set[tuple[tuple[str, str | None], str]] = set()
     links: list[Link] = []
+    append = links.append
     for el in _LINKS(tree):
         tag = el.tag
+        if tag == "a":  # most links: the short way, one href, the text of the link
+            href = el.get("href")
+            resolved = resolve(base, href, strip_params) if href else None
+            if resolved is None:
+                continue
+            key = (resolved, tag)
+            if key not in seen:
+                seen.add(key)
+                append(Link(resolved[0], resolved[1], _link_text(el)[:MAX_LINK_TEXT], tag))
+            continue
         if tag == "base":
             href = el.get("href")
             resolved = resolve(base_url, href, strip_params) if href else None
             if resolved and base == base_url:
                 base = resolved[0]
             continue
-        if tag in ("a", "area"):
+        if tag == "area":
             hrefs = [el.get("href")]
         elif tag == "link":
             rel = set((el.get("rel") or "").lower().split())
@@ -89,17 +100,14 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
             resolved = resolve(base, href, strip_params)
             if resolved is None:
                 continue
-            url, fragment = resolved
-            key = (url, fragment, tag)
+            key = (resolved, tag)
             if key in seen:
                 continue
             seen.add(key)
             text = ""
-            if tag in ("a", "area"):
-                text = el.get("alt") or "" if tag == "area" else _link_text(el)
-            elif tag == "img":
+            if tag == "area" or tag == "img":
                 text = el.get("alt") or ""
-            links.append(Link(url=url, fragment=fragment, text=text[:MAX_LINK_TEXT], element=tag))
+            append(Link(resolved[0], resolved[1], text[:MAX_LINK_TEXT], tag))
     anchors = frozenset(str(v) for v in _IDS(tree))
     title_el = tree.find(".//title")
     title = _WS.sub(" ", title_el.text_content()).strip()[:500] if title_el is not None else None
