@@ -34,6 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+try:  # ISA-L's deflate: the zlib format (read back with zlib.decompress), ~3.5x faster at level 1
+    from isal.isal_zlib import compress as _deflate
+except ImportError:  # no isal wheel for this machine: the standard library's, same format
+    from zlib import compress as _deflate
+
 from auditor.check import LinkRef, LinkTarget
 from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
 from auditor.page import Page
@@ -293,7 +298,7 @@ class RunStore:
 
     def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
                pages: list[tuple[dict[str, Any], bytes]]) -> None:
-        rows = [{**row, "body": zlib.compress(body, 1) if body else b"", "content_hash": content_hash(body)}
+        rows = [{**row, "body": _deflate(body, 1) if body else b"", "content_hash": content_hash(body)}
                 for row, body in pages]
         with self.engine.begin() as conn:
             if rows:
