@@ -23,8 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar, NamedTuple, Protocol
 
-from auditor.config import reject_unknown
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, reject_unknown
 from auditor.model import SEVERITIES, Finding, LinkResult, Location, fingerprint
 from auditor.page import Page
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,15 +193,6 @@ class Config(_Strict):
     collectors: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="[collectors.NAME] settings, validated by each collector"
     )
-
-
-def reject_unknown(where: str, given: Iterable[str], known: Iterable[str], noun: str = "setting") -> None:
-    """One line naming the first key (alphabetically) a settings table has that its owner
-    does not know, and the keys it does: ``config: [collectors.x] unknown setting 'y'; known: […]``."""
-    known = sorted(known)
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise ConfigError(f"{where}: unknown {noun} {unknown[0]!r}; known: {known}")
 
 
 def first_error(exc: ValidationError) -> str:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class AuditorError(Exception):
     """An error the CLI reports as one line on stderr with exit status 2."""
@@ -52,3 +54,12 @@ class Unverifiable(CheckOutcome):
     """The check cannot decide (dates unreadable, a collector unavailable): say so, never guess."""
 
     status = "unverifiable"
+
+
+def reject_unknown(where: str, given: Iterable[str], known: Iterable[str], noun: str = "setting") -> None:
+    """One line naming the first key (alphabetically) a settings table has that its owner
+    does not know, and the keys it does: ``config: [collectors.x] unknown setting 'y'; known: […]``."""
+    known = sorted(known)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ConfigError(f"{where}: unknown {noun} {unknown[0]!r}; known: {known}")

@@ -25,8 +25,7 @@ from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import parse_html
 from auditor.collect.http import Response
 from auditor.collector import CollectContext, Collector
-from auditor.config import reject_unknown
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, reject_unknown
 
 __all__ = ["AdLandingCollector", "load_ads", "visit_record"]
 

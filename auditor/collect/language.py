@@ -47,8 +47,7 @@ from auditor.collect.language_server import (
 )
 from auditor.collect.language_text import Block, page_blocks
 from auditor.collector import CollectContext, Collector, CollectorUnavailable
-from auditor.config import reject_unknown
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, reject_unknown
 from auditor.page import Page
 
 ARTIFACT = "language_issues"

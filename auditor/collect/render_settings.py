@@ -30,8 +30,7 @@ import fnmatch
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from auditor.config import reject_unknown
-from auditor.errors import ConfigError
+from auditor.errors import ConfigError, reject_unknown
 
 # A recent Chrome on Android; ``{major}`` becomes the launched browser's major version so
 # sites that sniff the user agent serve what a phone with this browser would get.
