@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from auditor import __version__
-from auditor.errors import AuditorError, ConfigError, InputError
+from auditor.errors import AuditorError, ConfigError, CrawlAborted, InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -179,6 +179,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     progress = Progress(not args.quiet)
     try:
         run = Runner(config, out, resume=bool(args.resume), progress=progress, previous=args.previous).run()
+    except CrawlAborted as exc:
+        progress.done()
+        raise CrawlAborted(f"{exc}; what was collected is kept: continue with "
+                           f"touchpoint-auditor audit --resume {out}") from None
     except AuditorError:
         progress.done()
         if created:

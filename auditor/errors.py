@@ -2,6 +2,7 @@
 
     AuditorError               anything the auditor reports as one clear line (exit 2)
     ├── ConfigError            bad configuration file, flag or value
+    ├── CrawlAborted           the audit stopped half-way; --resume continues it
     ├── InputError             bad input: the start URL, an ads file, a run directory
     │   └── UnreachableTarget  the start URL cannot be fetched at all
     └── PluginError            a check or reporter plugin that cannot be loaded
@@ -16,6 +17,11 @@ from collections.abc import Iterable
 
 class AuditorError(Exception):
     """An error the CLI reports as one line on stderr with exit status 2."""
+
+
+class CrawlAborted(AuditorError):
+    """The audit could not go on (a parse worker died, say); what it stored is kept, and
+    ``audit --resume DIR`` continues it."""
 
 
 class ConfigError(AuditorError):

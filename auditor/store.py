@@ -269,6 +269,11 @@ class RunStore:
         if done:
             self._pending_done.append(result.url)
 
+    def mark_done(self, url: str) -> None:
+        """Mark a URL done without a result or page of its own (a redirect whose target was
+        stored under the target's URL)."""
+        self._pending_done.append(url)
+
     @property
     def pending_pages(self) -> int:
         return len(self._pages)

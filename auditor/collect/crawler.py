@@ -215,21 +215,24 @@ class Crawler:
             return
         if res.error:
             self.stats.errors += 1
-        self.store.add_result(result_of(res))
         final = res.final_url or url
-        if res.status is None or res.status >= 400 or not res.is_html or not res.body:
+        # Redirected off-site: checked, not crawled. Redirected to a page already seen: stored once.
+        parse = (self.parser is not None and res.status is not None and res.status < 400 and res.is_html
+                 and bool(res.body) and self.scope.should_crawl(final) and (final == url or final not in self._seen))
+        # A page's URL is done once the page is stored, not when it is fetched: an audit that
+        # stops in between (kill -9, a parse worker that dies) fetches it again when resumed.
+        self.store.add_result(result_of(res), done=not parse)
+        if not parse:
             return
-        if not self.scope.should_crawl(final):
-            return  # redirected off-site: checked, not crawled
         if final != url:
             # The content belongs to the redirect target: store it once, under that URL.
-            if final in self._seen:
-                return
             self._seen.add(final)
             self.store.enqueue(final, "crawl", depth)
             self.store.add_result(result_of(Response(url=final, status=res.status, final_url=final,
-                                                     headers=res.headers, fetched_at=res.fetched_at)))
+                                                     headers=res.headers, fetched_at=res.fetched_at)), done=False)
         await self._handle_html(final, depth, res)
+        if final != url:
+            self.store.mark_done(url)
 
     async def _handle_html(self, url: str, depth: int, res: Response) -> None:
         if self.parser is None:

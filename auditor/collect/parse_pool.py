@@ -25,12 +25,15 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from auditor.errors import CrawlAborted
+
 _HEADER = struct.Struct("!i")
 _JOIN_SECONDS = 5.0
+_DIED = "a parse worker process ended unexpectedly (killed, or out of memory?)"
 
 
-class WorkerDied(RuntimeError):
-    """A parse worker ended while pages were still being parsed in it."""
+class WorkerDied(CrawlAborted):
+    """A parse worker ended while pages were still being parsed in it (killed, out of memory)."""
 
 
 def _serve(conn: Connection, init: Callable[..., None], initargs: tuple[Any, ...],
@@ -90,7 +93,7 @@ class _Link(asyncio.Protocol):
         self.transport = None
         for fut in self.pending.values():
             if not fut.done():
-                fut.set_exception(WorkerDied("a parse worker ended before it finished its pages"))
+                fut.set_exception(WorkerDied(_DIED))
         self.pending.clear()
 
 
@@ -136,8 +139,8 @@ class ParsePool:
             assert self._starting is not None
             await self._starting
         link = min(self._links, key=lambda k: len(k.pending))
-        if link.transport is None:
-            raise WorkerDied("a parse worker ended before it finished its pages")
+        if link.transport is None or link.transport.is_closing():
+            raise WorkerDied(_DIED)
         self._seq += 1
         data = pickle.dumps((self._seq, args), protocol=pickle.HIGHEST_PROTOCOL)
         fut = asyncio.get_running_loop().create_future()

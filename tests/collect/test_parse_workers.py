@@ -24,3 +24,35 @@ def test_worker_process_matches_inline(run_audit, basic_site, tmp_path):
     assert summary(pooled) == summary(inline)
     assert pooled.doc["pages_crawled"] == inline.doc["pages_crawled"] == 8
     assert any(f["code"] == "TP104" for f in pooled.doc["findings"])  # a page check, run in the worker
+
+
+def test_a_killed_worker_is_one_line_and_the_audit_resumes(run_audit, basic_site, tmp_path, monkeypatch):
+    """A worker that dies mid-crawl (here: a check ends its process) stops the audit with one
+    line naming --resume; the stored pages are kept and the resumed audit finishes."""
+    import auditor.runner
+    from auditor.registry import CheckInfo, load_checks
+    from auditor.store import RunStore
+    from tests.collect.crash_check import KILL_SWITCH, WorkerKiller
+
+    monkeypatch.setenv(KILL_SWITCH, "1")
+    checks = {**load_checks(), "TP990": CheckInfo("TP990", WorkerKiller, "tests")}
+    monkeypatch.setattr(auditor.runner, "load_checks", lambda: checks)
+    cfg = tmp_path / "crash.toml"
+    cfg.write_text("[crawl]\nrate_limit = 0\nparse_workers = 1\nparse_pool_after = 3\n"
+                   "[checks]\nenabled = [\"links\", \"TP990\"]\n", "utf-8")
+    out = tmp_path / "crash"
+    crashed = run_audit("audit", basic_site.base_url, "--config", str(cfg), "--quiet", *basic_resolves(basic_site),
+                        out=out)
+    assert crashed.exit_code == 2
+    lines = crashed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "parse worker" in lines[0] and f"--resume {out}" in lines[0], crashed.stderr
+    assert "Traceback" not in crashed.stderr
+
+    stored = len(list(RunStore(out).page_index()))
+    assert 3 <= stored < 8  # the pages parsed before the worker died are kept
+
+    monkeypatch.delenv(KILL_SWITCH)  # the resumed audit's workers live
+    resumed = run_audit("audit", "--resume", str(out), "--quiet", out=out)
+    assert resumed.exit_code == 0, resumed.stderr
+    assert resumed.doc["pages_crawled"] == 8
+    assert resumed.doc["findings"]  # the link findings of the whole site, as in an audit never interrupted
