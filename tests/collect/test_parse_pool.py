@@ -68,3 +68,18 @@ def test_a_dead_worker_fails_its_pages():
             pool.close()
 
     asyncio.run(main())
+
+
+def test_closed_workers_end_on_their_own():
+    async def main():
+        pool = ParsePool(2, _init, (0,), _work)
+        pids = {r[2] for r in await asyncio.gather(*(pool.run(i) for i in range(20)))}
+        procs = list(pool._procs)
+        pool.close()
+        return pids, procs
+
+    pids, procs = asyncio.run(main())
+    assert len(pids) == 2
+    for proc in procs:
+        proc.join(30)  # they end at the closed pipe, not because anything kills them
+        assert proc.exitcode == 0
