@@ -32,6 +32,7 @@ from auditor.urls import Scope
 
 SNIPPET_BYTES = 16_384
 FLUSH_PAGES = 200
+WARM_UP_PARSED = 20  # pages parsed before the parse workers may be started ahead of need
 FLUSH_BYTES = 32_000_000  # page bodies wait uncompressed for the writer: bound them when pages are large
 FLUSH_SECONDS = 1.0
 
@@ -248,8 +249,10 @@ class Crawler:
         for target, kind in parsed.follows:
             if target not in seen:  # most are: menus and footers repeat on every page
                 add(target, kind, depth + 1)
-        if self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
-            self.parser.warm_up()  # this crawl will reach the parse workers: start them now
+        if self.parser.parsed >= WARM_UP_PARSED and self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
+            # This crawl parses pages and will reach the parse workers: start them now. (A
+            # second night's crawl that takes its pages over unchanged parses few or none.)
+            self.parser.warm_up()
 
     def _take_over(self, url: str, depth: int, res: Response) -> None:
         """The page has not changed since the previous run: queue what it queued then and
