@@ -12,7 +12,6 @@ from auditor.check import CheckContext, PageCheck
 from auditor.model import Finding
 from auditor.page import Page
 
-
 KILL_SWITCH = "TOUCHPOINT_AUDITOR_TEST_KILL_WORKER"  # set in the test's environment, inherited by workers
 
 

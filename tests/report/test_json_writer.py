@@ -11,7 +11,9 @@ def test_readable_dump_round_trips_and_keeps_one_item_per_line():
     doc = {
         "schema": "touchpoint-auditor/findings/v1",
         "target": "https://www.example.nl/",
-        "touchpoints": [{"kind": "page", "url": "https://www.example.nl/ä", "label": "Tekst \"met\" aanhalingstekens\n"}],
+        "touchpoints": [
+            {"kind": "page", "url": "https://www.example.nl/ä", "label": "Tekst \"met\" aanhalingstekens\n"},
+        ],
         "findings": [{"code": "TP101", "evidence": {"nested": [1, 2, {"x": None}]}}, {"code": "TP102"}],
         "notes": [],
         "stats": {"pages": 3, "seconds": {"crawl": 1.5}},
