@@ -149,6 +149,7 @@ def _exit_status(run: Any, fail_on: str) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.config import Config, load_config
     from auditor.runner import Runner
+    from auditor.runtime import tune_gc
     from auditor.store import STORE_FILE, RunStore, require_run_dir
 
     if args.resume:
@@ -177,6 +178,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     progress = Progress(not args.quiet)
+    tune_gc()  # this process is the audit's: see auditor.runtime
     try:
         run = Runner(config, out, resume=bool(args.resume), progress=progress, previous=args.previous).run()
     except CrawlAborted as exc:

@@ -30,6 +30,7 @@ from auditor.collect.parse_pool import ParsePool
 from auditor.collect.render_templates import renderable, skeleton
 from auditor.model import Finding, Hop
 from auditor.page import Page
+from auditor.runtime import tune_gc
 from auditor.touchpoint_pages import page_facts
 
 
@@ -108,6 +109,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
                  templates: bool) -> None:
     _die_with_parent()
+    tune_gc()
     _WORKER.update(checks=checks, ctx=ctx, policy=policy, strip=strip_params, templates=templates)
 
 

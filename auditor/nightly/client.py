@@ -49,6 +49,7 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
     from auditor.history import History
     from auditor.registry import load_reporters
     from auditor.runner import Runner
+    from auditor.runtime import tune_gc
 
     config = _effective_config(client, options, time_budget)
     reporters = load_reporters(config.report.formats)  # a typo fails before any crawling
@@ -63,6 +64,7 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
             previous = None  # deleted by hand: crawl everything afresh
         progress = Progress(options.progress)
         run_dir = _new_run_dir(portfolio.run_root(client.name))
+        tune_gc()  # see auditor.runtime
         try:
             run = Runner(config, run_dir, previous=previous, progress=progress).run()
             progress.done()
