@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -34,12 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-try:  # ISA-L's deflate: the zlib format (read back with zlib.decompress), ~3.5x faster at level 1
-    from isal.isal_zlib import compress as _deflate
-except ImportError:  # no isal wheel for this machine: the standard library's, same format
-    from zlib import compress as _deflate
-
 from auditor.check import LinkRef, LinkTarget
+from auditor.deflate import deflate, inflate
 from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
 from auditor.page import Page
 
@@ -149,7 +144,7 @@ def _add_missing_columns(engine: Engine) -> None:
 
 def _row_page(row: Any, links: tuple[Link, ...] = ()) -> Page:
     return Page(
-        url=row.url, final_url=row.final_url, status=row.status, body=zlib.decompress(row.body) if row.body else b"",
+        url=row.url, final_url=row.final_url, status=row.status, body=inflate(row.body) if row.body else b"",
         encoding=row.encoding or "utf-8", headers=json.loads(row.headers or "{}"),
         redirects=tuple(Hop(*h) for h in json.loads(row.redirects or "[]")),
         content_type=row.content_type or "", fetched_at=row.fetched_at or "", language=row.language,
@@ -303,7 +298,7 @@ class RunStore:
 
     def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
                pages: list[tuple[dict[str, Any], bytes]]) -> None:
-        rows = [{**row, "body": _deflate(body, 1) if body else b"", "content_hash": content_hash(body)}
+        rows = [{**row, "body": deflate(body, 1) if body else b"", "content_hash": content_hash(body)}
                 for row, body in pages]
         with self.engine.begin() as conn:
             if rows:

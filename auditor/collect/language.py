@@ -47,6 +47,7 @@ from auditor.collect.language_server import (
 )
 from auditor.collect.language_text import Block, page_blocks
 from auditor.collector import CollectContext, Collector, CollectorUnavailable
+from auditor.deflate import inflate
 from auditor.errors import ConfigError, reject_unknown
 from auditor.page import Page
 
@@ -260,7 +261,7 @@ def pack(record: dict[str, Any]) -> dict[str, str]:
 
 
 def unpack(data: dict[str, str]) -> dict[str, Any]:
-    return json.loads(zlib.decompress(base64.b64decode(data["z"])))
+    return json.loads(inflate(base64.b64decode(data["z"])))
 
 
 class _Records:
