@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from auditor import __version__
 from auditor.errors import AuditorError, ConfigError, CrawlAborted, InputError
+from auditor.model import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -24,6 +25,16 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"touchpoint-auditor: error: {message}\n")
+
+
+FAIL_ON = [*SEVERITIES, "never"]
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """``--resolve`` and ``--ca-bundle``: how to reach the site (``audit`` and ``run``)."""
+    parser.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
+                        help="connect to ADDRESS whenever a URL names HOST:PORT (repeatable)")
+    parser.add_argument("--ca-bundle", type=Path, help="extra trusted certificate authorities (PEM)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,11 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--format", help="comma-separated report formats: html, json, pdf, junit, sarif, csv "
                                         "(default html,json)")
     audit.add_argument("--report-lang", choices=["nl", "en"], help="report language (default: the site's language)")
-    audit.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"],
-                       help="exit 1 when a finding has this severity or worse")
-    audit.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
-                       help="connect to ADDRESS whenever a URL names HOST:PORT (repeatable)")
-    audit.add_argument("--ca-bundle", type=Path, help="extra trusted certificate authorities (PEM)")
+    audit.add_argument("--fail-on", choices=FAIL_ON, help="exit 1 when a finding has this severity or worse")
+    add_connection_options(audit)
     audit.add_argument("--as-of", help="the audit's 'today' (YYYY-MM-DD) for freshness thresholds")
     audit.add_argument("--previous", type=Path, metavar="DIR",
                        help="a previous run of the same site: unchanged pages are taken over, not parsed again")
@@ -59,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     recheck.add_argument("--format")
     recheck.add_argument("--report-lang", choices=["nl", "en"])
     recheck.add_argument("--as-of")
-    recheck.add_argument("--fail-on", choices=["info", "warning", "error", "critical", "never"])
+    recheck.add_argument("--fail-on", choices=FAIL_ON)
 
     new = sub.add_parser("new-check", help="scaffold a plugin package with one check")
     new.add_argument("name", help="check name, e.g. kvk-number-missing")

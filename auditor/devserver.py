@@ -202,16 +202,28 @@ def serve(root: Path, port: int = 0, host: str = "127.0.0.1", *, vhosts: dict[st
     """
     site = FixtureSite(root, vhosts)
     ssl_ctx = _tls_context(site, [*tls_names, host]) if tls_names else None
+    with serve_app(site.app(), host, port, ssl_ctx, name=f"fixture-site-{Path(root).name}") as base_url:
+        site.base_url = base_url
+        yield site
+
+
+@contextmanager
+def serve_app(app: web.Application, host: str = "127.0.0.1", port: int = 0,
+              ssl_ctx: ssl.SSLContext | None = None, name: str = "fixture-server") -> Iterator[str]:
+    """Run an aiohttp ``app`` on ``host`` in a background thread (its own event loop);
+    yields its base URL (``http://host:port/``), and stops it when the block ends."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
-    runner = web.AppRunner(site.app(), access_log=None)
+    runner = web.AppRunner(app, access_log=None)
+    base_url = ""
 
     async def start() -> None:
+        nonlocal base_url
         await runner.setup()
         tcp = web.TCPSite(runner, host, port, ssl_context=ssl_ctx)
         await tcp.start()
         sock = tcp._server.sockets[0]  # type: ignore[union-attr]
-        site.base_url = f"{'https' if ssl_ctx else 'http'}://{host}:{sock.getsockname()[1]}/"
+        base_url = f"{'https' if ssl_ctx else 'http'}://{host}:{sock.getsockname()[1]}/"
 
     def run() -> None:
         asyncio.set_event_loop(loop)
@@ -219,11 +231,12 @@ def serve(root: Path, port: int = 0, host: str = "127.0.0.1", *, vhosts: dict[st
         started.set()
         loop.run_forever()
 
-    thread = threading.Thread(target=run, daemon=True, name=f"fixture-site-{Path(root).name}")
+    thread = threading.Thread(target=run, daemon=True, name=name)
     thread.start()
-    started.wait(10)
+    if not started.wait(10):
+        raise RuntimeError(f"{name} did not start")
     try:
-        yield site
+        yield base_url
     finally:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)

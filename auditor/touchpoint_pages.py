@@ -80,12 +80,11 @@ class DetailedTouchpoint(Touchpoint):
 
     def to_dict(self) -> dict[str, Any]:
         # details are plain JSON values (see above): a deep copy keeps the caller's apart.
-        return {"kind": self.kind, "url": self.url, "label": self.label, "found_on": self.found_on,
-                "details": copy.deepcopy(dict(self.details))}
+        return {**Touchpoint.to_dict(self), "details": copy.deepcopy(dict(self.details))}
 
 
 def _with(tp: Touchpoint, **details: Any) -> DetailedTouchpoint:
-    base = {"kind": tp.kind, "url": tp.url, "label": tp.label, "found_on": tp.found_on}
+    base = Touchpoint.to_dict(tp)  # the base fields, also of a DetailedTouchpoint
     merged = {**(getattr(tp, "details", None) or {}), **details}
     return DetailedTouchpoint(**base, details=merged)
 

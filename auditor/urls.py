@@ -220,11 +220,6 @@ class Scope:
         object.__setattr__(self, "_inc", tuple(re.compile(p) for p in self.include))
         object.__setattr__(self, "_exc", tuple(re.compile(p) for p in self.exclude))
 
-    @property
-    def has_patterns(self) -> bool:
-        """Include or exclude patterns are set (without them every internal URL is allowed)."""
-        return bool(self.include or self.exclude)
-
     def is_internal(self, url: str) -> bool:
         """Same site as the start URL (host, or registrable domain in domain mode)."""
         if url.startswith(self._prefixes):  # type: ignore[attr-defined]
@@ -247,7 +242,7 @@ class Scope:
     def patterns_allow(self, url: str) -> bool:
         """The include/exclude patterns alone (for a URL already known to be internal)."""
         if not (self.include or self.exclude):
-            return True
+            return True  # most crawls: no patterns (this runs for every followed link)
         if self._inc and not any(p.search(url) for p in self._inc):  # type: ignore[attr-defined]
             return False
         return not any(p.search(url) for p in self._exc)  # type: ignore[attr-defined]

@@ -29,8 +29,7 @@ class LinkPolicy:
         ``(url, "crawl" | "check")``. ``follow`` is False for ``<meta name="robots"
         content="nofollow">`` pages. The follows are stored with the page, so that the next
         run queues the same for it when it has not changed (incremental re-crawl)."""
-        is_internal = self.scope.is_internal
-        allow = self.scope.patterns_allow if self.scope.has_patterns else None
+        is_internal, allow = self.scope.is_internal, self.scope.patterns_allow
         check_external = self.check_external
         rows: list[LinkRow] = []
         out: dict[str, str] = {}
@@ -41,7 +40,7 @@ class LinkPolicy:
                 continue
             if inside:
                 if element == "a" or element == "area":
-                    if follow and (allow is None or allow(url)):
+                    if follow and allow(url):
                         out[url] = "crawl"
                 else:
                     out[url] = "check"

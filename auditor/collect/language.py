@@ -47,7 +47,7 @@ from auditor.collect.language_server import (
 )
 from auditor.collect.language_text import Block, page_blocks
 from auditor.collector import CollectContext, Collector, CollectorUnavailable
-from auditor.deflate import inflate
+from auditor.deflate import deflate, inflate
 from auditor.errors import ConfigError, reject_unknown
 from auditor.page import Page
 
@@ -257,7 +257,7 @@ def page_record(page: Page) -> dict[str, Any]:
 def pack(record: dict[str, Any]) -> dict[str, str]:
     """A page's record compressed: the text of every page would otherwise double the store."""
     raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return {"z": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
+    return {"z": base64.b64encode(deflate(raw, 6)).decode("ascii")}
 
 
 def unpack(data: dict[str, str]) -> dict[str, Any]:

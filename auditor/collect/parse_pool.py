@@ -61,7 +61,8 @@ def _serve(conn: Connection, init: Callable[..., None], initargs: tuple[Any, ...
 class _Link(asyncio.Protocol):
     """The event loop's end of one worker's socket: frames in, futures resolved."""
 
-    def __init__(self) -> None:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock  # shut down directly on close: the transport closes only at the loop's next turn
         self.pending: dict[int, asyncio.Future[Any]] = {}
         self.transport: asyncio.Transport | None = None
         self._buf = bytearray()
@@ -105,7 +106,6 @@ class ParsePool:
         self._spec = (workers, init, initargs, work)
         self._procs: list[Any] = []
         self._links: list[_Link] = []
-        self._socks: list[socket.socket] = []
         self._seq = 0
         self._starting: asyncio.Task[None] | None = None
 
@@ -122,10 +122,9 @@ class ParsePool:
             sock = socket.socket(fileno=os.dup(ours.fileno()))
             ours.close()
             sock.setblocking(False)
-            _, link = await loop.create_connection(_Link, sock=sock)
+            _, link = await loop.create_connection(lambda sock=sock: _Link(sock), sock=sock)
             self._procs.append(proc)
             self._links.append(link)
-            self._socks.append(sock)
 
     def start_soon(self) -> None:
         """Start the workers in the background (``run`` waits for them if need be)."""
@@ -153,9 +152,9 @@ class ParsePool:
         it (multiprocessing reaps finished workers at the next start and at exit)."""
         if self._starting is not None and not self._starting.done():
             self._starting.cancel()
-        for sock, link in zip(self._socks, self._links, strict=True):
+        for link in self._links:
             with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # now, not at the event loop's next turn
+                link.sock.shutdown(socket.SHUT_RDWR)
             if link.transport is not None:
                 link.transport.close()
-        self._procs, self._links, self._socks = [], [], []
+        self._procs, self._links = [], []

@@ -17,12 +17,13 @@ from typing import Any
 
 from auditor.errors import ConfigError, InputError
 
-FAIL_ON = ["info", "warning", "error", "critical", "never"]
 EXIT_INTERRUPTED = 130
 MAX_REASON = 500
 
 
 def add_nightly_commands(sub: Any) -> None:
+    from auditor.cli import FAIL_ON, add_connection_options
+
     run = sub.add_parser("run", help="audit the clients of a portfolio and compare with their previous run")
     run.add_argument("clients", nargs="*", metavar="CLIENT", help="client names from the portfolio")
     run.add_argument("--all", action="store_true", help="every enabled client of the portfolio")
@@ -31,9 +32,7 @@ def add_nightly_commands(sub: Any) -> None:
     run.add_argument("--format", help="comma-separated report formats (default: each client's)")
     run.add_argument("--fail-on", choices=FAIL_ON,
                      help="exit 1 when an unsuppressed finding has this severity or worse")
-    run.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDRESS",
-                     help="connect to ADDRESS whenever a URL names HOST:PORT (repeatable)")
-    run.add_argument("--ca-bundle", type=Path, help="extra trusted certificate authorities (PEM)")
+    add_connection_options(run)
     run.add_argument("--as-of", help="tonight's date (YYYY-MM-DD): freshness, suppression expiry, retention")
     run.add_argument("--time-budget", type=float, metavar="SECONDS",
                      help="seconds for all clients together (default: the portfolio's; 0 = none)")

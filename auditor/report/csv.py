@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from auditor.model import AuditRun
+from auditor.report.files import replaced_atomically
 from auditor.report.safety import clip
 from auditor.report.sarif import RuleDoc, rule_docs
 
@@ -70,9 +71,7 @@ class CsvReporter:
 
     def write(self, run: AuditRun, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        tmp = path.with_name(path.name + ".tmp")
         # newline="" keeps the CRLF the csv writer chose; utf-8-sig writes the BOM.
-        with tmp.open("w", encoding="utf-8-sig", newline="") as out:
+        with replaced_atomically(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as out:
             out.write(run_to_csv(run, self.rules))
-        tmp.replace(path)
         return path

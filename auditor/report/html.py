@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from auditor.model import AuditRun
+from auditor.report.files import replaced_atomically
 from auditor.report.safety import clip
 from auditor.report.view import CheckInfo, ReportView, build_view, no_gc
 
@@ -111,7 +112,6 @@ class HtmlReporter:
     def write(self, run: AuditRun, out_dir: Path) -> Path:
         html = render_html(run, Path(out_dir))
         path = Path(out_dir) / self.filename
-        tmp = path.with_suffix(".html.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(path)
+        with replaced_atomically(path) as tmp:
+            tmp.write_text(html, encoding="utf-8")
         return path

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.model import AuditRun
+from auditor.report.files import replaced_atomically
 
 SCHEMA = "touchpoint-auditor/findings/v1"
 
@@ -63,7 +64,6 @@ class JsonReporter:
 
     def write(self, run: AuditRun, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(dumps_readable(run_to_dict(run)), encoding="utf-8")
-        tmp.replace(path)
+        with replaced_atomically(path) as tmp:
+            tmp.write_text(dumps_readable(run_to_dict(run)), encoding="utf-8")
         return path

@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.model import AuditRun, CheckResult, Finding, severity_rank
+from auditor.report.files import replaced_atomically
 from auditor.report.safety import clip
 from auditor.report.sarif import RuleDoc, rule_docs, utc_timestamp
 
@@ -155,9 +156,8 @@ class JUnitReporter:
 
     def write(self, run: AuditRun, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        tmp = path.with_name(path.name + ".tmp")
         tree = ET.ElementTree(run_to_junit(run, self.rules))
         ET.indent(tree)
-        tree.write(tmp, encoding="utf-8", xml_declaration=True)
-        tmp.replace(path)
+        with replaced_atomically(path) as tmp:
+            tree.write(tmp, encoding="utf-8", xml_declaration=True)
         return path

@@ -19,6 +19,7 @@ from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.model import AuditRun
+from auditor.report.files import replaced_atomically
 from auditor.report.html import installed_checks, render_view
 from auditor.report.i18n import Catalogue
 from auditor.report.view import build_view
@@ -131,7 +132,6 @@ class PdfReporter:
         left = view.brand.agency or view.client
         data = print_pdf(render_view(view), footer_template(view.cat, left), _executable(run))
         path = Path(out_dir) / self.filename
-        tmp = path.with_suffix(".pdf.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        with replaced_atomically(path) as tmp:
+            tmp.write_bytes(data)
         return path

@@ -31,6 +31,7 @@ from urllib.parse import quote, urlsplit
 
 from auditor.errors import AuditorError
 from auditor.model import AuditRun, Finding
+from auditor.report.files import replaced_atomically
 from auditor.report.safety import clip
 
 __all__ = ["SARIF_SCHEMA_URI", "RuleDoc", "SarifReporter", "rule_docs", "run_to_sarif"]
@@ -288,7 +289,6 @@ class SarifReporter:
 
     def write(self, run: AuditRun, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(run_to_sarif(run, self.rules), indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        with replaced_atomically(path) as tmp:
+            tmp.write_text(json.dumps(run_to_sarif(run, self.rules), indent=2, ensure_ascii=False), encoding="utf-8")
         return path

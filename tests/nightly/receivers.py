@@ -5,11 +5,9 @@ read the lists directly, with no waiting."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiosmtpd.controller import Controller
 
+from auditor.devserver import serve_app
 from tests.postgres import free_port
 
 
@@ -39,32 +38,9 @@ def webhook_receiver() -> Iterator[Webhook]:
 
     app = web.Application()
     app.router.add_post("/hook", receive)
-    runner = web.AppRunner(app, access_log=None)
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-
-    async def start() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        hook.url = f"http://127.0.0.1:{port}/hook"
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True, name="webhook-receiver")
-    thread.start()
-    assert started.wait(10), "webhook receiver did not start"
-    try:
+    with serve_app(app, name="webhook-receiver") as base_url:
+        hook.url = f"{base_url}hook"
         yield hook
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
 
 
 @dataclass
