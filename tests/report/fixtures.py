@@ -53,6 +53,15 @@ def make_run(findings: tuple[Finding, ...] = (), *, touchpoints: tuple[Touchpoin
                     checks=checks, findings=findings, config=config, tool_version="0.1.0")
 
 
+# One check in each status, for the machine outputs (JUnit cases, SARIF notifications).
+CHECKS_ALL_STATUSES = (
+    CheckResult("TP101", "broken-internal-link", "failed", None, "links"),
+    CheckResult("TP105", "broken-anchor", "passed", None, "links"),
+    CheckResult("TP201", "stale-news", "failed", None, "freshness"),
+    CheckResult("TP301", "misspelling", "unverifiable", "LanguageTool not available", "spelling"),
+    CheckResult("TP401", "missing-viewport", "errored", "RuntimeError: boom", "mobile"),
+    CheckResult("TP501", "off-topic-landing-page", "not_applicable", "no ads given", "ads"),
+)
 PREVIOUS_RUN = {"id": 4, "started_at": "2026-11-21T02:00:00+00:00", "finished_at": "2026-11-21T02:09:00+00:00",
                 "pages_crawled": 10, "findings": 5}
 

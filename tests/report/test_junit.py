@@ -12,19 +12,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from auditor.model import CheckResult, Finding, Location
+from auditor.model import Finding, Location
 from auditor.report.junit import MAX_FAILURES, JUnitReporter, run_to_junit
 from auditor.report.sarif import RuleDoc
-from tests.report.fixtures import finding, make_run
+from tests.report.fixtures import CHECKS_ALL_STATUSES, finding, make_run
 
 RULES = {"TP101": RuleDoc("TP101", "broken-internal-link", "links", "A broken link.", "", "Correct the link.",
                           "error")}
-CHECKS = (CheckResult("TP101", "broken-internal-link", "failed", None, "links"),
-          CheckResult("TP105", "broken-anchor", "passed", None, "links"),
-          CheckResult("TP201", "stale-news", "failed", None, "freshness"),
-          CheckResult("TP301", "misspelling", "unverifiable", "LanguageTool not available", "spelling"),
-          CheckResult("TP401", "missing-viewport", "errored", "RuntimeError: boom", "mobile"),
-          CheckResult("TP501", "off-topic-landing-page", "not_applicable", "no ads given", "ads"))
+CHECKS = CHECKS_ALL_STATUSES
 
 
 def _run():

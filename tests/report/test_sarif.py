@@ -14,9 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.model import CheckResult, Finding, Location, RunHistory
+from auditor.model import Finding, Location, RunHistory
 from auditor.report.sarif import FINGERPRINT_KEY, MAX_RELATED, RuleDoc, SarifReporter, run_to_sarif
-from tests.report.fixtures import finding, make_run
+from tests.report.fixtures import CHECKS_ALL_STATUSES, finding, make_run
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert(1)</script>\x00\x1b[31m"
@@ -63,13 +63,7 @@ def _rich_run(with_history: bool = True):
         hostile = hostile.with_history("new", 1)
         accepted = accepted.with_history("persisting", 5, {"until": "2027-01-01", "reason": "News moves in Q1"})
         info = info.with_history("new", 1)
-    checks = (CheckResult("TP101", "broken-internal-link", "failed", None, "links"),
-              CheckResult("TP105", "broken-anchor", "passed", None, "links"),
-              CheckResult("TP201", "stale-news", "failed", None, "freshness"),
-              CheckResult("TP301", "misspelling", "unverifiable", "LanguageTool not available", "spelling"),
-              CheckResult("TP401", "missing-viewport", "errored", "RuntimeError: boom", "mobile"),
-              CheckResult("TP501", "off-topic-landing-page", "not_applicable", "no ads given", "ads"))
-    run = make_run((broken, hostile, accepted, info), checks=checks)
+    run = make_run((broken, hostile, accepted, info), checks=CHECKS_ALL_STATUSES)
     history = None
     if with_history:
         gone = Finding("TP203", "stale-event", "warning", "https://ex.nl/agenda", "Past event shown as upcoming.",
