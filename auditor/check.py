@@ -54,12 +54,19 @@ class LinkTarget:
 
 # Which link targets ``SiteView.link_targets`` yields; the store filters in SQL, so a
 # check that needs only the failures never reads the site's hundreds of thousands of OK links.
+# Content types of documents a prospect downloads (brochures, price lists, forms), by prefix.
+DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/rtf")
+
 LINK_TARGET_FILTERS = {
     "all": "every linked URL",
     "attention": "fetched URLs that are not a plain success: an error, no status, 4xx/5xx, or redirected",
     "fragments": "URLs linked with a #fragment (only those links)",
     "external": "URLs outside the audited site",
     "non_html": "fetched URLs whose content type is not HTML (documents, images, …)",
+    "documents": "fetched URLs whose content type is a document (`DOCUMENT_TYPES`: PDF, Word, office formats, RTF)",
+    "unmatched_fragments": "URLs linked with a #fragment, only the links whose fragment is not literally an id or "
+                           "name on the linked page as stored (all of them when the target redirected or was "
+                           "not crawled)",
 }
 
 

@@ -208,7 +208,15 @@ class Runner:
 
     # -- the audit ----------------------------------------------------------------
     def run(self) -> AuditRun:
-        return asyncio.run(self._run())
+        done: list[AuditRun] = []
+
+        async def main() -> None:
+            # Not the task's result: asyncio.run reprs its main task when it restores the
+            # SIGINT handler, and the repr of a whole AuditRun costs ~50 ms on a large site.
+            done.append(await self._run())
+
+        asyncio.run(main())
+        return done[0]
 
     async def _run(self) -> AuditRun:
         target = self.config.target

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from auditor.check import LinkRef, LinkTarget
+from auditor.check import DOCUMENT_TYPES, LinkRef, LinkTarget
 from auditor.deflate import deflate, inflate
 from auditor.model import CheckResult, Finding, Hop, Link, LinkResult
 from auditor.page import Page
@@ -88,18 +88,40 @@ results_t = Table(
     Column("url", String, primary_key=True), Column("status", Integer), Column("error", String),
     Column("hops", Integer), Column("content_type", String), Column("data", Text),
 )
-# FROM/WHERE per filter. Filters on the result start from link_results (thousands of rows;
-# CROSS JOIN fixes that order in SQLite) and reach links through the index on links.target;
-# the fragment and external filters have partial indexes. No filter scans every link.
+# FROM/WHERE per filter, and the index each one reads (built when first needed). Filters on
+# the result start from link_results (thousands of rows; CROSS JOIN fixes that order in
+# SQLite) and reach links through the index on links.target; the fragment and external
+# filters have partial indexes. ``documents`` selects so few targets that one pass over
+# links, probing a handful of URLs, beats building the full index for it.
+# ``unmatched_fragments`` drops, in SQL, the links whose fragment is literally an id of the
+# (not redirected) target page as stored: the anchor check has nothing to say about those,
+# and on a real site they are nearly all of them.
+_DOCUMENT_LIKE = " OR ".join(f"content_type LIKE '{t}%'" for t in DOCUMENT_TYPES)
 _TARGET_FILTERS = {
     "all": "FROM links l LEFT JOIN link_results r ON r.url = l.target",
     "attention": "FROM link_results r CROSS JOIN links l ON l.target = r.url"
                  " WHERE r.error IS NOT NULL OR r.status IS NULL OR r.status >= 400 OR r.hops > 0",
     "fragments": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.fragment IS NOT NULL",
+    "unmatched_fragments":
+        "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.fragment IS NOT NULL"
+        " AND NOT (instr(l.fragment, '%') = 0"
+        " AND (r.url IS NULL OR coalesce(json_extract(r.data, '$.final_url'), l.target) = l.target)"
+        " AND EXISTS (SELECT 1 FROM pages p, json_each(p.anchors) a"
+        " WHERE p.url = l.target AND json_valid(p.anchors) AND a.value = l.fragment))",
     "external": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.internal = 0",
     "non_html": "FROM link_results r CROSS JOIN links l ON l.target = r.url"
                 " WHERE r.content_type IS NOT NULL AND r.content_type NOT LIKE '%html%'",
+    "documents": "FROM links l JOIN link_results r ON r.url = l.target"
+                 f" WHERE l.target IN (SELECT url FROM link_results WHERE {_DOCUMENT_LIKE})",
 }
+_LINK_INDEXES = {
+    "links_target": "CREATE INDEX IF NOT EXISTS links_target ON links (target)",
+    "links_fragment": "CREATE INDEX IF NOT EXISTS links_fragment ON links (target) WHERE fragment IS NOT NULL",
+    "links_external": "CREATE INDEX IF NOT EXISTS links_external ON links (target) WHERE internal = 0",
+}
+_FILTER_INDEX = {"all": "links_target", "attention": "links_target", "non_html": "links_target",
+                 "fragments": "links_fragment", "unmatched_fragments": "links_fragment",
+                 "external": "links_external", "documents": None}
 findings_t = Table(
     "findings", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -179,7 +201,7 @@ class RunStore:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-store-writer")
         self._inflight: Future[None] | None = None
         self._reader: sqlite3.Connection | None = None
-        self._indexed = False
+        self._indexed: set[str] = set()  # the link indexes built so far (see _LINK_INDEXES)
         self._seq = self._max_seq()
 
     # -- meta and artifacts ---------------------------------------------------
@@ -502,16 +524,14 @@ class RunStore:
     def link_result(self, url: str) -> LinkResult | None:
         return _result(self._lookup("SELECT data FROM link_results WHERE url = ?", url))
 
-    def _index_links(self) -> None:
-        if self._indexed:
+    def _index_links(self, which: str) -> None:
+        name = _FILTER_INDEX[which]
+        if name is None or name in self._indexed:
             return
         self.flush()
         with self.engine.begin() as conn:
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_target ON links (target)")
-            conn.exec_driver_sql(
-                "CREATE INDEX IF NOT EXISTS links_fragment ON links (target) WHERE fragment IS NOT NULL")
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS links_external ON links (target) WHERE internal = 0")
-        self._indexed = True
+            conn.exec_driver_sql(_LINK_INDEXES[name])
+        self._indexed.add(name)
 
     def _lookup(self, sql: str, key: str) -> Any:
         """One value by key through a raw read connection kept open (site checks make
@@ -531,7 +551,7 @@ class RunStore:
         ``which`` (see ``auditor.check.LINK_TARGET_FILTERS``) is applied in SQL.
         """
         from_where = _TARGET_FILTERS[which]
-        self._index_links()
+        self._index_links(which)
         sql = f"SELECT l.target, l.source, l.fragment, l.text, l.element, r.data {from_where} ORDER BY 1, 2, 3"
         with self.engine.connect() as conn:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

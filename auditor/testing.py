@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.check import Check, CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck
+from auditor.check import DOCUMENT_TYPES, Check, CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
 from auditor.errors import CheckOutcome
@@ -113,13 +113,25 @@ class MemorySite:
                 continue
             if which == "fragments":
                 refs = [r for r in refs if r.fragment is not None]
+            if which == "unmatched_fragments":
+                refs = [r for r in refs if r.fragment is not None and not self._fragment_matches(r, result)]
             if which == "external" and self.is_internal(target):
                 continue
             if which == "non_html" and (result is None or not result.content_type
                                         or "html" in result.content_type):
                 continue
+            if which == "documents" and (result is None or not (result.content_type or "").lower().startswith(
+                    DOCUMENT_TYPES)):
+                continue
             if refs:
                 yield LinkTarget(target, result, refs)
+
+    def _fragment_matches(self, ref: LinkRef, result: LinkResult | None) -> bool:
+        """The run store's rule for ``unmatched_fragments``: the fragment, as written, is an id
+        of the page stored under the target URL, which did not redirect."""
+        page = self._pages.get(ref.target)
+        return (page is not None and "%" not in (ref.fragment or "") and (ref.fragment or "") in page.anchors
+                and (result is None or (result.final_url or ref.target) == ref.target))
 
     def artifact(self, name: str) -> Any:
         return self._artifacts.get(name)

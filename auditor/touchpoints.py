@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.check import SiteView
+from auditor.check import DOCUMENT_TYPES, SiteView
 from auditor.collect import platforms
 from auditor.model import Touchpoint
 from auditor.touchpoint_pages import enrich
 from auditor.urls import host_of
 
 WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
-
-
-DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.", "application/rtf")
 
 
 def _label(label: str, visit: dict[str, Any] | None) -> str:
@@ -37,7 +34,7 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
     """Documents (PDF brochures …), social profiles, review pages and WhatsApp links of the
     site, each once, with the first page linking to it (or declaring it, for ``sameAs``)."""
     found: list[Touchpoint] = []
-    for target in site.link_targets("non_html"):
+    for target in site.link_targets("documents"):
         result, refs = target.result, [r for r in target.refs if r.element in ("a", "area")]
         ctype = (result.content_type or "").lower() if result else ""
         if refs and result and (result.status or 0) < 400 and ctype.startswith(DOCUMENT_TYPES):

@@ -461,7 +461,7 @@ class BrokenAnchor(SiteCheck):
     default_severity = "warning"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for link_target in site.link_targets("fragments"):
+        for link_target in site.link_targets("unmatched_fragments"):
             target, result = link_target.url, link_target.result
             with_fragment = [r for r in link_target.refs if r.fragment and r.element in HYPERLINK_ELEMENTS]
             if not with_fragment or not site.is_internal(target):
