@@ -76,3 +76,17 @@ def test_unmatched_fragments_keeps_only_what_the_anchor_check_must_judge(store):
 
 def test_documents_are_matched_by_content_type_prefix_in_any_case(store):
     assert [t.url for t in store.link_targets("documents")] == [SITE + "/brochure.pdf"]
+
+
+def test_a_result_added_after_a_read_is_in_the_next_read(store):
+    """The result filters are read from a selection built once; adding links or results
+    (a collector after the crawl, a resumed audit) must build it again, also while an
+    earlier read is still going on."""
+    outer = store.link_targets("attention")
+    assert next(outer).url == SITE + "/c"
+    store.add_result(LinkResult(SITE + "/logo.png", 404, SITE + "/logo.png", content_type="text/html"))
+    store.add_page(page_row(_page("/d")), b"", [(SITE + "/d", SITE + "/weg", None, "weg", "a", 1)], [])
+    store.add_result(LinkResult(SITE + "/weg", None, error="dns"))
+    assert [t.url for t in store.link_targets("attention")] == [SITE + "/c", SITE + "/logo.png", SITE + "/oud",
+                                                                 SITE + "/weg"]
+    assert [t.url for t in outer] == [SITE + "/oud"]  # the earlier read ends as it began
