@@ -155,6 +155,17 @@ def _exit_status(run: Any, fail_on: str) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.collect import parse_pool
+
+    # First thing: the parse workers start on the core this process's imports leave idle.
+    parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.parse:_prepare_worker")
+    try:
+        return _audit(args)
+    finally:
+        parse_pool.discard_spares()
+
+
+def _audit(args: argparse.Namespace) -> int:
     from auditor.config import Config, load_config
     from auditor.runner import Runner
     from auditor.runtime import tune_gc

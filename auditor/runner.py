@@ -24,7 +24,8 @@ from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe, prefli
 from auditor.collect.follows import LinkPolicy
 from auditor.collect.http import Fetcher, make_session
 from auditor.collect.incremental import PreviousRun, reuse_keys
-from auditor.collect.parse import PageParser, default_workers
+from auditor.collect.parse import PageParser
+from auditor.collect.parse_pool import default_workers
 from auditor.collect.politeness import HostGate
 from auditor.collect.robots import RobotsCache
 from auditor.collect.sitemaps import collect_sitemaps

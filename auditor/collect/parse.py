@@ -1,7 +1,8 @@
 """Turn a fetched HTML answer into a stored page: parse, extract links, run page checks.
 
 This is most of the crawl's CPU. Small crawls do it in the crawler's own process; once a
-crawl passes ``parse_pool_after`` pages, a worker process does it, so the crawler's
+crawl passes ``parse_pool_after`` pages (from the first page when the command line started
+the workers ahead, see ``parse_pool.prestart``), a worker process does it, so the crawler's
 process keeps only HTTP, the frontier and the hand-off to the store, and a 2-core machine
 uses both cores. The worker gets the page checks once (pickled at start) and returns plain
 data: the pages-table row (without the body, which the crawler still has), the link rows,
@@ -17,7 +18,6 @@ deadlock), so a script that runs audits through the Python API needs the usual
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +26,7 @@ from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.charset import detect_encoding
 from auditor.collect.extract import extract
 from auditor.collect.follows import LinkPolicy, LinkRow
-from auditor.collect.parse_pool import ParsePool
+from auditor.collect.parse_pool import ParsePool, discard_spares, spares
 from auditor.collect.render_templates import renderable, skeleton
 from auditor.model import Finding, Hop
 from auditor.page import Page
@@ -106,10 +106,15 @@ def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = F
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
-                 templates: bool) -> None:
+def _prepare_worker() -> None:
+    """What a worker does before it knows its task (see ``parse_pool.prestart``)."""
     _die_with_parent()
     tune_gc()
+
+
+def _init_worker(checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
+                 templates: bool) -> None:
+    _prepare_worker()
     _WORKER.update(checks=checks, ctx=ctx, policy=policy, strip=strip_params, templates=templates)
 
 
@@ -131,21 +136,12 @@ def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
                       _WORKER["templates"])
 
 
-def default_workers() -> int:
-    """One worker per core (at most four), none on a single core. The crawler's own process
-    does not keep a core busy all the time (it waits for answers and for the workers), so
-    on two cores two workers fill the gaps that one leaves: 9 % faster on the link
-    benchmark, for about 50 MB more memory."""
-    cores = os.cpu_count() or 1
-    return 0 if cores < 2 else min(cores, 4)
-
-
 class PageParser:
     """Parses pages inline or in a worker process; reports checks that ended (errored,
     not applicable, unverifiable) once, through ``on_end``, and skips them afterwards."""
 
     def __init__(self, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool = True, *,
-                 workers: int = 0, pool_after: int = 200,
+                 workers: int = 0, pool_after: int | None = None,
                  on_end: Callable[[str, str, str, str], None] | None = None, templates: bool = False) -> None:
         self.checks = checks
         self.templates = templates  # compute each page's layout template (only when pages are rendered)
@@ -153,7 +149,9 @@ class PageParser:
         self.policy = policy
         self.strip_params = strip_params
         self.workers = workers
-        self.pool_after = pool_after
+        # Unset: workers the command line started ahead are there already, so use them from
+        # the first page; otherwise spare small crawls the workers' start.
+        self.pool_after = pool_after if pool_after is not None else 0 if workers > 0 and spares() else 200
         self.on_end = on_end
         self.parsed = 0
         self._ended: set[str] = set()
@@ -184,6 +182,7 @@ class PageParser:
         return result
 
     def close(self) -> None:
+        discard_spares()  # started ahead but not needed (no workers configured, nothing parsed)
         if self._pool is not None:
             self._pool.close()
             self._pool = None

@@ -28,3 +28,17 @@ class WorkerKiller(PageCheck):
         if multiprocessing.parent_process() is not None and os.environ.get(KILL_SWITCH):
             os._exit(9)
         yield from ()
+
+
+class WhereParsed(PageCheck):
+    """Says, for every page, whether a parse worker judged it (evidence ``in_worker``)."""
+
+    code = "TP991"
+    name = "where-parsed"
+    family = "links"
+    requires = ("pages",)
+    default_severity = "info"
+
+    def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
+        yield self.finding(url=page.url, message="parsed", evidence={
+            "in_worker": multiprocessing.parent_process() is not None})

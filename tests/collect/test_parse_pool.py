@@ -1,5 +1,6 @@
 """The parse workers' pipe: every task gets its own answer, errors come back as errors,
-and a worker that dies fails its pages instead of hanging the crawl."""
+and a worker that dies fails its pages instead of hanging the crawl. Workers started ahead
+(``prestart``, as the command line does) become the pool's, and end when not needed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 
 import pytest
 
+from auditor.collect import parse_pool
 from auditor.collect.parse_pool import ParsePool, WorkerDied
 
 _STATE: dict[str, int] = {}
@@ -15,6 +17,14 @@ _STATE: dict[str, int] = {}
 
 def _init(offset: int) -> None:
     _STATE["offset"] = offset
+
+
+def _prepare() -> None:
+    _STATE["prepared"] = 1
+
+
+def _work_prepared(n: int) -> tuple[int, int, int]:
+    return n + _STATE["offset"], _STATE.get("prepared", 0), os.getpid()
 
 
 def _work(n: int, payload: bytes = b"") -> tuple[int, int, int]:
@@ -83,3 +93,58 @@ def test_closed_workers_end_on_their_own():
     for proc in procs:
         proc.join(30)  # they end at the closed pipe, not because anything kills them
         assert proc.exitcode == 0
+
+
+PREPARE = f"{__name__}:_prepare"
+
+
+def test_workers_started_ahead_become_the_pools():
+    parse_pool.prestart(2, PREPARE)
+    ahead = {proc.pid for proc, _ in parse_pool._SPARES}
+
+    async def main():
+        pool = ParsePool(2, _init, (10,), _work_prepared)
+        try:
+            return await asyncio.gather(*(pool.run(i) for i in range(40)))
+        finally:
+            pool.close()
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        parse_pool.discard_spares()
+    assert [r[0] for r in results] == [i + 10 for i in range(40)]  # initialised with the pool's arguments
+    assert {r[1] for r in results} == {1}  # after what they prepared ahead
+    assert {r[2] for r in results} == ahead  # the very processes started ahead
+    assert parse_pool.spares() == 0
+
+
+def test_workers_started_ahead_but_not_needed_end():
+    parse_pool.prestart(2, PREPARE)
+    procs = [proc for proc, _ in parse_pool._SPARES]
+    parse_pool.discard_spares()
+    assert parse_pool.spares() == 0
+    for proc in procs:
+        proc.join(30)
+        assert proc.exitcode == 0  # they end at the closed pipe
+
+
+def test_a_worker_started_ahead_that_died_is_replaced():
+    parse_pool.prestart(1, PREPARE)
+    dead = parse_pool._SPARES[0][0]
+    dead.kill()
+    dead.join(30)
+
+    async def main():
+        pool = ParsePool(1, _init, (0,), _work_prepared)
+        try:
+            return await pool.run(7)
+        finally:
+            pool.close()
+
+    try:
+        n, prepared, pid = asyncio.run(main())
+    finally:
+        parse_pool.discard_spares()
+    assert (n, prepared) == (7, 0)  # a fresh worker, started the usual way
+    assert pid != dead.pid

@@ -56,3 +56,29 @@ def test_a_killed_worker_is_one_line_and_the_audit_resumes(run_audit, basic_site
     assert resumed.exit_code == 0, resumed.stderr
     assert resumed.doc["pages_crawled"] == 8
     assert resumed.doc["findings"]  # the link findings of the whole site, as in an audit never interrupted
+
+
+def test_from_the_command_line_the_workers_parse_from_the_first_page(run_audit, basic_site, tmp_path, monkeypatch):
+    """The command line starts the workers ahead (``parse_pool.prestart``) and, with
+    ``parse_pool_after`` unset, hands them every page; through the Python API an unset
+    ``parse_pool_after`` keeps small crawls in the crawler's process."""
+    import auditor.runner
+    from auditor.collect import parse_pool
+    from auditor.collect.parse import PageParser
+    from auditor.registry import CheckInfo, load_checks
+    from tests.collect.crash_check import WhereParsed
+
+    checks = {**load_checks(), "TP991": CheckInfo("TP991", WhereParsed, "tests")}
+    monkeypatch.setattr(auditor.runner, "load_checks", lambda: checks)
+    cfg = tmp_path / "where.toml"
+    cfg.write_text("[crawl]\nrate_limit = 0\nparse_workers = 1\n[checks]\nenabled = [\"links\", \"TP991\"]\n",
+                   "utf-8")
+    result = run_audit("audit", basic_site.base_url, "--config", str(cfg), "--quiet", *basic_resolves(basic_site),
+                       out=tmp_path / "where")
+    assert result.exit_code == 0, result.stderr
+    where = [f["evidence"]["in_worker"] for f in result.doc["findings"] if f["code"] == "TP991"]
+    assert len(where) == 8 and all(where)
+    assert parse_pool.spares() == 0  # the worker started ahead but not used (one of two) was ended
+
+    parser = PageParser([], None, None, workers=1)  # type: ignore[arg-type]
+    assert parser.pool_after == 200  # no workers started ahead: small crawls stay in-process
