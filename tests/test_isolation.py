@@ -84,3 +84,25 @@ def test_run_check_reports_malformed_findings_and_lets_bugs_surface():
     assert (result.status, result.findings) == ("errored", [])
     with pytest.raises(RuntimeError, match="plugin bug"):  # the author sees the traceback in pytest
         run_check(Raises, [page])
+
+
+def test_time_limit_stops_an_endless_loop_and_restores_the_handler():
+    import signal
+
+    import pytest
+
+    from auditor.isolation import CheckTimeout, time_limit
+
+    def mine(_signum, _frame):  # a handler the caller had before the check ran
+        raise AssertionError("not ours to call")
+
+    before = signal.signal(signal.SIGALRM, mine)
+    try:
+        with pytest.raises(CheckTimeout, match=r"loop took longer than its time limit of 0\.2 s"), \
+                time_limit(0.2, "loop"):
+            while True:
+                pass
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, before)

@@ -163,7 +163,7 @@ class StaleEvent(SiteCheck):
             url = page.final_url or page.url
             keyword = keyword_root(url, EVENT_WORDS)
             overview = url in overviews or (keyword is not None and root_of_index(url) == keyword[0])
-            low = page.body.lower() if not overview else b""
+            low = page.body_lower if not overview else b""
             if not overview and not any(word in low for word in _UPCOMING_BYTES):
                 continue
             event_pages += overview

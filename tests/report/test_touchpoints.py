@@ -59,3 +59,15 @@ def test_sections_and_phone_keys():
     assert page_section("https://ex.nl/diensten/a/b.html") == "diensten"
     assert phone_key("030-123 45 67", "+31") == phone_key("+31 30 123 4567", "+31") == "+31301234567"
     assert phone_key("0031301234567", None) == "+31301234567"
+
+
+def test_to_dict_gives_a_copy_the_caller_may_change():
+    from auditor.touchpoint_pages import DetailedTouchpoint
+
+    details = {"forms": [{"fields": ["naam", "email"], "required": 2}], "pair": ("a", ["b"]), "pages": 3}
+    tp = DetailedTouchpoint("form", "https://www.ex.nl/contact.html", "Contact", "https://www.ex.nl/", details)
+    out = tp.to_dict()
+    assert out["details"] == details
+    out["details"]["forms"][0]["fields"].append("telefoon")
+    out["details"]["pair"][1].append("c")
+    assert details == {"forms": [{"fields": ["naam", "email"], "required": 2}], "pair": ("a", ["b"]), "pages": 3}
