@@ -102,22 +102,23 @@ def _normalise(url: str, strip_params: bool) -> tuple[str, str | None]:
 def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str | None] | None:
     """Resolve ``href`` found on a page at ``base``; None for links that are not http(s).
 
-    This runs ~60 times per page on the crawl's hot path. Root-relative, plain relative
-    and absolute links (nearly all of them) skip ``urljoin`` and hit the cache of
-    ``_normalise`` by their absolute URL, so a menu link costs one dict lookup per page.
+    This runs ~60 times per page on the crawl's hot path. Root-relative and absolute links
+    (most of them) do not depend on the page's path: their whole answer is cached by origin
+    and href, so a menu link costs two cache lookups per page. Plain relative links skip
+    ``urljoin`` and hit the cache of ``_normalise`` by their absolute URL.
     """
     href = href.strip()
     if not href:
         return None
     first = href[0]
+    if first == "/" and not href.startswith("//"):
+        return _resolve_on_site(origin_of(base), href, strip_params)
+    if href.startswith(("http://", "https://")):
+        return _resolve_on_site("", href, strip_params)
     if first == "#":
         url, _ = _normalise(base, strip_params)
         return url, href[1:] or None
-    if first == "/" and not href.startswith("//") and "/." not in href:
-        absolute = origin_of(base) + href
-    elif href.startswith(("http://", "https://")):
-        absolute = href
-    elif ":" not in href and first not in ".?" and first != "/":
+    if ":" not in href and first not in ".?/":
         absolute = _directory(base) + href  # plain relative: "page.html", "sub/page.html"
     elif href.startswith(("../", "./")) and ":" not in href:
         absolute = _up(_directory(base), href)
@@ -126,6 +127,20 @@ def resolve(base: str, href: str, strip_params: bool = True) -> tuple[str, str |
         if ":" in lowered and not lowered.startswith(("http:", "https:")) and "/" not in lowered.split(":")[0]:
             return None  # mailto:, tel:, whatsapp:, ftp:, … : not fetchable over http(s)
         absolute = urljoin(base, href)
+    return _split_normalised(absolute, strip_params)
+
+
+@lru_cache(maxsize=65536)
+def _resolve_on_site(origin: str, href: str, strip_params: bool) -> tuple[str, str | None] | None:
+    """``resolve`` of a root-relative href (``origin``: the page's) or an absolute one ("")."""
+    if not origin:
+        return _split_normalised(href, strip_params)
+    if "/." in href:  # dot segments: urljoin removes them (the page's path plays no part)
+        return _split_normalised(urljoin(origin + "/", href), strip_params)
+    return _split_normalised(origin + href, strip_params)
+
+
+def _split_normalised(absolute: str, strip_params: bool) -> tuple[str, str | None] | None:
     # The fragment is split off before the cache: ``/page#a`` and ``/page#b`` then share
     # ``/page``'s entry (``urlsplit`` splits at the first ``#`` the same way).
     absolute, sep, fragment = absolute.partition("#")
