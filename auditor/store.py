@@ -81,8 +81,8 @@ links_t = Table(
     Column("fragment", String), Column("text", Text), Column("element", String),
     Column("internal", Integer, nullable=False),
 )
-# The index on links.target is built once, when checks first read the link graph
-# (``link_targets``): maintaining it row by row during the crawl cost more than building it.
+# No index on links during the crawl: maintaining one row by row cost more than building
+# it once; ``link_targets`` builds the (partial) index a filter needs when it is first read.
 # The summary columns let ``link_targets`` filter in SQL; ``data`` is the whole LinkResult.
 results_t = Table(
     "link_results", metadata,
