@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,27 @@ def open_engine(url: URL) -> Engine:
                          connect_args={"connect_timeout": 10, "application_name": APP_DIR})
 
 
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """``PRAGMA journal_mode = WAL``, tried again while SQLite says "database is locked".
+
+    Processes that open a fresh database at the same moment (``run --all --parallel``) all
+    switch it to WAL; each holds a shared lock and wants the exclusive one, a deadlock that
+    SQLite ends by answering one of them "locked" at once, without its busy timeout.
+    Trying again once the other is through (the database is WAL by then) succeeds.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     memory = url.database in (None, "", ":memory:")
     if not memory:
@@ -106,7 +129,7 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         # WAL: readers never block the one writer; two nightly processes recording
         # different sites take turns on the write lock instead of failing.
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
