@@ -158,7 +158,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.collect import parse_pool
 
     # First thing: the parse workers start on the core this process's imports leave idle.
-    parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.parse:_prepare_worker")
+    # Not with --previous: that audit takes most pages over unchanged and parses few.
+    if args.previous is None:
+        parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.parse:_prepare_worker")
     try:
         return _audit(args)
     finally:

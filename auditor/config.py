@@ -85,7 +85,7 @@ class CrawlConfig(_Strict):
     parse_workers: int = Field(-1, ge=-1, le=16, description="parse worker processes; -1 = one per core (at most 4)")
     parse_pool_after: int | None = Field(
         None, ge=0, description="pages parsed in-process before the workers take over; default: none when the "
-                                "command line started the workers ahead, else 200")
+                                "command line started the workers ahead (not with --previous), else 200")
     resolve: list[str] = Field(default_factory=list)
     ca_bundle: Path | None = None
 

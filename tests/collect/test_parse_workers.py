@@ -82,3 +82,23 @@ def test_from_the_command_line_the_workers_parse_from_the_first_page(run_audit, 
 
     parser = PageParser([], None, None, workers=1)  # type: ignore[arg-type]
     assert parser.pool_after == 200  # no workers started ahead: small crawls stay in-process
+
+
+def test_an_audit_with_previous_starts_no_workers_ahead(run_audit, basic_site, tmp_path, monkeypatch):
+    """The second night's audit takes its pages over unchanged: workers started ahead would
+    only cost a core at start-up. The first audit starts them; the second does not."""
+    from auditor.collect import parse_pool
+
+    started: list[int] = []
+    real = parse_pool.prestart
+    monkeypatch.setattr(parse_pool, "prestart", lambda n, prepare: (started.append(n), real(n, prepare)))
+    cfg = tmp_path / "links.toml"
+    cfg.write_text("[crawl]\nrate_limit = 0\n[checks]\nenabled = [\"links\"]\n", "utf-8")
+    first = run_audit("audit", basic_site.base_url, "--config", str(cfg), "--quiet", *basic_resolves(basic_site),
+                      out=tmp_path / "night1")
+    assert first.exit_code in (0, 1) and started == [parse_pool.default_workers()]
+    second = run_audit("audit", basic_site.base_url, "--config", str(cfg), "--quiet", *basic_resolves(basic_site),
+                       "--previous", str(tmp_path / "night1"), out=tmp_path / "night2")
+    assert second.exit_code in (0, 1), second.stderr
+    assert started == [parse_pool.default_workers()]  # not again
+    assert second.doc["pages_crawled"] == first.doc["pages_crawled"]
