@@ -8,6 +8,7 @@ because they cross two boundaries: the run store (so a killed audit resumes and
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -24,6 +25,19 @@ TOUCHPOINT_KINDS: tuple[str, ...] = (
 # link checks and the profile visitor, which must agree on it.
 BLOCKED_STATUSES = {401: "asks for a login (401)", 403: "refuses automated visitors (403)",
                     429: "rate-limits automated visitors (429)", 999: "blocks automated visitors (999)"}
+# What bot walls (Cloudflare's challenge, DDoS guards, captchas) say in their error answer.
+_BOT_WALL_TEXT = re.compile(
+    r"just a moment\.\.\.|attention required|cf-browser-verification|challenge-platform|captcha|"
+    r"are you a robot|verify you are human|access denied|ddos protection|please enable cookies|unusual traffic",
+    re.I,
+)
+
+
+def is_bot_wall(status: int | None, headers: Mapping[str, str], text: str) -> bool:
+    """An error answer (4xx, 5xx) from a bot wall in front of the page, not from the page:
+    blocked, not broken. Shared, like ``BLOCKED_STATUSES``, by the link checks and the
+    profile visitor (``text``: the start of the answer's body)."""
+    return status is not None and status >= 400 and ("cf-mitigated" in headers or bool(_BOT_WALL_TEXT.search(text)))
 
 
 def severity_rank(severity: str) -> int:

@@ -17,14 +17,9 @@ from http import HTTPStatus
 from urllib.parse import unquote
 
 from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
-from auditor.model import BLOCKED_STATUSES, Finding, LinkResult, Location
+from auditor.model import BLOCKED_STATUSES, Finding, LinkResult, Location, is_bot_wall
 from auditor.page import Page
 
-_BOT_WALL = re.compile(
-    r"just a moment\.\.\.|attention required|cf-browser-verification|challenge-platform|captcha|"
-    r"are you a robot|verify you are human|access denied|ddos protection|please enable cookies",
-    re.I,
-)
 _LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|auth/|account/login|inloggen)", re.I)
 _ERROR_TEXT = {
     "dns": "the domain name does not exist (DNS lookup failed)",
@@ -60,9 +55,7 @@ def verdict(result: LinkResult | None) -> Verdict:
     status = result.status
     if status in BLOCKED_STATUSES:
         return Verdict("blocked", f"the server {BLOCKED_STATUSES[status]}")
-    if status is not None and status >= 400 and (
-        "cf-mitigated" in result.headers or _BOT_WALL.search(result.snippet or "")
-    ):
+    if is_bot_wall(status, result.headers, result.snippet or ""):
         return Verdict("blocked", f"a bot wall answered ({status}), the page itself could not be seen")
     if result.error in ("redirect-loop", "too-many-redirects"):
         return Verdict("looping", _ERROR_TEXT[result.error])  # reported by TP103 alone

@@ -225,3 +225,19 @@ def test_a_found_profile_may_mention_not_found_in_its_posts():
     assert _judge("https://www.youtube.com/@groenhuis", body=body).state == FOUND
     error = "<title>YouTube</title><p>This page isn't available. Sorry about that.</p>"
     assert _judge("https://www.youtube.com/@groenhuis", body=error).state == NOT_FOUND
+
+
+@pytest.mark.parametrize("text", ["<title>Attention Required! | Cloudflare</title>", "Our systems have detected "
+                                  "unusual traffic from your network", "DDoS protection by Example",
+                                  "Please enable cookies.", "Access denied", "Verify you are human"])
+def test_the_link_checks_and_the_profile_visitor_know_the_same_bot_walls(text):
+    """One list (``auditor.model.is_bot_wall``): a wall the link checks call blocked is not
+    a missing profile for the visitor, and the other way round."""
+    from auditor.model import LinkResult
+    from checks.links import verdict
+
+    url = "https://www.facebook.com/x"
+    assert verdict(LinkResult(url, 404, url, snippet=text)).state == "blocked"
+    assert _judge(url, status=404, body=text).state == UNVERIFIABLE
+    assert verdict(LinkResult(url, 404, url, snippet="Page not found")).state == "broken"
+    assert _judge(url, status=404, body="<title>Page not found</title>").state != UNVERIFIABLE

@@ -19,14 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 from auditor.collect.http import Response
 from auditor.collect.platforms.contact import find_addresses, find_emails, find_phones
 from auditor.collect.platforms.parse import ProfilePage, fold, is_organisation, node_types, parse_date, strings
-from auditor.model import BLOCKED_STATUSES
+from auditor.model import BLOCKED_STATUSES, is_bot_wall
 
 FOUND, NOT_FOUND, UNVERIFIABLE = "found", "not_found", "unverifiable"
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|uas/login|accounts/login|checkpoint|"
                         r"i/flow/login|inloggen)\b", re.I)
 CONSENT_HOSTS = ("consent.youtube.com", "consent.google.com")
-_BOT_WALL = re.compile(r"just a moment\.\.\.|cf-browser-verification|challenge-platform|captcha|"
-                       r"are you a robot|verify you are human|unusual traffic", re.I)
 _REDIRECT_PARAMS = ("u", "q", "url", "target", "dest")
 _DATED_PROPS = ("datePublished", "uploadDate", "dateCreated")
 _PROFILE_TYPES = frozenset({"ProfilePage", "WebPage", "WebSite", "Person", "BreadcrumbList", "ImageObject"})
@@ -138,7 +136,7 @@ class Platform:
         if status in BLOCKED_STATUSES:
             return Outcome(UNVERIFIABLE, f"{self.label} {BLOCKED_STATUSES[status]}")
         snippet = got.body[:20_000].decode("utf-8", "replace")
-        if status is not None and status >= 400 and ("cf-mitigated" in got.headers or _BOT_WALL.search(snippet)):
+        if is_bot_wall(status, got.headers, snippet):
             return Outcome(UNVERIFIABLE, f"a bot wall answered ({status}); the profile itself could not be seen")
         wall = self.wall(got)
         if wall:
