@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auditor.model import AuditRun, CheckResult, Finding
 
@@ -71,7 +71,6 @@ class FamilyScore:
     findings: int
     checks_judged: int
     checks_total: int
-    not_judged: list[CheckResult] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -107,7 +106,7 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> lis
         out.append(FamilyScore(
             family=fam, score=score_from_cost(costs.get(fam, 0.0)) if scored else None,
             cost=round(costs.get(fam, 0.0), 2), findings=counts.get(fam, 0), checks_judged=len(judged),
-            checks_total=len(checks), not_judged=[c for c in checks if c.status not in JUDGED]))
+            checks_total=len(checks)))
     return out
 
 
