@@ -44,7 +44,10 @@ def _serve(conn: Connection, init: Callable[..., None] | None, initargs: tuple[A
     gets ``(init, initargs, work)`` as its first frame, once the audit knows them."""
     if prepare:
         module, _, name = prepare.partition(":")
-        getattr(importlib.import_module(module), name)()
+        try:
+            getattr(importlib.import_module(module), name)()
+        except Exception:  # end quietly: the pool starts a worker of its own instead,
+            return  # and that one reports what is wrong as a parse worker's error
     if init is None:
         try:
             init, initargs, work = pickle.loads(conn.recv_bytes())

@@ -148,3 +148,23 @@ def test_a_worker_started_ahead_that_died_is_replaced():
         parse_pool.discard_spares()
     assert (n, prepared) == (7, 0)  # a fresh worker, started the usual way
     assert pid != dead.pid
+
+
+def test_a_worker_started_ahead_whose_preparation_fails_ends_quietly_and_is_replaced(capfd):
+    parse_pool.prestart(1, "tests.collect.no_such_module:prepare")
+    quiet = parse_pool._SPARES[0][0]
+    quiet.join(30)
+    assert quiet.exitcode == 0  # no traceback from a process the audit never used
+    assert "Traceback" not in capfd.readouterr().err
+
+    async def main():
+        pool = ParsePool(1, _init, (1,), _work_prepared)
+        try:
+            return await pool.run(1)
+        finally:
+            pool.close()
+
+    try:
+        assert asyncio.run(main())[:2] == (2, 0)  # a worker the pool started itself
+    finally:
+        parse_pool.discard_spares()
