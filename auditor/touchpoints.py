@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.check import DOCUMENT_TYPES, SiteView
+from auditor.check import SiteView
 from auditor.collect import platforms
 from auditor.model import Touchpoint
 from auditor.touchpoint_pages import enrich
@@ -34,11 +34,10 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
     """Documents (PDF brochures …), social profiles, review pages and WhatsApp links of the
     site, each once, with the first page linking to it (or declaring it, for ``sameAs``)."""
     found: list[Touchpoint] = []
-    for target in site.link_targets("documents"):
+    for target in site.link_targets("documents"):  # fetched, with a document's content type
         result, refs = target.result, [r for r in target.refs if r.element in ("a", "area")]
-        ctype = (result.content_type or "").lower() if result else ""
-        if refs and result and (result.status or 0) < 400 and ctype.startswith(DOCUMENT_TYPES):
-            label = next((r.text for r in refs if r.text), "") or ctype.split(";")[0]
+        if refs and result is not None and (result.status or 0) < 400:
+            label = next((r.text for r in refs if r.text), "") or (result.content_type or "").lower().split(";")[0]
             found.append(Touchpoint("document", target.url, label, refs[0].source))
     artifact = site.artifact("profiles") or {}
     visits = {v["key"]: v for v in artifact.get("profiles") or []}

@@ -149,7 +149,7 @@ class Fetcher:
         self.session = session
         self.gate = gate
         self.retry = RetryPolicy(cfg.retries, cfg.max_retry_after)
-        self.auth = _basic_auth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
+        self.auth = basic_auth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
         self._auth_host: str | None = None
         # The crawl's time budget (time.monotonic()): checked once a request is through the
         # host gate, where it may have waited long, so no request starts after the budget.
@@ -265,7 +265,8 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> tuple[bytes, b
     return b"".join(chunks), False
 
 
-def _basic_auth(user: str, password: str) -> str:
+def basic_auth(user: str, password: str) -> str:
+    """The ``Authorization`` header value for HTTP basic auth (the crawler and the browser)."""
     import base64
 
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()

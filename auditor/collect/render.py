@@ -33,7 +33,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from auditor.collect.http import _basic_auth
+from auditor.collect.http import basic_auth
 from auditor.collect.render_browser import BrowserPool
 from auditor.collect.render_reuse import reusable_render
 from auditor.collect.render_settings import RenderSettings
@@ -189,7 +189,7 @@ def _site_headers(ctx: CollectContext) -> dict[str, str]:
     crawl = ctx.config.crawl
     headers = dict(crawl.headers)
     if crawl.auth is not None:
-        headers["Authorization"] = _basic_auth(crawl.auth.username, crawl.auth.password)
+        headers["Authorization"] = basic_auth(crawl.auth.username, crawl.auth.password)
     return headers
 
 

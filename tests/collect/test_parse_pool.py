@@ -98,21 +98,26 @@ def test_closed_workers_end_on_their_own():
 PREPARE = f"{__name__}:_prepare"
 
 
-def test_workers_started_ahead_become_the_pools():
-    parse_pool.prestart(2, PREPARE)
-    ahead = {proc.pid for proc, _ in parse_pool._SPARES}
-
+def _run_tasks(workers: int, offset: int, tasks: range) -> list[tuple[int, int, int]]:
+    """``_work_prepared`` over ``tasks`` in a new pool, which takes any workers started
+    ahead; those it leaves are ended."""
     async def main():
-        pool = ParsePool(2, _init, (10,), _work_prepared)
+        pool = ParsePool(workers, _init, (offset,), _work_prepared)
         try:
-            return await asyncio.gather(*(pool.run(i) for i in range(40)))
+            return await asyncio.gather(*(pool.run(i) for i in tasks))
         finally:
             pool.close()
 
     try:
-        results = asyncio.run(main())
+        return asyncio.run(main())
     finally:
         parse_pool.discard_spares()
+
+
+def test_workers_started_ahead_become_the_pools():
+    parse_pool.prestart(2, PREPARE)
+    ahead = {proc.pid for proc, _ in parse_pool._SPARES}
+    results = _run_tasks(2, 10, range(40))
     assert [r[0] for r in results] == [i + 10 for i in range(40)]  # initialised with the pool's arguments
     assert {r[1] for r in results} == {1}  # after what they prepared ahead
     assert {r[2] for r in results} == ahead  # the very processes started ahead
@@ -134,18 +139,7 @@ def test_a_worker_started_ahead_that_died_is_replaced():
     dead = parse_pool._SPARES[0][0]
     dead.kill()
     dead.join(30)
-
-    async def main():
-        pool = ParsePool(1, _init, (0,), _work_prepared)
-        try:
-            return await pool.run(7)
-        finally:
-            pool.close()
-
-    try:
-        n, prepared, pid = asyncio.run(main())
-    finally:
-        parse_pool.discard_spares()
+    [(n, prepared, pid)] = _run_tasks(1, 0, range(7, 8))
     assert (n, prepared) == (7, 0)  # a fresh worker, started the usual way
     assert pid != dead.pid
 
@@ -156,15 +150,5 @@ def test_a_worker_started_ahead_whose_preparation_fails_ends_quietly_and_is_repl
     quiet.join(30)
     assert quiet.exitcode == 0  # no traceback from a process the audit never used
     assert "Traceback" not in capfd.readouterr().err
-
-    async def main():
-        pool = ParsePool(1, _init, (1,), _work_prepared)
-        try:
-            return await pool.run(1)
-        finally:
-            pool.close()
-
-    try:
-        assert asyncio.run(main())[:2] == (2, 0)  # a worker the pool started itself
-    finally:
-        parse_pool.discard_spares()
+    [result] = _run_tasks(1, 1, range(1, 2))
+    assert result[:2] == (2, 0)  # a worker the pool started itself
