@@ -155,12 +155,12 @@ def _exit_status(run: Any, fail_on: str) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from auditor.collect import parse_pool
+    from auditor.collect.crawl import parse_pool
 
     # First thing: the parse workers start on the core this process's imports leave idle.
     # Not with --previous: that audit takes most pages over unchanged and parses few.
     if args.previous is None:
-        parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.parse:_prepare_worker")
+        parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.crawl.parse:_prepare_worker")
     try:
         return _audit(args)
     finally:
@@ -187,7 +187,7 @@ def _audit(args: argparse.Namespace) -> int:
             raise InputError(f"--ads {str(args.ads)!r}: file not found")
         config = load_config(args.config, _overrides(args))
         if config.ads is not None:  # a malformed ads file fails now, not after the crawl
-            from auditor.collect.ads import load_ads
+            from auditor.collect.ads.visitor import load_ads
 
             load_ads(config.ads)
         out = args.out or _default_out(config.target or "")

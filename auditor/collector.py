@@ -47,7 +47,7 @@ class CollectContext:
     run_dir: Path
     as_of: dt.date
     notes: list[str] = field(default_factory=list)
-    # The site's previous run (``auditor.collect.incremental.PreviousRun``) on an incremental
+    # The site's previous run (``auditor.collect.crawl.incremental.PreviousRun``) on an incremental
     # re-crawl, with the pages taken over unchanged: a collector may reuse its results for them.
     previous: Any = None
     unchanged: frozenset[str] = frozenset()

@@ -53,7 +53,7 @@ class Page:
     def tree(self) -> HtmlElement:
         """The lxml document, parsed once and shared by every check."""
         if self._tree is None:
-            from auditor.collect.extract import parse_html
+            from auditor.html.extract import parse_html
 
             object.__setattr__(self, "_tree", parse_html(self.body, self.encoding))
         return self._tree
@@ -74,7 +74,7 @@ class Page:
         """Visible text of the page, whitespace folded (scripts and styles left out)."""
         cached = self.__dict__.get("_text")
         if cached is None:
-            from auditor.collect.extract import visible_text
+            from auditor.html.extract import visible_text
 
             cached = visible_text(self.tree)
             self.__dict__["_text"] = cached

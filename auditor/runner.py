@@ -20,15 +20,15 @@ from typing import Any
 
 from auditor import __version__
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
-from auditor.collect.crawler import Crawler, CrawlStats, not_found_probe, preflight
-from auditor.collect.follows import LinkPolicy
+from auditor.collect.crawl.crawler import Crawler, CrawlStats, not_found_probe, preflight
+from auditor.collect.crawl.follows import LinkPolicy
+from auditor.collect.crawl.incremental import PreviousRun, reuse_keys
+from auditor.collect.crawl.parse import PageParser
+from auditor.collect.crawl.parse_pool import default_workers
+from auditor.collect.crawl.politeness import HostGate
+from auditor.collect.crawl.robots import RobotsCache
+from auditor.collect.crawl.sitemaps import collect_sitemaps
 from auditor.collect.http import Fetcher, make_session
-from auditor.collect.incremental import PreviousRun, reuse_keys
-from auditor.collect.parse import PageParser
-from auditor.collect.parse_pool import default_workers
-from auditor.collect.politeness import HostGate
-from auditor.collect.robots import RobotsCache
-from auditor.collect.sitemaps import collect_sitemaps
 from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from auditor.check import DOCUMENT_TYPES, Check, CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck
-from auditor.collect.charset import detect_encoding
-from auditor.collect.extract import extract
 from auditor.errors import CheckOutcome
+from auditor.html.charset import detect_encoding
+from auditor.html.extract import extract
 from auditor.isolation import CheckTimeout, MalformedFinding, run_isolated
 from auditor.model import Finding, Hop, LinkResult
 from auditor.page import Page

@@ -2,7 +2,7 @@
 
 Built from the link graph the crawler stored and, when the profile visitor ran, from its
 ``profiles`` artifact; no fetching. Profiles and review pages are recognised by the
-platform adapters (``auditor.collect.platforms``), the same code the visitor uses, so a
+platform adapters (``auditor.collect.profiles.platforms``), the same code the visitor uses, so a
 share button or a single video is not mistaken for a profile. A visited profile's label
 says what the visit found, including why a profile could not be verified (a login wall,
 LinkedIn's 999): the map is where an unverifiable profile is reported, not the findings.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.check import SiteView
-from auditor.collect import platforms
+from auditor.collect.profiles import platforms
 from auditor.model import Touchpoint
 from auditor.touchpoint_pages import enrich
 from auditor.urls import host_of

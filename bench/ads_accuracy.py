@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from auditor.collect.ads_csv import Ad  # noqa: E402
-from auditor.collect.ads_page import describe_landing  # noqa: E402
+from auditor.collect.ads.csv_file import Ad  # noqa: E402
+from auditor.collect.ads.landing_page import describe_landing  # noqa: E402
 from auditor.page import Page  # noqa: E402
 from auditor.testing import make_page, run_check  # noqa: E402
 from checks.ads import AdLandsOnForm, AdLandsOnHomepage, AdOfferMissing, BrokenAdLanding, OffTopicLandingPage  # noqa: E402

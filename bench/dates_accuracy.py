@@ -55,7 +55,7 @@ def labelled() -> list[dict[str, str]]:
 
 
 def ours(path: Path) -> tuple[dt.date | None, str]:
-    from auditor.collect.extract import parse_html
+    from auditor.html.extract import parse_html
     from checks.freshness.pagedate import page_date
 
     tree = parse_html(path.read_bytes(), "utf-8")

@@ -33,11 +33,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.collect.language_cache import MatchCache  # noqa: E402
-from auditor.collect.language_engines import Engine, HunspellEngine, LanguageToolEngine, Lexicon  # noqa: E402
-from auditor.collect.language_pipeline import TextChecker  # noqa: E402
-from auditor.collect.language_server import LocalServer, find_jars, jar_version  # noqa: E402
-from auditor.collect.language_text import page_blocks  # noqa: E402
+from auditor.collect.language.cache import MatchCache  # noqa: E402
+from auditor.collect.language.engines import Engine, HunspellEngine, LanguageToolEngine, Lexicon  # noqa: E402
+from auditor.collect.language.pipeline import TextChecker  # noqa: E402
+from auditor.collect.language.server import LocalServer, find_jars, jar_version  # noqa: E402
+from auditor.collect.language.text import page_blocks  # noqa: E402
 from auditor.page import Page  # noqa: E402
 from auditor.testing import make_page  # noqa: E402
 

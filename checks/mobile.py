@@ -1,7 +1,7 @@
 """Mobile checks (TP401–TP404): does the site adapt to the prospect's phone?
 
 TP401 reads the crawled HTML (no browser needed). TP402–TP404 judge what the renderer
-(``auditor.collect.render``) measured in headless Chromium emulating phones: the width of
+(``auditor.collect.render.renderer``) measured in headless Chromium emulating phones: the width of
 the laid-out document, the font size of every visible run of text, and the boxes of the
 tap targets. The renderer only measures; thresholds live here, as check options, so
 ``recheck`` can judge again with other thresholds without rendering again.
@@ -285,7 +285,7 @@ class SmallText(SiteCheck):
         min_chars: int = 50
 
         def __post_init__(self) -> None:
-            from auditor.collect.render_measure import SMALL_TEXT_BELOW_PX
+            from auditor.collect.render.measure import SMALL_TEXT_BELOW_PX
 
             if not 4 <= self.min_font_px <= SMALL_TEXT_BELOW_PX:
                 raise ValueError(f"min_font_px must be between 4 and {SMALL_TEXT_BELOW_PX}")

@@ -1,6 +1,6 @@
 """Profile checks (TP601–TP603): broken, stale and inconsistent public profiles.
 
-The profile visitor (``auditor.collect.profiles``) looked at each of the organisation's
+The profile visitor (``auditor.collect.profiles.visitor``) looked at each of the organisation's
 profiles once and stored what it saw in the ``profiles`` artifact; these checks only
 judge it. The rule of the link checks holds here too, *blocked is not broken*: a profile
 behind a login wall, a 999 or a bot wall is ``unverifiable``. Such a profile is recorded,
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.collect.platforms.base import FOUND, NOT_FOUND
-from auditor.collect.platforms.contact import (
+from auditor.collect.profiles.platforms.base import FOUND, NOT_FOUND
+from auditor.collect.profiles.platforms.contact import (
     FREEMAIL,
     domain_of,
     names_match,

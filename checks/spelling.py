@@ -1,6 +1,6 @@
 """Spelling checks (TP301 misspelling, TP302 grammar) over what the language collector found.
 
-The collector (``auditor/collect/language.py``) did the I/O: every distinct block of text
+The collector (``auditor/collect/language/collector.py``) did the I/O: every distinct block of text
 checked once by LanguageTool (or Hunspell), with the pages it appears on. These checks
 judge: the organisation's own words are not errors (its names, its recurring product
 names, its dictionary), style is off unless asked for, and one problem is one finding

@@ -21,8 +21,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from auditor.collect.politeness import HostGate
-from auditor.collect.retry import RetryPolicy
+from auditor.collect.crawl.politeness import HostGate
+from auditor.collect.crawl.retry import RetryPolicy
 from auditor.config import CrawlConfig, Resolve
 from auditor.model import Hop
 from auditor.urls import host_of, normalise

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.lock import SiteLock, SiteLocked
 from auditor.model import AuditRun
+from auditor.nightly.lock import SiteLock, SiteLocked
 from auditor.nightly.outcome import ClientOutcome, RunOptions
-from auditor.portfolio import Client, Portfolio
+from auditor.nightly.portfolio import Client, Portfolio
 
 
 def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
@@ -54,7 +54,7 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
     config = _effective_config(client, options, time_budget)
     reporters = load_reporters(config.report.formats)  # a typo fails before any crawling
     if config.ads is not None:
-        from auditor.collect.ads import load_ads
+        from auditor.collect.ads.visitor import load_ads
 
         load_ads(config.ads)
     history = History(options.history_url)

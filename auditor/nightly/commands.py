@@ -86,7 +86,7 @@ def _portfolio_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from auditor.nightly.outcome import STATUSES, RunOptions, exit_status
-    from auditor.portfolio import load_portfolio
+    from auditor.nightly.portfolio import load_portfolio
 
     if args.all and args.clients:
         raise InputError("run: give --all or client names, not both")
@@ -157,7 +157,7 @@ def _check(portfolio: Any, clients: list[Any]) -> int:
             Runner(client.config, portfolio.run_root(client.name))  # instantiates checks and collectors
             load_reporters(client.config.report.formats)
             if client.config.ads is not None:
-                from auditor.collect.ads import load_ads
+                from auditor.collect.ads.visitor import load_ads
 
                 load_ads(client.config.ads)
         except (ConfigError, InputError) as exc:
@@ -173,7 +173,7 @@ def _history_url(args: argparse.Namespace) -> str:
     if args.history:
         return args.history
     if args.portfolio:
-        from auditor.portfolio import load_portfolio
+        from auditor.nightly.portfolio import load_portfolio
 
         portfolio = load_portfolio(args.portfolio)
         site = getattr(args, "site", None)

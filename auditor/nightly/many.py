@@ -23,7 +23,7 @@ from typing import Any
 
 from auditor.nightly.client import run_client
 from auditor.nightly.outcome import ClientOutcome, RunOptions
-from auditor.portfolio import Client, Portfolio
+from auditor.nightly.portfolio import Client, Portfolio
 
 # A client started with less than this left of the budget could not crawl a single page.
 MIN_CLIENT_SECONDS = 1.0

@@ -46,7 +46,7 @@ def footer_template(cat: Catalogue, left: str) -> str:
 
 
 def _executable(run: AuditRun) -> str:
-    from auditor.collect.render_browser import find_browser
+    from auditor.collect.render.browser import find_browser
     from auditor.collector import CollectorUnavailable
 
     configured = ""

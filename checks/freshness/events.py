@@ -11,9 +11,9 @@ from typing import Any
 from lxml import etree
 
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.dates import dayfirst_for, find_dates, parse_value
 from auditor.errors import NotApplicable
 from auditor.model import Finding, Location
+from checks.freshness.dates import dayfirst_for, find_dates, parse_value
 from checks.freshness.sections import EVENT_NAV_TEXT, EVENT_WORDS, keyword_root, nav_roots, root_of_index
 from checks.freshness.text import HEADINGS, Line, class_words, element_text, lines
 

@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.dates import dayfirst_for, parse_value
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
 from auditor.page import Page
+from checks.freshness.dates import dayfirst_for, parse_value
 from checks.freshness.pagedate import FoundDate, is_article, page_date
 from checks.freshness.sections import (
     NEWS_NAV_TEXT,

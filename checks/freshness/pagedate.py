@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from auditor.dates import DateMatch, dayfirst_for, find_dates, parse_loose, parse_value
+from checks.freshness.dates import DateMatch, dayfirst_for, find_dates, parse_loose, parse_value
 from checks.freshness.text import Line, content_root, element_text, lines
 
 MIN_DATE = dt.date(1995, 1, 1)

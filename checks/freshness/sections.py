@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from auditor.dates import find_dates, parse_value
+from checks.freshness.dates import find_dates, parse_value
 from checks.freshness.pagedate import MIN_DATE, FoundDate
 from checks.freshness.text import HEADINGS, Line, element_text, lines
 

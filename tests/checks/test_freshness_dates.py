@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collect.extract import parse_html
-from auditor.dates import find_dates, parse_loose, parse_value
+from auditor.html.extract import parse_html
+from checks.freshness.dates import find_dates, parse_loose, parse_value
 from checks.freshness.pagedate import page_date
 
 D = dt.date

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collect.feeds import FeedCollector, parse_feed, parse_sitemap_dates
+from auditor.collect.crawl.feeds import FeedCollector, parse_feed, parse_sitemap_dates
 from auditor.config import load_config
 from auditor.devserver import serve
 from auditor.registry import CheckInfo

@@ -17,7 +17,7 @@ PAGES = [make_page(SITE, "<title>Groenhuis</title>")]
 
 
 def profile(platform: str, url: str, state: str = "found", **extra: Any) -> dict[str, Any]:
-    """One record as the collector writes it (see auditor/collect/profiles.py)."""
+    """One record as the collector writes it (see auditor/collect/profiles/visitor.py)."""
     dates = {"public": False, "why_not": f"{platform} hides dates", "activity": "post", "known": False,
              "newest": None, "items": 0, "source": None}
     dates.update(extra.pop("dates", {}))

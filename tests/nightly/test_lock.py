@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.lock import SiteLock, SiteLocked
+from auditor.nightly.lock import SiteLock, SiteLocked
 from tests.nightly.conftest import write_portfolio
 
 HOLD = """
 import sys
-from auditor.lock import SiteLock
+from auditor.nightly.lock import SiteLock
 lock = SiteLock(sys.argv[1], "shop")
 lock.acquire()
 print("held", flush=True)

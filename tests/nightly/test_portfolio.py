@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import ConfigError
-from auditor.portfolio import load_portfolio
+from auditor.nightly.portfolio import load_portfolio
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 

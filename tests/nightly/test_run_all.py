@@ -14,7 +14,7 @@ import pytest
 
 from auditor.devserver import serve
 from auditor.nightly import RunOptions, run_clients
-from auditor.portfolio import load_portfolio
+from auditor.nightly.portfolio import load_portfolio
 from tests.conftest import SITES
 from tests.nightly.conftest import write_portfolio
 from tests.nightly.test_lock import hold_in_other_process

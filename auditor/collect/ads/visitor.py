@@ -1,0 +1,96 @@
+"""The ad landing visitor: follow each ad's link as a prospect's click would, and keep what it shows.
+
+Runs after the crawl, only when an enabled ads check needs it. Each distinct landing URL
+is fetched once, with its query string (the UTM parameters must survive every redirect),
+through the run's fetcher, so politeness, retries, ``--resolve`` and ``--ca-bundle``
+apply. What is kept per URL (page artifact ``ad_landing``): the status, every redirect
+hop, the final URL and, for HTML, the facts of ``ads_page.describe_landing`` (main
+text, headings, forms). The ads themselves become the run artifact ``ads``. Judging is
+left to ``checks/ads.py``, so ``recheck`` can re-judge without fetching again.
+
+``[collectors.ads]`` settings: ``concurrency`` (landing pages fetched at once, default 4),
+``max_body_bytes`` (default 3,000,000) and ``internal_ads`` (default false: also treat the
+site's own banners as ads, see ``ads_banners``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from auditor.collect.ads.banners import find_banners
+from auditor.collect.ads.csv_file import Ad, load_ads
+from auditor.collect.ads.landing_page import describe_landing
+from auditor.collect.http import Response
+from auditor.collector import CollectContext, Collector
+from auditor.errors import ConfigError, reject_unknown
+from auditor.html.charset import detect_encoding
+from auditor.html.extract import parse_html
+
+__all__ = ["AdLandingCollector", "load_ads", "visit_record"]
+
+LANDING = "ad_landing"
+SNIPPET = 500
+
+
+class AdLandingCollector(Collector):
+    """Visits the landing page of every ad in ``--ads FILE``."""
+
+    name = "ads"
+    provides = ("ads", LANDING)
+    defaults: dict[str, Any] = {"concurrency": 4, "max_body_bytes": 3_000_000, "internal_ads": False}
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        reject_unknown("config: [collectors.ads]", self.settings, self.defaults)
+        for key, default in self.defaults.items():
+            value = self.settings.get(key, default)
+            if isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise ConfigError(f"config: [collectors.ads] {key} must be true or false")
+            elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"config: [collectors.ads] {key} must be a positive whole number")
+            setattr(self, key, value)
+
+    async def collect(self, ctx: CollectContext) -> None:
+        ads = load_ads(ctx.config.ads) if ctx.config.ads is not None else []
+        if self.internal_ads:
+            ads += find_banners(ctx.store.pages(), ctx.scope.is_internal)
+        if not ads:
+            ctx.store.set_artifact("ads", [])  # the ads checks end "not applicable"
+            return
+        ctx.store.set_artifact("ads", [ad.to_dict() for ad in ads])
+        done = {url for url, _ in ctx.store.page_artifacts(LANDING)}  # a resumed audit keeps its visits
+        todo = list(dict.fromkeys(ad.final_url for ad in ads if ad.final_url not in done))
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def visit(url: str) -> None:
+            async with gate:
+                res = await ctx.fetcher.fetch(url, max_body=self.max_body_bytes, want_body=lambda s, h: True)
+            ctx.store.add_page_artifact(url, LANDING, visit_record(url, res))
+
+        await asyncio.gather(*(visit(url) for url in todo))
+        ctx.store.flush()
+        ctx.notes.append(f"ads: {len(ads)} ads, {len(todo)} landing pages visited")
+
+
+def visit_record(url: str, res: Response) -> dict[str, Any]:
+    """The JSON-ready record of one landing visit: fetch facts plus, for HTML, the page's facts."""
+    record: dict[str, Any] = {
+        "url": url, "final_url": res.final_url or url, "status": res.status, "error": res.error,
+        "error_detail": (res.error_detail or "")[:300] or None,
+        "hops": [[h.url, h.status, h.location] for h in res.hops],
+        "content_type": res.content_type[:100], "headers": dict(res.headers), "truncated": res.truncated,
+        "fetched_at": res.fetched_at, "is_html": bool(res.body) and res.is_html,
+    }
+    if record["is_html"]:
+        encoding = detect_encoding(res.body, res.content_type)
+        facts = describe_landing(parse_html(res.body, encoding))
+        record.update(facts)
+        record["snippet"] = facts["text"][:SNIPPET]
+    return record
+
+
+def ads_from_artifact(data: list[dict[str, Any]] | None) -> list[Ad]:
+    """The ``ads`` artifact back as ``Ad`` objects."""
+    return [Ad.from_dict(d) for d in data or []]

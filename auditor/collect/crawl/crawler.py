@@ -1,0 +1,310 @@
+"""The crawler: visits the site's pages and checks (not crawls) everything they link to.
+
+Work items are URLs of two kinds: ``crawl`` (internal pages: fetched, parsed, their links
+followed) and ``check`` (external links and embedded resources: one HEAD, falling back
+to GET). Each distinct URL is handled once per run. The frontier lives in the run store,
+so a killed crawl resumes with what is left, and in memory only as a FIFO of URLs.
+
+Per page the hot path is: fetch → lxml parse and link extraction (``extract``) → page
+checks on the same tree → one batched store write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.collect.crawl.incremental import PreviousRun
+from auditor.collect.crawl.parse import Fetched, PageParser
+from auditor.collect.crawl.robots import RobotsCache
+from auditor.collect.http import Fetcher, OutOfTime, Response
+from auditor.config import CrawlConfig
+from auditor.errors import UnreachableTarget
+from auditor.html.charset import detect_encoding
+from auditor.html.extract import extract, visible_text
+from auditor.model import LinkResult
+from auditor.store import RunStore, content_hash
+from auditor.urls import Scope
+
+SNIPPET_BYTES = 16_384
+FLUSH_PAGES = 200
+WARM_UP_PARSED = 20  # pages parsed before the parse workers may be started ahead of need
+FLUSH_BYTES = 32_000_000  # page bodies wait uncompressed for the writer: bound them when pages are large
+FLUSH_SECONDS = 1.0
+
+
+@dataclass
+class CrawlStats:
+    """Counters for the progress bar and the report."""
+
+    pages: int = 0
+    checked: int = 0
+    errors: int = 0
+    queued: int = 0
+    skipped_max_pages: int = 0
+    skipped_robots: int = 0
+    stopped_by_budget: bool = False
+    unchanged: int = 0  # pages taken over from the previous run (incremental re-crawl)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pages": self.pages, "checked": self.checked, "errors": self.errors, "unchanged": self.unchanged,
+                "skipped_max_pages": self.skipped_max_pages, "skipped_robots": self.skipped_robots,
+                "stopped_by_budget": self.stopped_by_budget}
+
+
+def _is_html_answer(status: int, headers: dict[str, str]) -> bool:
+    ct = headers.get("content-type", "").lower()
+    return not ct or "html" in ct
+
+
+def _is_snippet_answer(status: int, headers: dict[str, str]) -> bool:
+    return status >= 400 or _is_html_answer(status, headers)
+
+
+def result_of(res: Response) -> LinkResult:
+    """The stored facts of a fetch (no body; a snippet of error answers for bot-wall checks)."""
+    snippet = ""
+    if res.body and (res.status or 0) >= 400:
+        snippet = res.body[:SNIPPET_BYTES].decode("utf-8", errors="replace")
+    return LinkResult(
+        url=res.url, status=res.status, final_url=res.final_url, redirects=tuple(res.hops),
+        error=res.error, error_detail=res.error_detail, content_type=res.content_type or None,
+        headers=res.headers, snippet=snippet, method=res.method, checked_at=res.fetched_at,
+    )
+
+
+class Crawler:
+    """Crawls one site into a ``RunStore``; ``parser`` parses each page and runs page checks."""
+
+    def __init__(self, cfg: CrawlConfig, scope: Scope, store: RunStore, fetcher: Fetcher,
+                 robots: RobotsCache | None, parser: PageParser | None = None,
+                 progress: Callable[[CrawlStats], None] | None = None,
+                 previous: PreviousRun | None = None) -> None:
+        self.cfg = cfg
+        self.previous = previous
+        self.scope = scope
+        self.store = store
+        self.fetcher = fetcher
+        self.robots = robots
+        self.parser = parser
+        self.progress = progress
+        self.stats = CrawlStats()
+        self._seen: set[str] = set()
+        self._queue: deque[tuple[str, str, int]] = deque()
+        self._crawl_budget = cfg.max_pages
+        self._deadline = time.monotonic() + cfg.time_budget if cfg.time_budget else None
+        self._last_flush = time.monotonic()
+        self._wakeup = asyncio.Event()
+        self._active = 0
+        self.prefetched: dict[str, Response] = {}
+
+    # -- frontier -------------------------------------------------------------
+    def resume(self) -> int:
+        """Reload the frontier from the store; returns how many URLs are still to do."""
+        todo = 0
+        for url, kind, depth, state in self.store.known_urls():
+            self._seen.add(url)
+            if kind == "crawl":
+                self._crawl_budget -= 1
+            if state == "queued":
+                self._queue.append((url, kind, depth))
+                todo += 1
+        self.stats.pages = self.store.count_pages()
+        return todo
+
+    def add(self, url: str, kind: str, depth: int) -> bool:
+        """Queue ``url`` unless seen; ``crawl`` URLs count against ``max_pages``."""
+        if url in self._seen:
+            return False
+        if kind == "crawl":
+            if depth > self.cfg.max_depth:
+                return False
+            if self._crawl_budget <= 0:
+                self.stats.skipped_max_pages += 1
+                return False
+            self._crawl_budget -= 1
+        self._seen.add(url)
+        self.store.enqueue(url, kind, depth)
+        self._queue.append((url, kind, depth))
+        self._wakeup.set()
+        return True
+
+    # -- run --------------------------------------------------------------------
+    async def run(self) -> CrawlStats:
+        self.fetcher.deadline = self._deadline
+        workers = [asyncio.create_task(self._worker()) for _ in range(self.cfg.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            self.fetcher.deadline = None  # collectors after the crawl have no crawl budget
+            for w in workers:
+                w.cancel()
+            if self.parser is not None:
+                self.parser.close()
+            self.store.flush()
+        return self.stats
+
+    def _out_of_time(self) -> bool:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            self.stats.stopped_by_budget = True
+            return True
+        return False
+
+    async def _worker(self) -> None:
+        while True:
+            if not self._queue:
+                if self._active == 0:
+                    self._wakeup.set()
+                    return
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            if self._out_of_time():
+                self._queue.clear()  # what is left stays queued in the store: resumable
+                return
+            url, kind, depth = self._queue.popleft()
+            self._active += 1
+            try:
+                if kind == "crawl":
+                    await self._crawl(url, depth)
+                else:
+                    await self._check(url)
+            except OutOfTime:
+                self.stats.stopped_by_budget = True
+                self._queue.clear()  # this URL and the rest stay queued in the store: resumable
+                return
+            finally:
+                self._active -= 1
+                self._wakeup.set()
+            self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        now = time.monotonic()
+        if (self.store.pending_pages >= FLUSH_PAGES or self.store.pending_bytes >= FLUSH_BYTES
+                or now - self._last_flush > FLUSH_SECONDS):
+            self.store.flush(wait=False)
+            self._last_flush = now
+            if self.progress:
+                self.stats.queued = len(self._queue)
+                self.progress(self.stats)
+
+    async def _disallowed(self, url: str) -> bool:
+        """robots.txt forbids ``url`` (and we obey it): recorded as such, not fetched."""
+        if self.robots is None or not self.cfg.respect_robots or await self.robots.allowed(url):
+            return False
+        self.stats.skipped_robots += 1
+        self.store.add_result(LinkResult(url=url, status=None, error="robots",
+                                         error_detail="disallowed by robots.txt, not fetched"))
+        return True
+
+    async def _crawl(self, url: str, depth: int) -> None:
+        if await self._disallowed(url):
+            return
+        res = self.prefetched.pop(url, None)
+        conditional = self.previous.conditional(url) if self.previous is not None else None
+        if res is None:
+            res = await self.fetcher.fetch(url, max_body=self.cfg.max_body_bytes, want_body=_is_snippet_answer,
+                                           conditional=conditional)
+        if conditional is not None and not res.hops and (res.status == 304 or (
+                res.status == 200 and res.body and not res.truncated
+                and self.previous.same_content(url, content_hash(res.body)))):  # type: ignore[union-attr]
+            self._take_over(url, depth, res)
+            return
+        if res.error:
+            self.stats.errors += 1
+        final = res.final_url or url
+        # Redirected off-site: checked, not crawled. Redirected to a page already seen: stored once.
+        parse = (self.parser is not None and res.status is not None and res.status < 400 and res.is_html
+                 and bool(res.body) and self.scope.should_crawl(final) and (final == url or final not in self._seen))
+        # A page's URL is done once the page is stored, not when it is fetched: an audit that
+        # stops in between (kill -9, a parse worker that dies) fetches it again when resumed.
+        self.store.add_result(result_of(res), done=not parse)
+        if not parse:
+            return
+        if final != url:
+            # The content belongs to the redirect target: store it once, under that URL.
+            self._seen.add(final)
+            self.store.enqueue(final, "crawl", depth)
+            self.store.add_result(result_of(Response(url=final, status=res.status, final_url=final,
+                                                     headers=res.headers, fetched_at=res.fetched_at)), done=False)
+        await self._handle_html(final, depth, res)
+        if final != url:
+            self.store.mark_done(url)
+
+    async def _handle_html(self, url: str, depth: int, res: Response) -> None:
+        if self.parser is None:
+            return
+        parsed = await self.parser.parse(Fetched(
+            url=url, depth=depth, status=res.status or 0, body=res.body,
+            content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
+            fetched_at=res.fetched_at, truncated=res.truncated,
+        ))
+        self.store.add_page(parsed.row, res.body, parsed.link_rows, parsed.findings)
+        self.stats.pages += 1
+        add, seen = self.add, self._seen
+        for target, kind in parsed.follows:
+            if target not in seen:  # most are: menus and footers repeat on every page
+                add(target, kind, depth + 1)
+        if self.parser.parsed >= WARM_UP_PARSED and self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
+            # This crawl parses pages and will reach the parse workers: start them now. (A
+            # second night's crawl that takes its pages over unchanged parses few or none.)
+            self.parser.warm_up()
+
+    def _take_over(self, url: str, depth: int, res: Response) -> None:
+        """The page has not changed since the previous run: queue what it queued then and
+        record it as taken over; the store copies the page, its links and its reusable
+        findings from the previous run after the crawl. Nothing is parsed."""
+        assert self.previous is not None
+        fresh = {k: v for k, v in res.headers.items() if k in ("etag", "last-modified")}
+        taken = self.previous.take_over(url, fresh)
+        self.store.add_result(LinkResult(url=url, status=taken.status, final_url=url, content_type=taken.content_type,
+                                         headers=taken.headers, method="GET", checked_at=res.fetched_at))
+        self.store.add_taken(url, res.fetched_at, taken.headers.get("etag"), taken.headers.get("last-modified"), depth)
+        self.stats.pages += 1
+        self.stats.unchanged += 1
+        for target, kind in taken.follows:
+            self.add(target, kind, depth + 1)
+
+    async def _check(self, url: str) -> None:
+        if self.scope.is_internal(url) and await self._disallowed(url):
+            return
+        res = await self.fetcher.fetch(url, method="HEAD")
+        if res.error not in (None, "redirect-loop", "too-many-redirects", "dns", "refused", "tls") or (
+            res.status is not None and res.status >= 400 and res.status not in (404, 410)
+        ):
+            # Many servers answer HEAD wrongly (405, 403, 500, a dropped connection):
+            # ask again with GET before calling the link broken; keep the start of the body
+            # to recognise bot and login walls.
+            res = await self.fetcher.fetch(url, method="GET", max_body=SNIPPET_BYTES,
+                                           want_body=_is_snippet_answer)
+        self.stats.checked += 1
+        if res.error or (res.status or 0) >= 400:
+            self.stats.errors += 1
+        self.store.add_result(result_of(res))
+
+
+async def preflight(fetcher: Fetcher, start_url: str, max_body: int) -> Response:
+    """Fetch the start URL once: fail early and clearly when it cannot be reached. The
+    crawler reuses this answer for the start page instead of fetching it twice."""
+    res = await fetcher.fetch(start_url, max_body=max_body, want_body=_is_html_answer)
+    if res.error and res.status is None:
+        raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})")
+    return res
+
+
+async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:
+    """Fetch a URL that cannot exist: the site's own 404 page, to recognise soft 404s."""
+    import secrets
+
+    url = f"{origin.rstrip('/')}/touchpoint-auditor-{secrets.token_hex(6)}-does-not-exist"
+    res = await fetcher.fetch(url, max_body=1_000_000)  # no want_body: every answer's body is read
+    text = title = ""
+    if res.body:
+        ex = extract(res.body, detect_encoding(res.body, res.content_type), res.final_url or url)
+        text, title = visible_text(ex.tree)[:20_000], ex.title or ""
+    return {"url": url, "status": res.status, "final_url": res.final_url, "error": res.error,
+            "title": title, "text": text}

@@ -1,0 +1,188 @@
+"""Turn a fetched HTML answer into a stored page: parse, extract links, run page checks.
+
+This is most of the crawl's CPU. Small crawls do it in the crawler's own process; once a
+crawl passes ``parse_pool_after`` pages (from the first page when the command line started
+the workers ahead, see ``parse_pool.prestart``), a worker process does it, so the crawler's
+process keeps only HTTP, the frontier and the hand-off to the store, and a 2-core machine
+uses both cores. The worker gets the page checks once (pickled at start) and returns plain
+data: the pages-table row (without the body, which the crawler still has), the link rows,
+the URLs to queue and the findings. Page
+checks must therefore be pure functions of the page and the context, as Lighthouse audits
+are; a check that keeps state across pages belongs in a SiteCheck.
+
+The worker is started with ``spawn`` (forking a process that already runs threads can
+deadlock), so a script that runs audits through the Python API needs the usual
+``if __name__ == "__main__":`` guard; the ``touchpoint-auditor`` command has it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.check import CheckContext, PageCheck, run_page_checks
+from auditor.collect.crawl.follows import LinkPolicy, LinkRow
+from auditor.collect.crawl.parse_pool import ParsePool, discard_spares, spares
+from auditor.collect.render.templates import renderable, skeleton
+from auditor.html.charset import detect_encoding
+from auditor.html.extract import extract
+from auditor.model import Finding, Hop
+from auditor.page import Page
+from auditor.runtime import tune_gc
+from auditor.touchpoint_pages import page_facts
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What parsing needs of a fetch (picklable: it crosses to the worker process)."""
+
+    url: str  # the page's own URL (after redirects: the crawler stores a page under its final URL)
+    depth: int
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str]
+    hops: tuple[Hop, ...]
+    fetched_at: str
+    truncated: bool
+
+
+@dataclass
+class Parsed:
+    """What the crawler stores and follows: the page row, its link rows, its page findings,
+    and the URLs the page queues (``LinkPolicy.apply``)."""
+
+    row: dict[str, Any]
+    link_rows: list[LinkRow]
+    follows: list[tuple[str, str]]
+    findings: list[Finding]
+    ended: list[tuple[str, str, str, str]] = field(default_factory=list)  # code, status, reason, traceback
+
+
+def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
+               skip: frozenset[str] = frozenset(), templates: bool = False) -> Parsed:
+    """Parse once, extract, run the page checks on the same tree, build the store rows."""
+    encoding = detect_encoding(fetched.body, fetched.content_type)
+    ex = extract(fetched.body, encoding, fetched.url, strip_params)
+    page = Page(
+        url=fetched.url, final_url=fetched.url, status=fetched.status, body=fetched.body, encoding=encoding,
+        headers=fetched.headers, redirects=fetched.hops, content_type=fetched.content_type,
+        fetched_at=fetched.fetched_at, language=ex.language or fetched.headers.get("content-language"),
+        title=ex.title, links=ex.links, anchors=ex.anchors, depth=fetched.depth, truncated=fetched.truncated,
+        _tree=ex.tree,
+    )
+    findings, ended = run_page_checks(checks, page, ctx, skip)
+    facts = page_facts(page)
+    if templates and facts and renderable(page):
+        facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
+    nofollow = "nofollow" in ex.meta_robots
+    rows, follows = policy.apply(fetched.url, ex.links, not nofollow)
+    row = page_row(page, facts=facts, nofollow=nofollow, follows=follows)
+    return Parsed(row, rows, follows, findings, ended)
+
+
+def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
+             follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The pages-table row of a page, without its body: built where the page was parsed,
+    which is a worker process on large crawls. The crawler still holds the body, so it does
+    not travel back; ``RunStore.add_page`` takes it, and the store's writer thread compresses
+    and hashes it (zlib and hashlib release the GIL, so that runs beside the event loop)."""
+    return {
+        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
+        "follows": json.dumps(follows) if follows is not None else None,
+        "url": page.url, "final_url": page.final_url, "status": page.status,
+        "content_type": page.content_type, "encoding": page.encoding,
+        "headers": json.dumps(dict(page.headers)),
+        "redirects": json.dumps([[h.url, h.status, h.location] for h in page.redirects]),
+        "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
+        "language": page.language, "error": page.error,
+        "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
+    }
+
+
+# -- the worker process -----------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _prepare_worker() -> None:
+    """What a worker does before it knows its task (see ``parse_pool.prestart``)."""
+    _die_with_parent()
+    tune_gc()
+
+
+def _init_worker(checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
+                 templates: bool) -> None:
+    _prepare_worker()
+    _WORKER.update(checks=checks, ctx=ctx, policy=policy, strip=strip_params, templates=templates)
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker when the crawler's process dies, even by
+    ``kill -9``: a worker blocked on its task queue would otherwise outlive it."""
+    import contextlib
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _work(fetched: Fetched, skip: frozenset[str]) -> Parsed:
+    return parse_page(fetched, _WORKER["checks"], _WORKER["ctx"], _WORKER["policy"], _WORKER["strip"], skip,
+                      _WORKER["templates"])
+
+
+class PageParser:
+    """Parses pages inline or in a worker process; reports checks that ended (errored,
+    not applicable, unverifiable) once, through ``on_end``, and skips them afterwards."""
+
+    def __init__(self, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool = True, *,
+                 workers: int = 0, pool_after: int | None = None,
+                 on_end: Callable[[str, str, str, str], None] | None = None, templates: bool = False) -> None:
+        self.checks = checks
+        self.templates = templates  # compute each page's layout template (only when pages are rendered)
+        self.ctx = ctx
+        self.policy = policy
+        self.strip_params = strip_params
+        self.workers = workers
+        # Unset: workers the command line started ahead are there already, so use them from
+        # the first page; otherwise spare small crawls the workers' start.
+        self.pool_after = pool_after if pool_after is not None else 0 if workers > 0 and spares() else 200
+        self.on_end = on_end
+        self.parsed = 0
+        self._ended: set[str] = set()
+        self._pool: ParsePool | None = None
+
+    def warm_up(self) -> None:
+        """The crawl will pass ``pool_after`` pages: start the workers now, in the background,
+        so that they have imported what they need by the time the first page reaches them."""
+        if self.workers > 0 and self._pool is None:
+            self._pool = ParsePool(self.workers, _init_worker,
+                                   (self.checks, self.ctx, self.policy, self.strip_params, self.templates), _work)
+            self._pool.start_soon()
+
+    async def parse(self, fetched: Fetched) -> Parsed:
+        self.parsed += 1
+        skip = frozenset(self._ended)
+        if self.workers > 0 and self.parsed > self.pool_after:
+            self.warm_up()
+            assert self._pool is not None
+            result = await self._pool.run(fetched, skip)
+        else:
+            result = parse_page(fetched, self.checks, self.ctx, self.policy, self.strip_params, skip, self.templates)
+        for code, status, reason, trace in result.ended:
+            if code not in self._ended:
+                self._ended.add(code)
+                if self.on_end:
+                    self.on_end(code, status, reason, trace)
+        return result
+
+    def close(self) -> None:
+        discard_spares()  # started ahead but not needed (no workers configured, nothing parsed)
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -1,0 +1,34 @@
+"""Page bodies are stored compressed in the zlib format, whichever deflate wrote them:
+any zlib can read a run store back (``recheck``, ``--previous``, older versions)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zlib
+
+from auditor.collect.crawl.parse import page_row
+from auditor.page import Page
+from auditor.store import RunStore
+
+
+def test_body_round_trips_and_is_plain_zlib(tmp_path):
+    body = ("<html><body>" + "".join(f"<p>Alinea {i}: één tekst</p>" for i in range(2000)) + "</body></html>").encode()
+    page = Page(url="https://www.example.nl/a", final_url="https://www.example.nl/a", status=200, body=body)
+    store = RunStore(tmp_path)
+    try:
+        link = ("https://www.example.nl/a", "https://www.example.nl/b", None, "b", "a", 1)
+        store.add_page(page_row(page), body, [link], [])
+        store.add_page(page_row(Page(url="https://www.example.nl/leeg", final_url="https://www.example.nl/leeg",
+                                     status=200)), b"", [], [])
+        store.flush()
+        assert store.page("https://www.example.nl/a").body == body
+        assert store.page("https://www.example.nl/leeg").body == b""
+    finally:
+        store.close()
+    con = sqlite3.connect(tmp_path / "run.sqlite")
+    stored, digest = con.execute("SELECT body, content_hash FROM pages WHERE url = ?", ("https://www.example.nl/a",)).fetchone()
+    con.close()
+    assert zlib.decompress(stored) == body  # the standard library reads it
+    assert len(stored) < len(body) / 5  # and it is compressed
+    assert digest == hashlib.sha1(body).hexdigest()
