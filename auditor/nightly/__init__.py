@@ -2,8 +2,9 @@
 
 One client: lock → previous run → crawl and judge → history → reports → notifications →
 retention (``client.py``). Many clients: each in its own process, a few at a time, within
-a total time budget; one client failing never stops the others (``many.py``). The
-command-line handlers are in ``commands.py``.
+a total time budget; one client failing never stops the others (``many.py``). The audit
+itself is the audit service (``auditor/app.py``), the same as the command line's ``audit``;
+the command-line handlers are in ``auditor/cli/nightly.py``.
 
 Names are imported on first use: ``touchpoint-auditor checks`` builds the whole parser and
 should not pay for importing the nightly machinery.
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ClientOutcome", "RunOptions", "exit_status", "run_client", "run_clients"]
+__all__ = ["ClientOutcome", "RunOptions", "run_client", "run_clients"]
 
-_HOMES = {"ClientOutcome": "outcome", "RunOptions": "outcome", "exit_status": "outcome",
-          "run_client": "client", "run_clients": "many"}
+_HOMES = {"ClientOutcome": "outcome", "RunOptions": "outcome", "run_client": "client", "run_clients": "many"}
 
 
 def __getattr__(name: str) -> Any:

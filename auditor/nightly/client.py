@@ -16,6 +16,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from auditor import app
+from auditor.app import ProgressSink
 from auditor.errors import AuditorError
 from auditor.model import AuditRun
 from auditor.nightly.lock import SiteLock, SiteLocked
@@ -24,17 +26,18 @@ from auditor.nightly.portfolio import Client, Portfolio
 
 
 def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
-               time_budget: float | None = None) -> ClientOutcome:
+               time_budget: float | None = None, progress: ProgressSink | None = None) -> ClientOutcome:
     """Audit ``client`` once; every problem becomes an outcome (failed, locked), never an exception,
     so the caller can go on with the next client. ``time_budget``: seconds this client may
-    crawl (what is left of the night), on top of its own ``crawl.time_budget``."""
+    crawl (what is left of the night), on top of its own ``crawl.time_budget``; ``progress``:
+    what shows the crawl's progress (the command line's status line), if anything."""
     lock = SiteLock(portfolio.lock_path(client.name), client.name)
     try:
         lock.acquire()
     except SiteLocked as exc:
         return ClientOutcome(client.name, "locked", str(exc))
     try:
-        return _audit(portfolio, client, options, time_budget)
+        return _audit(portfolio, client, options, time_budget, progress)
     except AuditorError as exc:
         return ClientOutcome(client.name, "failed", str(exc))
     except Exception as exc:  # a bug must cost one client, not the night
@@ -44,39 +47,28 @@ def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
         lock.release()
 
 
-def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budget: float | None) -> ClientOutcome:
-    from auditor.cli import Progress
+def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budget: float | None,
+           progress: ProgressSink | None) -> ClientOutcome:
     from auditor.history import History
-    from auditor.registry import load_reporters
-    from auditor.runner import Runner
-    from auditor.runtime import tune_gc
 
     config = _effective_config(client, options, time_budget)
-    reporters = load_reporters(config.report.formats)  # a typo fails before any crawling
-    if config.ads is not None:
-        from auditor.collect.ads.visitor import load_ads
-
-        load_ads(config.ads)
+    reporters = app.prepare(config)  # a typo in a format or the ads file fails before any crawling
     history = History(options.history_url)
     try:
         previous = history.previous_run_dir(client.name)
         if previous is not None and not Path(previous).is_dir():
             previous = None  # deleted by hand: crawl everything afresh
-        progress = Progress(options.progress)
         run_dir = _new_run_dir(portfolio.run_root(client.name))
-        tune_gc()  # see auditor.runtime
         try:
-            run = Runner(config, run_dir, previous=previous, progress=progress).run()
-            progress.done()
+            run = app.audit(config, run_dir, previous=previous, progress=progress)
             complete = not run.stats.get("stopped_by_budget", False)
             run = _record(history, client, run, run_dir, complete, config.as_of)
         except BaseException:
             # Not recorded: history would never know (nor prune) this folder, and the next
             # night must compare with the last run that was recorded.
-            progress.done()
             shutil.rmtree(run_dir, ignore_errors=True)
             raise
-        written = {fmt: cls().write(run, run_dir) for fmt, cls in reporters.items()}
+        written = app.write_reports(run, run_dir, reporters)
         _point_latest(portfolio.run_root(client.name), run_dir)
         deliveries = _notify(client, run, written, config)
         notes = list(run.notes)

@@ -10,9 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.model import severity_rank
+from auditor.app import fails_on
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 STATUSES = ("done", "failed", "locked", "skipped")
 
 
@@ -22,7 +21,6 @@ class RunOptions:
 
     history_url: str
     as_of: dt.date | None = None
-    progress: bool = False
     time_budget: float = 0  # seconds for the whole night; 0 = none
 
 
@@ -49,9 +47,7 @@ class ClientOutcome:
 
     @property
     def failed_on_findings(self) -> bool:
-        if self.status != "done" or self.worst is None or self.fail_on == "never":
-            return False
-        return severity_rank(self.worst) >= severity_rank(self.fail_on)
+        return self.status == "done" and fails_on(self.worst, self.fail_on)
 
     def line(self) -> str:
         """The one summary line of this client (stdout when done, stderr otherwise)."""
@@ -63,12 +59,3 @@ class ClientOutcome:
         return (f"{self.client}: {self.pages} pages; {self.new} new, {self.fixed} fixed, {self.persisting} persisting, "
                 f"{self.suppressed} suppressed; {alerts}{incomplete}{where}")
 
-
-def exit_status(outcomes: list[ClientOutcome]) -> int:
-    """2 when any client could not be audited (failed, locked, skipped: someone must look),
-    else 1 when any client has an unsuppressed finding at or above its ``fail_on``, else 0."""
-    if any(o.status != "done" for o in outcomes):
-        return EXIT_USAGE
-    if any(o.failed_on_findings for o in outcomes):
-        return EXIT_FINDINGS
-    return EXIT_OK

@@ -144,7 +144,7 @@ DEFAULT_KEEP_RUNS = 30
 
 def load_portfolio(path: Path, overrides: Mapping[str, Any] | None = None) -> Portfolio:
     """Read and validate the portfolio at ``path``; ``overrides`` are the CLI's audit settings
-    (same nested shape as ``auditor.cli._overrides``) applied on top of every client."""
+    (same nested shape as ``auditor.cli.options.overrides``) applied on top of every client."""
     path = Path(path).expanduser()
     where = f"portfolio {str(path)!r}"
     raw = _read_toml(path, where)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.cli import _overrides, build_parser
+from auditor.cli.options import build_parser, overrides
 from auditor.config import load_config
 from auditor.errors import ConfigError
 from auditor.report.brand import brand_view, contrast
@@ -18,10 +18,10 @@ def test_defaults_are_unchanged_and_new_fields_optional():
 
 def test_report_lang_flag_reaches_the_config():
     args = build_parser().parse_args(["audit", "https://ex.nl/", "--report-lang", "nl", "--format", "html,pdf"])
-    config = load_config(None, _overrides(args))
+    config = load_config(None, overrides(args))
     assert config.report.language == "nl" and config.report.formats == ["html", "pdf"]
     recheck = build_parser().parse_args(["recheck", "run-dir", "--report-lang", "en"])
-    assert _overrides(recheck)["report"]["language"] == "en"
+    assert overrides(recheck)["report"]["language"] == "en"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["audit", "https://ex.nl/", "--report-lang", "fr"])
 

@@ -1,4 +1,5 @@
 """The nightly commands: ``run``, ``suppress``, ``unsuppress``, ``history`` (docs/nightly.md).
+The runs themselves are ``auditor/nightly/``; this is their command line.
 
 Exit status of ``run``: 0 every client audited and none has an unsuppressed finding at or
 above its ``fail_on``; 1 every client audited and at least one has; 2 bad usage or
@@ -15,15 +16,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from auditor.cli.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from auditor.cli.options import FAIL_ON, add_connection_options, connection_overrides, parse_date, split_list
 from auditor.errors import ConfigError, InputError
 
-EXIT_INTERRUPTED = 130
 MAX_REASON = 500
 
 
 def add_nightly_commands(sub: Any) -> None:
-    from auditor.cli import FAIL_ON, add_connection_options
-
     run = sub.add_parser("run", help="audit the clients of a portfolio and compare with their previous run")
     run.add_argument("clients", nargs="*", metavar="CLIENT", help="client names from the portfolio")
     run.add_argument("--all", action="store_true", help="every enabled client of the portfolio")
@@ -64,28 +64,24 @@ def _history_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history", metavar="URL", help="history database URL")
 
 
-def _date(flag: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"{flag} {value!r}: expected a date as YYYY-MM-DD") from None
-
-
 def _portfolio_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """CLI flags applied over every client of the portfolio."""
-    crawl: dict[str, Any] = {}
-    if args.resolve:
-        crawl["resolve"] = args.resolve
-    if args.ca_bundle:
-        crawl["ca_bundle"] = args.ca_bundle
-    formats = [v.strip() for v in args.format.split(",") if v.strip()] if args.format else None
-    return {"crawl": crawl, "report": {"formats": formats, "fail_on": args.fail_on}}
+    return {"crawl": connection_overrides(args),
+            "report": {"formats": split_list(args.format), "fail_on": args.fail_on}}
+
+
+def exit_status(outcomes: list[Any]) -> int:
+    """2 when any client could not be audited (failed, locked, skipped: someone must look),
+    else 1 when any client has an unsuppressed finding at or above its ``fail_on``, else 0."""
+    if any(o.status != "done" for o in outcomes):
+        return EXIT_USAGE
+    if any(o.failed_on_findings for o in outcomes):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from auditor.nightly.outcome import STATUSES, RunOptions, exit_status
+    from auditor.nightly.outcome import STATUSES, RunOptions
     from auditor.nightly.portfolio import load_portfolio
 
     if args.all and args.clients:
@@ -102,8 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _check(portfolio, clients)
     if args.parallel:
         portfolio = replace(portfolio, parallel=args.parallel)
-    options = RunOptions(history_url=args.history or portfolio.history_url, as_of=_date("--as-of", args.as_of),
-                         progress=not args.quiet and len(clients) == 1,
+    options = RunOptions(history_url=args.history or portfolio.history_url, as_of=parse_date("--as-of", args.as_of),
                          time_budget=portfolio.time_budget if args.time_budget is None else args.time_budget)
     if not clients:
         print("no enabled clients in the portfolio")
@@ -139,7 +134,10 @@ def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> li
         sys.stdout.flush()
 
     if len(clients) == 1:  # one client: in this process, with a progress bar on a terminal
-        outcome = run_client(portfolio, clients[0], options, time_budget=options.time_budget or None)
+        from auditor.cli.progress import Progress
+
+        outcome = run_client(portfolio, clients[0], options, time_budget=options.time_budget or None,
+                             progress=Progress(not quiet))
         show(outcome)
         return [outcome]
     return run_clients(portfolio, clients, options, show)
@@ -148,18 +146,14 @@ def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> li
 def _check(portfolio: Any, clients: list[Any]) -> int:
     """Validate what a run would only find out when it reaches a client: check options,
     collector settings, report formats, ads files."""
-    from auditor.registry import load_reporters
+    from auditor import app
     from auditor.runner import Runner
 
     for client in clients:
         where = f"portfolio {str(portfolio.path)!r}: clients.{client.name}"
         try:
             Runner(client.config, portfolio.run_root(client.name))  # instantiates checks and collectors
-            load_reporters(client.config.report.formats)
-            if client.config.ads is not None:
-                from auditor.collect.ads.visitor import load_ads
-
-                load_ads(client.config.ads)
+            app.prepare(client.config)  # report formats, ads file
         except (ConfigError, InputError) as exc:
             raise ConfigError(f"{where}: {exc}") from None
         notify = "notify" if client.notify is not None else "no notifications"
@@ -188,9 +182,9 @@ def _history_url(args: argparse.Namespace) -> str:
 def cmd_suppress(args: argparse.Namespace) -> int:
     from auditor.history import History
 
-    until = _date("--until", args.until)
+    until = parse_date("--until", args.until)
     assert until is not None
-    today = _date("--as-of", args.as_of) or dt.date.today()
+    today = parse_date("--as-of", args.as_of) or dt.date.today()
     if until < today:
         raise InputError(f"--until {until.isoformat()} is in the past (today is {today.isoformat()})")
     reason = " ".join(args.reason.split())

@@ -1,0 +1,23 @@
+"""The command line (contract in design.md): ``audit``, ``recheck``, ``checks``, ``explain``,
+``new-check`` and the nightly commands ``run``, ``suppress``, ``unsuppress``, ``history``.
+
+A front end only: it parses flags into a configuration, calls the audit service
+(``auditor/app.py``) and turns every ``AuditorError`` into one line and exit 2. Nothing in
+the package imports the command line; the command line imports the rest.
+
+| module | what it holds |
+|---|---|
+| ``main.py`` | ``main``: the parser's dispatch, errors as one line |
+| ``options.py`` | the parser, flags shared by ``audit`` and ``run``, flags → config overrides |
+| ``exits.py`` | the exit statuses |
+| ``progress.py`` | the status line on a terminal |
+| ``audit.py`` | ``audit`` and ``recheck`` |
+| ``plugins.py`` | ``checks``, ``explain``, ``new-check`` |
+| ``nightly.py`` | ``run``, ``suppress``, ``unsuppress``, ``history`` (docs/nightly.md) |
+"""
+
+from __future__ import annotations
+
+from auditor.cli.main import main
+
+__all__ = ["main"]

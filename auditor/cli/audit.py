@@ -1,0 +1,90 @@
+"""``audit`` and ``recheck``: flags → configuration → the audit service → reports, a summary
+and the exit status. The audit itself is ``auditor/app.py``, shared with the nightly runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from auditor import app
+from auditor.cli.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
+from auditor.cli.options import default_out, overrides
+from auditor.cli.progress import Progress
+from auditor.errors import CrawlAborted, InputError
+from auditor.model import AuditRun
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.collect.crawl import parse_pool
+
+    # First thing: the parse workers start on the core this process's imports leave idle.
+    # Not with --previous: that audit takes most pages over unchanged and parses few.
+    if args.previous is None:
+        parse_pool.prestart(parse_pool.default_workers(), "auditor.collect.crawl.parse:_prepare_worker")
+    try:
+        return _audit(args)
+    finally:
+        parse_pool.discard_spares()
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from auditor.config import Config, load_config
+    from auditor.store import require_run_dir
+
+    if args.resume:
+        stored = app.stored_config(args.resume)
+        if not stored:
+            raise InputError(f"{args.resume}: the run store has no configuration to resume from")
+        config = Config.model_validate(stored)
+        out: Path = args.resume
+    else:
+        if not args.url:
+            raise InputError("audit needs a URL (or --resume DIR)")
+        if args.ads is not None and not args.ads.is_file():
+            raise InputError(f"--ads {str(args.ads)!r}: file not found")
+        config = load_config(args.config, overrides(args))
+        out = args.out or default_out(config.target or "")
+    reporters = app.prepare(config, ads=not args.resume)
+    if args.previous is not None:
+        require_run_dir(args.previous)
+    try:
+        run = app.audit(config, out, previous=args.previous, resume=bool(args.resume),
+                        progress=Progress(not args.quiet))
+    except CrawlAborted as exc:
+        raise CrawlAborted(f"{exc}; what was collected is kept: continue with "
+                           f"touchpoint-auditor audit --resume {out}") from None
+    except KeyboardInterrupt:
+        print(f"interrupted; continue with: touchpoint-auditor audit --resume {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    written = app.write_reports(run, out, reporters)
+    _summary(run, written)
+    return exit_status(run, config.report.fail_on)
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    from auditor.config import Config, apply_overrides
+
+    data = app.stored_config(args.run_dir)
+    apply_overrides(data, overrides(args))
+    config = Config.model_validate(data)
+    reporters = app.prepare(config, ads=False)
+    run = app.recheck(config, args.run_dir)
+    written = app.write_reports(run, args.run_dir, reporters)
+    _summary(run, written)
+    return exit_status(run, config.report.fail_on)
+
+
+def exit_status(run: AuditRun, fail_on: str) -> int:
+    return EXIT_FINDINGS if app.fails_on(run.worst_severity(), fail_on) else EXIT_OK
+
+
+def _summary(run: AuditRun, written: dict[str, Path]) -> None:
+    sev = Counter(f.severity for f in run.findings)
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(sev.items())) or "no findings"
+    print(f"{run.pages_crawled} pages crawled; {len(run.findings)} findings ({counts})")
+    for note in run.notes:
+        print(f"note: {note}")
+    for fmt, path in written.items():
+        print(f"{fmt}: {path}")

@@ -1,0 +1,29 @@
+"""``touchpoint-auditor``: parse the command line, run the command, and turn every
+``AuditorError`` (and an unreadable file) into one line on stderr and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+from auditor.cli.exits import EXIT_USAGE
+from auditor.cli.options import build_parser
+from auditor.errors import AuditorError
+
+
+def main(argv: list[str] | None = None) -> int:
+    from auditor.cli.audit import cmd_audit, cmd_recheck
+    from auditor.cli.nightly import NIGHTLY_COMMANDS
+    from auditor.cli.plugins import cmd_checks, cmd_explain, cmd_new_check
+
+    args = build_parser().parse_args(argv)
+    handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain,
+               "new-check": cmd_new_check, **NIGHTLY_COMMANDS}
+    try:
+        return handler[args.command](args)
+    except AuditorError as exc:
+        print(f"touchpoint-auditor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"touchpoint-auditor: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_USAGE
