@@ -15,6 +15,7 @@ import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,16 @@ def merge_findings(findings: Iterable[Finding], max_locations: int) -> list[Find
         ))
     out.sort(key=lambda f: (-severity_rank(f.severity), f.code, f.target or "", f.url))
     return out
+
+
+@dataclass
+class CheckPlan:
+    """Which enabled checks run when (``Runner._plan``), and the context they all get."""
+
+    ctx: CheckContext
+    page: list[PageCheck]  # while pages stream in (parse workers included)
+    late: list[PageCheck]  # over the stored pages, once the collectors they need have run
+    site: list[SiteCheck]  # at the end, over the run store
 
 
 class Runner:
@@ -220,78 +231,126 @@ class Runner:
         return done[0]
 
     async def _run(self) -> AuditRun:
+        """The audit's phases, in order; each is a method below."""
+        start = self._target()
+        store = RunStore(self.run_dir)
+        self._artifacts: dict[str, Any] = {}
+        self._record_start(store, start)
+        cfg = self.config.crawl
+        async with make_session(cfg) as session:
+            fetcher = Fetcher(cfg, session, HostGate(cfg.per_host, cfg.rate_limit))
+            fetcher.limit_auth_to(host_of(start))
+            scope, first = await self._settle_scope(store, fetcher, start)
+            await self._probe_not_found(store, fetcher, scope)
+            plan = self._plan(scope)
+            previous = self._previous(plan.page, plan.ctx, store)
+            stats = await self._crawl(store, fetcher, scope, first, plan, previous)
+            await self._after_crawl(store, fetcher, scope, previous, stats)
+        self._crawl_notes(stats)
+        self._judge(store, plan)
+        return self._finish(store, scope, stats)
+
+    def _target(self) -> str:
+        """The start URL, normalised; a bad one is one clear line."""
         target = self.config.target
         if not target:
             raise InputError("no URL to audit")
         try:
-            start, _ = normalise(target, strip_params=False)
+            return normalise(target, strip_params=False)[0]
         except InvalidURL as exc:
             raise InputError(str(exc)) from None
-        store = RunStore(self.run_dir)
-        self._artifacts: dict[str, Any] = {}
+
+    def _record_start(self, store: RunStore, start: str) -> None:
+        """A new audit stores what it was asked (a resumed one keeps what it stored then)."""
         if not self.resume:
             store.set_meta(target=start, started_at=now_iso(), status="running", tool_version=__version__,
                            config=self.config.model_dump(mode="json"), as_of=self.as_of.isoformat())
-        started = store.meta("started_at")
-        cfg = self.config.crawl
-        gate = HostGate(cfg.per_host, cfg.rate_limit)
-        async with make_session(cfg) as session:
-            fetcher = Fetcher(cfg, session, gate)
-            fetcher.limit_auth_to(host_of(start))
-            scope = self._scope(start)
-            robots = RobotsCache(fetcher, gate, cfg.user_agent)
-            if not self.resume or not store.meta("scope_start"):
-                with self._phase("preflight"):
-                    first = await preflight(fetcher, start, cfg.max_body_bytes)
-                final = first.final_url or start
-                if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
-                    scope = self._scope(final)
-                store.set_meta(scope_start=scope.start_url)
-            else:
-                scope = self._scope(store.meta("scope_start"))
-                first = None
+
+    async def _settle_scope(self, store: RunStore, fetcher: Fetcher, start: str) -> tuple[Scope, Any]:
+        """The crawl's scope: from the start URL's final address when it redirects within the
+        same site (``http://x.nl`` → ``https://www.x.nl/``), as settled when the audit began
+        for a resumed one. Also returns the preflight's answer (None when resumed)."""
+        if self.resume and store.meta("scope_start"):
+            scope = self._scope(store.meta("scope_start"))
             store.set_scope(scope)
-            if "not_found_probe" in self.required:
-                probe = store.artifact("not_found_probe") if self.resume else None
-                if probe is None:
-                    probe = await not_found_probe(fetcher, origin_of(scope.start_url))
-                    store.set_artifact("not_found_probe", probe)
-                self._artifacts["not_found_probe"] = probe
-            runnable = self._runnable()
-            ctx = self._context(scope.start_url)
-            page_checks = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
-            late_page_checks = [c for c in runnable if isinstance(c, PageCheck) and c not in page_checks]
-            site_checks = [c for c in runnable if isinstance(c, SiteCheck)]
-            previous = self._previous(page_checks, ctx, store)
-            workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
-            policy = LinkPolicy(scope, check_external=cfg.check_external and "link_status" in self.required)
-            parser = PageParser(page_checks, ctx, policy, cfg.strip_tracking_params, workers=workers,
-                                pool_after=cfg.parse_pool_after, on_end=self._check_ended,
-                                templates="render" in self.required)
-            crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
-                              progress=self.progress, previous=previous)
-            if self.resume and store.meta("seeded"):
-                todo = crawler.resume()
-                self.notes.append(f"resumed: {todo} URLs were still to do")
-            else:
-                with self._phase("seed"):
-                    await self._seed(crawler, fetcher, robots, store, scope, first)
-            with self._phase("crawl"):
-                stats = await crawler.run()
-            if previous is not None:
-                with self._phase("copy_unchanged"):
-                    store.copy_taken(previous.path, previous.reusable,
-                                     {name for c in self.collectors for name in c.carry_over})
-            unchanged = frozenset(store.unchanged_pages()) if previous is not None else frozenset()
-            await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
-                                               self.notes, previous=previous, unchanged=unchanged))
-            if previous is not None:
-                self.notes.append(f"incremental: {stats.unchanged} of {stats.pages} pages unchanged since the "
-                                  f"previous run ({previous.run_dir.name}), taken over without parsing them again")
-                previous.close()
+            return scope, None
+        scope = self._scope(start)
+        with self._phase("preflight"):
+            first = await preflight(fetcher, start, self.config.crawl.max_body_bytes)
+        final = first.final_url or start
+        if final != start and registrable_domain(host_of(final)) == registrable_domain(host_of(start)):
+            scope = self._scope(final)
+        store.set_meta(scope_start=scope.start_url)
+        store.set_scope(scope)
+        return scope, first
+
+    async def _probe_not_found(self, store: RunStore, fetcher: Fetcher, scope: Scope) -> None:
+        """The site's own answer to an address that cannot exist, when a check needs it (TP104)."""
+        if "not_found_probe" not in self.required:
+            return
+        probe = store.artifact("not_found_probe") if self.resume else None
+        if probe is None:
+            probe = await not_found_probe(fetcher, origin_of(scope.start_url))
+            store.set_artifact("not_found_probe", probe)
+        self._artifacts["not_found_probe"] = probe
+
+    def _plan(self, scope: Scope) -> CheckPlan:
+        """Which checks run where: page checks on the crawler's artifacts while pages stream
+        in, page checks that need a collector's artifacts over the stored pages afterwards,
+        site checks at the end."""
+        runnable = self._runnable()
+        page = [c for c in runnable if isinstance(c, PageCheck) and set(c.requires) <= CRAWLER_ARTIFACTS]
+        return CheckPlan(ctx=self._context(scope.start_url), page=page,
+                         late=[c for c in runnable if isinstance(c, PageCheck) and c not in page],
+                         site=[c for c in runnable if isinstance(c, SiteCheck)])
+
+    async def _crawl(self, store: RunStore, fetcher: Fetcher, scope: Scope, first: Any, plan: CheckPlan,
+                     previous: PreviousRun | None) -> CrawlStats:
+        """Seed (or resume) the frontier and crawl; page checks run as pages are parsed."""
+        cfg = self.config.crawl
+        robots = RobotsCache(fetcher, fetcher.gate, cfg.user_agent)
+        workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
+        policy = LinkPolicy(scope, check_external=cfg.check_external and "link_status" in self.required)
+        parser = PageParser(plan.page, plan.ctx, policy, cfg.strip_tracking_params, workers=workers,
+                            pool_after=cfg.parse_pool_after, on_end=self._check_ended,
+                            templates="render" in self.required)
+        crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
+                          progress=self.progress, previous=previous)
+        if self.resume and store.meta("seeded"):
+            todo = crawler.resume()
+            self.notes.append(f"resumed: {todo} URLs were still to do")
+        else:
+            with self._phase("seed"):
+                await self._seed(crawler, fetcher, robots, store, scope, first)
+        with self._phase("crawl"):
+            return await crawler.run()
+
+    async def _after_crawl(self, store: RunStore, fetcher: Fetcher, scope: Scope, previous: PreviousRun | None,
+                           stats: CrawlStats) -> None:
+        """Take over what is unchanged since the previous run, then run the collectors."""
+        if previous is not None:
+            with self._phase("copy_unchanged"):
+                store.copy_taken(previous.path, previous.reusable,
+                                 {name for c in self.collectors for name in c.carry_over})
+        unchanged = frozenset(store.unchanged_pages()) if previous is not None else frozenset()
+        await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
+                                           self.notes, previous=previous, unchanged=unchanged))
+        if previous is not None:
+            self.notes.append(f"incremental: {stats.unchanged} of {stats.pages} pages unchanged since the "
+                              f"previous run ({previous.run_dir.name}), taken over without parsing them again")
+            previous.close()
+
+    def _judge(self, store: RunStore, plan: CheckPlan) -> None:
+        """The checks that wait for the collectors: late page checks, then site checks."""
         self._load_artifacts(store)
-        if late_page_checks:  # page checks that needed a collector's artifacts: over the stored pages
-            self._judge_stored_pages(store, ctx, late_page_checks)
+        if plan.late:  # page checks that needed a collector's artifacts: over the stored pages
+            self._judge_stored_pages(store, plan.ctx, plan.late)
+        with self._phase("site_checks"):
+            self.run_site_checks(store, plan.ctx, plan.site)
+
+    def _crawl_notes(self, stats: CrawlStats) -> None:
+        """What the report must say about a crawl that did not see everything."""
+        cfg = self.config.crawl
         if stats.stopped_by_budget:
             self.notes.append(f"time budget of {cfg.time_budget:g} s reached: the crawl is incomplete "
                               f"(resume with --resume {self.run_dir})")
@@ -300,23 +359,36 @@ class Runner:
                               "URLs were found but not crawled")
         if stats.skipped_robots:
             self.notes.append(f"{stats.skipped_robots} URLs not fetched: disallowed by robots.txt")
-        with self._phase("site_checks"):
-            self.run_site_checks(store, ctx, site_checks)
+
+    def _finish(self, store: RunStore, scope: Scope, stats: CrawlStats) -> AuditRun:
+        """Merge the findings, settle every check's status, and close the run."""
+        findings, touchpoints = self._conclude(store)
+        finished = now_iso()
+        store.set_meta(status="incomplete" if stats.stopped_by_budget else "finished", finished_at=finished)
+        run = self._audit_run(store, scope, findings, touchpoints, started=store.meta("started_at") or finished,
+                              finished=finished, notes=self.notes,
+                              stats={**stats.as_dict(), "as_of": self.as_of.isoformat(),
+                                     "seconds": dict(self.phases)})
+        store.close()
+        return run
+
+    def _conclude(self, store: RunStore) -> tuple[list[Finding], list[Any]]:
+        """One finding per problem, each check's status, the touchpoint inventory."""
         findings = merge_findings(store.findings(), self.config.report.max_locations)
         self.finish_statuses(store, {f.code for f in findings})
         with self._phase("touchpoints"):
             touchpoints = touchpoints_from_links(store)
-        finished = now_iso()
-        store.set_meta(status="incomplete" if stats.stopped_by_budget else "finished", finished_at=finished)
-        run = AuditRun(
-            target=scope.start_url, started_at=started or finished, finished_at=finished,
+        return findings, touchpoints
+
+    def _audit_run(self, store: RunStore, scope: Scope, findings: list[Finding], touchpoints: list[Any], *,
+                   started: str, finished: str, notes: Iterable[str], stats: dict[str, Any]) -> AuditRun:
+        return AuditRun(
+            target=scope.start_url, started_at=started, finished_at=finished,
             pages_crawled=store.count_pages(), touchpoints=tuple(touchpoints),
             checks=self.all_results(), findings=tuple(findings),
-            config=self.config.model_dump(mode="json"), tool_version=__version__, notes=tuple(self.notes),
-            stats={**stats.as_dict(), "as_of": self.as_of.isoformat(), "seconds": dict(self.phases)},
+            config=self.config.model_dump(mode="json"), tool_version=__version__, notes=tuple(notes),
+            stats=stats,
         )
-        store.close()
-        return run
 
     def _previous(self, page_checks: list[PageCheck], ctx: CheckContext, store: RunStore) -> PreviousRun | None:
         """The previous run to re-crawl from, if any; records this run's reuse keys for the next."""
@@ -419,16 +491,10 @@ class Runner:
         ctx = self._context(scope.start_url)
         self._judge_stored_pages(store, ctx, [c for c in runnable if isinstance(c, PageCheck)])
         self.run_site_checks(store, ctx, [c for c in runnable if isinstance(c, SiteCheck)])
-        findings = merge_findings(store.findings(), self.config.report.max_locations)
-        self.finish_statuses(store, {f.code for f in findings})
-        run = AuditRun(
-            target=scope.start_url, started_at=store.meta("started_at") or "",
-            finished_at=store.meta("finished_at") or now_iso(), pages_crawled=store.count_pages(),
-            touchpoints=tuple(touchpoints_from_links(store)),
-            checks=self.all_results(), findings=tuple(findings),
-            config=self.config.model_dump(mode="json"), tool_version=__version__,
-            notes=("re-checked from stored artifacts; nothing was fetched",),
-            stats={"as_of": self.as_of.isoformat()},
-        )
+        findings, touchpoints = self._conclude(store)
+        run = self._audit_run(store, scope, findings, touchpoints, started=store.meta("started_at") or "",
+                              finished=store.meta("finished_at") or now_iso(),
+                              notes=("re-checked from stored artifacts; nothing was fetched",),
+                              stats={"as_of": self.as_of.isoformat()})
         store.close()
         return run
