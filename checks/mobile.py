@@ -6,9 +6,10 @@ the laid-out document, the font size of every visible run of text, and the boxes
 tap targets. The renderer only measures; thresholds live here, as check options, so
 ``recheck`` can judge again with other thresholds without rendering again.
 
-The renderer renders a few pages per layout template. Findings are keyed by template and
-offending elements, so the same problem on two pages of one template is one finding
-listing both, and its evidence says how many pages share that template.
+The renderer renders a few pages per layout template. Findings are keyed by the offending
+elements, not the page or template, so the same problem on two pages (or templates) is
+one finding listing both, and its evidence says how many pages each rendered page stands
+for (``stands_for``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from auditor.check import CheckContext, PageCheck, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
+from auditor.html.refresh import redirect_stub
 from auditor.model import Finding, Location
 from auditor.page import Page
 
@@ -43,9 +46,11 @@ def viewport_problem(content: str | None) -> tuple[str, str] | None:
         return "missing", "The page has no <meta name=\"viewport\">: phones lay it out 980 px wide and shrink it."
     props = parse_viewport(content)
     width = props.get("width")
-    if width is None:
+    if width is None and props.get("initial-scale") is None:
         return "no-device-width", f"The viewport ({content!r}) does not set width=device-width."
-    if width != "device-width":
+    # initial-scale without width: browsers fit the layout viewport to the screen (Lighthouse 11
+    # counts it as mobile-optimised too)
+    if width is not None and width != "device-width":
         if re.fullmatch(r"\d+(\.\d+)?(px)?", width):
             return "fixed-width", (f"The viewport fixes the layout at {width.removesuffix('px')} px wide instead of "
                                    "width=device-width: phones shrink the page to fit.")
@@ -78,8 +83,11 @@ class MissingViewport(PageCheck):
     --------------
     Every HTML page must have ``<meta name="viewport" content="width=device-width,
     initial-scale=1">`` (the last viewport tag counts, as in browsers). Reported: no
-    viewport tag, a tag without ``width=device-width``, a fixed width (``width=1200``),
-    and an ``initial-scale`` other than 1. Pages that share the same problem are one
+    viewport tag, a tag with neither ``width=device-width`` nor ``initial-scale``, a fixed
+    width (``width=1200``), and an ``initial-scale`` other than 1. ``initial-scale=1``
+    alone is mobile-optimised (browsers fit the page to the screen; Lighthouse agrees). A
+    redirect stub (a page that only holds a ``<meta http-equiv="refresh">``) is not judged:
+    it is a redirect, and the page it leads to is. Pages that share the same problem are one
     finding listing them all. This check reads the HTML; it needs no browser.
 
     Why it matters
@@ -105,6 +113,8 @@ class MissingViewport(PageCheck):
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
         if not page.is_html or page.status is None or not 200 <= page.status < 300:
             return
+        if redirect_stub(page.tree) is not None:  # a redirect, not a page: its target is judged
+            return
         content = viewport_meta(page)
         problem = viewport_problem(content)
         if problem is None:
@@ -127,6 +137,16 @@ class Rendered:
     template_rendered: int
     profile: str
     data: dict[str, Any]
+    stands_for: int = 1
+
+    @property
+    def page_url(self) -> str:
+        """The page measured: where the browser ended (a meta refresh it followed), else the URL."""
+        final = self.data.get("final_url")
+        if not isinstance(final, str) or not final.startswith(("http://", "https://")):
+            return self.url
+        same = unquote(final.split("#", 1)[0]).rstrip("/") == unquote(self.url.split("#", 1)[0]).rstrip("/")
+        return self.url if same else final
 
     @property
     def width(self) -> int:
@@ -148,7 +168,9 @@ def rendered(site: SiteView) -> Iterator[list[Rendered]]:
         for name, data in profiles.items():
             if data.get("status") == "ok":
                 good.append(Rendered(url, str(page.get("template") or ""), int(page.get("template_pages") or 1),
-                                     int(page.get("template_rendered") or 1), name, data))
+                                     int(page.get("template_rendered") or 1), name, data,
+                                     int(page.get("stands_for") or -(-int(page.get("template_pages") or 1)
+                                                                      // int(page.get("template_rendered") or 1)))))
             elif not first_error:
                 first_error = f"{url}: {data.get('error', 'unknown error')}"
         if good:
@@ -167,16 +189,18 @@ def rendered(site: SiteView) -> Iterator[list[Rendered]]:
 def _evidence(first: Rendered, failing: list[Rendered], per_profile: dict[str, Any]) -> dict[str, Any]:
     return {"profile": first.profile, "screen_width": first.width, "screenshot": first.data.get("screenshot"),
             "profiles": per_profile, "template": first.template, "template_pages": first.template_pages,
-            "template_rendered": first.template_rendered,
+            "template_rendered": first.template_rendered, "stands_for": first.stands_for,
+            "redirected_from": first.url if first.page_url != first.url else None,
             "screenshots": {r.profile: r.data.get("screenshot") for r in failing if r.data.get("screenshot")}}
 
 
 def _template_note(first: Rendered) -> str:
-    """Only a sample of each layout template is rendered: say so when others were not."""
-    unseen = first.template_pages - first.template_rendered
+    """Only a sample of each layout template is rendered: say for how many pages this one stands."""
+    unseen = first.stands_for - 1
     if unseen > 0:
-        return (f" {unseen} more page{'s' if unseen != 1 else ''} with the same layout "
-                f"{'were' if unseen != 1 else 'was'} not rendered and likely share{'' if unseen != 1 else 's'} this.")
+        return (f" This page stands for {unseen} more page{'s' if unseen != 1 else ''} with the same layout, "
+                f"which {'were' if unseen != 1 else 'was'} not rendered and likely share{'' if unseen != 1 else 's'} "
+                "this.")
     return ""
 
 
@@ -239,12 +263,12 @@ class HorizontalOverflow(SiteCheck):
                        f"so it scrolls sideways. " + (f"Sticking out: {what}." if what else
                                                       "No single element could be named as the cause.")
                        + _template_note(first))
-            key = f"{first.template}|{'|'.join(sorted({o['selector'] for o in listed})) or first.url}"
-            yield self.finding(url=first.url, message=message, key=key,
+            key = f"{'|'.join(sorted({o['selector'] for o in listed})) or first.url}"
+            yield self.finding(url=first.page_url, message=message, key=key,
                                evidence={**_evidence(first, failing, per_profile),
                                          "layout_width": first.data["layout_width"],
                                          "document_width": first.data["document_width"], "offenders": listed},
-                               locations=[Location(first.url, listed[0]["selector"] if listed else "",
+                               locations=[Location(first.page_url, listed[0]["selector"] if listed else "",
                                                    offenders[0]["tag"] if offenders else "")])
 
 
@@ -255,7 +279,9 @@ class SmallText(SiteCheck):
     --------------
     In each rendered page the renderer measures the font size of every visible run of
     text, weighted by its number of characters; hidden text (``display: none``,
-    ``visibility: hidden``, transparent, zero-sized or off-screen) and text in scripts,
+    ``visibility: hidden``, transparent, zero-sized or off-screen; clipped away by an
+    ancestor, such as a phone menu collapsed with ``max-height: 0; overflow: hidden``; a
+    zero ``clip-path``; ``inert``; ``aria-hidden`` and off-screen) and text in scripts,
     styles and templates does not count. The page is reported when more than
     ``max_share`` (default 0.4: 40 %, as Lighthouse did) of its text is smaller than
     ``min_font_px`` (default 12 CSS px). The evidence lists the largest offenders (CSS
@@ -318,12 +344,12 @@ class SmallText(SiteCheck):
             message = (f"{stats['share']:.0%} of the text on this page is smaller than {opts.min_font_px:g} px on a "
                        f"{first.width} px wide phone" + (f"; largest: {worst}." if worst else ".")
                        + _template_note(first))
-            key = f"{first.template}|{'|'.join(sorted({g['selector'] for g in groups[:5]})) or first.url}"
-            yield self.finding(url=first.url, message=message, key=key,
+            key = f"{'|'.join(sorted({g['selector'] for g in groups[:5]})) or first.url}"
+            yield self.finding(url=first.page_url, message=message, key=key,
                                evidence={**_evidence(first, failing, per_profile), **stats,
                                          "min_font_px": opts.min_font_px, "max_share": opts.max_share,
                                          "offenders": groups},
-                               locations=[Location(first.url, groups[0]["selector"] if groups else "", "text")])
+                               locations=[Location(first.page_url, groups[0]["selector"] if groups else "", "text")])
 
 
 def _target(selector: str, label: str) -> str:
@@ -335,20 +361,79 @@ def _tag(selector: str) -> str:
     return re.split(r"[.#:\[]", selector.rsplit(">", 1)[-1].strip(), maxsplit=1)[0]
 
 
-def _overlap(a: list[int], b: list[int] | tuple[float, ...]) -> float:
+def _overlap(a: list[int] | tuple[float, ...], b: list[int] | tuple[float, ...]) -> float:
     width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
     return width * height if width > 0 and height > 0 else 0.0
 
 
-def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share: float) -> list[dict[str, Any]]:
-    """Targets smaller than ``min_size`` whose finger zone covers another target.
+def _contains(outer: list[int], inner: list[int]) -> bool:
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[0] + inner[2] <= outer[0] + outer[2]
+            and inner[1] + inner[3] <= outer[1] + outer[3])
 
-    The finger zone is a ``min_size`` square (at least the target's own size) centred on
-    the target, as Lighthouse's tap-targets audit had it. A target fails when the part
-    of the zone over another target is more than ``overlap_share`` of the part over the
-    target itself. Two targets with the same ``href`` do not conflict: a mis-tap lands
-    in the same place.
+
+def _touch(a: list[int], b: list[int]) -> bool:
+    return a[0] <= b[0] + b[2] and b[0] <= a[0] + a[2] and a[1] <= b[1] + b[3] and b[1] <= a[1] + a[3]
+
+
+def _holds_point(r: list[int], x: float, y: float) -> bool:
+    return r[0] <= x <= r[0] + r[2] and r[1] <= y <= r[1] + r[3]
+
+
+def tappable_rects(rects: list[list[int]]) -> list[list[int]]:
+    """Lighthouse's ``getTappableRectsFromClientRects``: drop rects of 1 px or less and rects
+    inside others, then merge touching rects that line up (within 10 px) into the area a
+    visitor sees as one target, unless the merged centre hits neither."""
+    out = [r for r in rects if r[2] > 1 and r[3] > 1]
+    out = [r for i, r in enumerate(out)
+           if not any(j != i and _contains(o, r) and (o != r or j < i) for j, o in enumerate(out))]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                lines_up = (abs(a[1] - b[1]) <= 10 or abs(a[1] + a[3] - b[1] - b[3]) <= 10
+                            or abs(a[0] - b[0]) <= 10 or abs(a[0] + a[2] - b[0] - b[2]) <= 10)
+                if not (lines_up and _touch(a, b)):
+                    continue
+                x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+                box = [x0, y0, max(a[0] + a[2], b[0] + b[2]) - x0, max(a[1] + a[3], b[1] + b[3]) - y0]
+                cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+                if not (_holds_point(a, cx, cy) or _holds_point(b, cx, cy)):
+                    continue
+                out = [r for k, r in enumerate(out) if k not in (i, j)] + [box]
+                merged = True
+                break
+            if merged:
+                break
+    return out
+
+
+def _rects(target: dict[str, Any]) -> list[list[int]]:
+    return target.get("rects") or [target["rect"]]
+
+
+def _same_destination(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Both lead to the same http(s) address: a mis-tap lands in the same place. The renderer
+    stores resolved addresses, so ``./`` and ``../seo/`` on /seo/ compare equal."""
+    return bool(re.match(r"https?://", a.get("href") or "")) and a.get("href") == b.get("href")
+
+
+def _nested(a: list[list[int]], b: list[list[int]]) -> bool:
+    """Lighthouse's ``allRectsContainedWithinEachOther``: one target lies wholly inside the
+    other (an item with a delete button inside): intentional, not crowding."""
+    return (all(any(_contains(o, r) for o in b) for r in a) or all(any(_contains(o, r) for o in a) for r in b))
+
+
+def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share: float) -> list[dict[str, Any]]:
+    """Targets smaller than ``min_size`` whose finger lies too much over another target.
+
+    Lighthouse 11's tap-targets audit: a target is too small when none of its client rects
+    is ``min_size`` × ``min_size``. The finger is a ``min_size`` square centred on each of the
+    target's tappable rects; the target fails when the finger's area over a rect of another
+    target is at least ``overlap_share`` of its area over the target's own rect. Targets with
+    the same http(s) address, and targets inside one another, do not count against each other.
     """
     cell = max(min_size, 16)
     grid: dict[tuple[int, int], list[int]] = {}
@@ -359,26 +444,34 @@ def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share:
                 grid.setdefault((cx, cy), []).append(i)
     failing = []
     for i, t in enumerate(targets):
-        x, y, w, h = t["rect"]
-        if w >= min_size and h >= min_size:
+        rects = _rects(t)
+        if any(r[2] >= min_size and r[3] >= min_size for r in rects):
             continue
-        zw, zh = max(w, min_size), max(h, min_size)
-        zone = (x + w / 2 - zw / 2, y + h / 2 - zh / 2, zw, zh)
-        own = _overlap(t["rect"], zone)
-        near = {j for cx in range(int(zone[0] // cell), int((zone[0] + zw) // cell) + 1)
-                for cy in range(int(zone[1] // cell), int((zone[1] + zh) // cell) + 1) for j in grid.get((cx, cy), ())}
+        tappable = tappable_rects(rects)
         worst, neighbour = 0.0, None
-        for j in sorted(near - {i}):
-            other = targets[j]
-            if t["href"] and other["href"] == t["href"]:
+        for own_rect in tappable:
+            x, y, w, h = own_rect
+            finger = (x + w / 2 - min_size / 2, y + h / 2 - min_size / 2, min_size, min_size)
+            own = _overlap(own_rect, finger)
+            if not own:
                 continue
-            share = _overlap(other["rect"], zone) / own if own else 0.0
-            if share > worst:
-                worst, neighbour = share, other
-        if neighbour is not None and worst > overlap_share:
+            near = {j for cx in range(int(finger[0] // cell), int((finger[0] + min_size) // cell) + 1)
+                    for cy in range(int(finger[1] // cell), int((finger[1] + min_size) // cell) + 1)
+                    for j in grid.get((cx, cy), ())}
+            for j in sorted(near - {i}):
+                other = targets[j]
+                if _same_destination(t, other) or _nested(tappable, _rects(other)):
+                    continue
+                for other_rect in _rects(other):
+                    share = _overlap(other_rect, finger) / own
+                    if share > worst:
+                        worst, neighbour = share, other
+        if neighbour is not None and worst >= overlap_share:
+            x, y, w, h = t["rect"]
             failing.append({"selector": t["selector"], "text": t["text"], "href": t["href"], "width": w, "height": h,
                             "rect": t["rect"], "neighbour": neighbour["selector"],
-                            "neighbour_text": neighbour["text"] or neighbour["href"]})
+                            "neighbour_text": neighbour["text"] or neighbour["href"],
+                            "neighbour_rect": neighbour["rect"]})
     return failing
 
 
@@ -387,14 +480,33 @@ class SmallTapTargets(SiteCheck):
 
     What it checks
     --------------
-    In each rendered page, the visible links, buttons and form controls are measured
-    (links inside running text are left out, as Lighthouse did; hidden and off-screen
-    ones too). A target is reported when it is smaller than ``min_size_px`` (default
-    48 × 48 CSS px) and its finger zone (a 48 px square centred on it) lies over another
-    target by more than ``overlap_share`` (default 25 %) of what lies over the target
-    itself. Targets leading to the same address do not count against each other. The
-    evidence lists the targets with their size and the neighbour they crowd, and their
-    boxes on the phone screenshot.
+    In each rendered page the tap targets are measured as Lighthouse 11.7.1's tap-targets
+    audit did: links (with or without ``href``), buttons, form controls and ``option``,
+    and the ARIA roles button, checkbox, link, menuitem(checkbox/radio), option, scrollbar,
+    slider and spinbutton; not a target nested in another one, not a link inside running
+    text. A target's boxes are the client rects of the element and its descendants (a link
+    0 px wide is measured by the icon that overflows it); a box counts only where the
+    target is on top at its centre (``elementFromPoint``), so targets behind others
+    (``z-index: -1``), clipped away (a 1 px scroll box, a sidebar collapsed to 0 px) or
+    fixed/sticky (whether those overlap depends on the scroll position) are neither
+    targets nor neighbours. A target fails when none of its boxes is ``min_size_px`` ×
+    ``min_size_px`` (default 48) and a finger (a 48 px square centred on one of its
+    tappable boxes, touching boxes merged as Lighthouse merged them) lies over another
+    target by at least ``overlap_share`` (default 25 %) of what it covers of the target
+    itself. Links to the same http(s) address (compared resolved: ``./`` and ``../seo/``
+    on /seo/ are one address) and targets inside one another do not count against each
+    other. Targets that crowd one another (a row of icons, a menu) are one finding, and
+    the same group on several pages or templates is one finding listing the pages. The
+    evidence lists the targets with their size and the neighbour they crowd.
+
+    Deliberate differences from Lighthouse: elements made clickable by ``onclick``, a
+    ``tabindex`` of 0 or more, ``summary``, ``label`` of a control and the roles tab,
+    switch and radio are targets too (they are tapped like buttons); content hidden by
+    ``opacity: 0``, ``inert``, a zero ``clip-path``, a clipping ancestor of (nearly) no
+    size, or ``aria-hidden`` off-screen is hidden (Lighthouse only asked whether the
+    element had a box); a page without a viewport tag is still measured (TP401 reports the
+    viewport; Lighthouse failed the audit outright); results are findings per group of
+    targets, not a page score.
 
     Why it matters
     --------------
@@ -439,16 +551,44 @@ class SmallTapTargets(SiteCheck):
             if not failing:
                 continue
             first = failing[0]
-            bad = cramped[first.profile]
-            t = bad[0]
-            size = opts.min_size_px
-            message = (f"{len(bad)} tap target{'s' if len(bad) != 1 else ''} on this page "
-                       f"{'are' if len(bad) != 1 else 'is'} smaller than {size}×{size} px and crowded on a "
-                       f"{first.width} px wide phone, e.g. {_target(t['selector'], t['text'] or t['href'])} "
-                       f"({t['width']}×{t['height']} px) next to {_target(t['neighbour'], t['neighbour_text'])}."
-                       + _template_note(first))
-            key = f"{first.template}|{'|'.join(sorted({b['selector'] for b in bad})[:10])}"
-            yield self.finding(url=first.url, message=message, key=key,
-                               evidence={**_evidence(first, failing, per_profile), "count": len(bad),
-                                         "min_size_px": opts.min_size_px, "targets": bad[:MAX_LISTED * 2]},
-                               locations=[Location(first.url, t["selector"], _tag(t["selector"]))])
+            for group in crowded_groups(cramped[first.profile]):
+                yield self._finding(first, failing, per_profile, group)
+
+    def _finding(self, first: Rendered, failing: list[Rendered], per_profile: dict[str, Any],
+                 bad: list[dict[str, Any]]) -> Finding:
+        size = self.options.min_size_px
+        t = bad[0]
+        message = (f"{len(bad)} tap target{'s' if len(bad) != 1 else ''} on this page "
+                   f"{'are' if len(bad) != 1 else 'is'} smaller than {size}×{size} px and crowded on a "
+                   f"{first.width} px wide phone, e.g. {_target(t['selector'], t['text'] or t['href'])} "
+                   f"({t['width']}×{t['height']} px) next to {_target(t['neighbour'], t['neighbour_text'])}."
+                   + _template_note(first))
+        # keyed by the crowded elements, not the page or template: the same crowded menu on eight
+        # templates is one finding listing eight pages
+        key = "|".join(sorted({f"{b['selector']}~{b['text']}" for b in bad})[:10])
+        return self.finding(url=first.page_url, message=message, key=key,
+                            evidence={**_evidence(first, failing, per_profile), "count": len(bad),
+                                      "min_size_px": size, "targets": bad[:MAX_LISTED * 2]},
+                            locations=[Location(first.page_url, t["selector"], _tag(t["selector"]))])
+
+
+def crowded_groups(bad: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The failing targets split into groups that crowd one another (a row of social icons,
+    a menu), in page order: each group is one problem to fix."""
+    parent = list(range(len(bad)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_box = {tuple(b["rect"]): i for i, b in enumerate(bad)}
+    for i, b in enumerate(bad):
+        j = by_box.get(tuple(b.get("neighbour_rect") or ()))
+        if j is not None:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for i, b in enumerate(bad):
+        groups.setdefault(root(i), []).append(b)
+    return list(groups.values())

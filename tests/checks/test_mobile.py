@@ -34,7 +34,9 @@ def test_every_mobile_check_has_cases():
 
 @pytest.mark.parametrize(("content", "kind"), [
     (None, "missing"), ("width=device-width, initial-scale=1", None), ("width=device-width", None),
-    ("width=1200", "fixed-width"), ("width=980px", "fixed-width"), ("initial-scale=1", "no-device-width"),
+    ("width=1200", "fixed-width"), ("width=980px", "fixed-width"), ("initial-scale=1", None),
+    ("initial-scale=0.5", "initial-scale"),
+    ("user-scalable=no", "no-device-width"),
     ("width=device-width, initial-scale=0.5", "initial-scale"),
     ("width=device-width, initial-scale=2", "initial-scale"),
     ("width=device-width, initial-scale=abc", "initial-scale"), ("", "no-device-width"),
@@ -80,7 +82,7 @@ def test_messages_name_the_offenders_and_sizes():
     [finding] = run_check(HorizontalOverflow, [make_page("https://ex.nl/", "<p>x</p>")],
                           page_artifacts={"render": render}).findings
     assert "1220 px wide" in finding.message and "main > table.tabel (1200 px wide)" in finding.message
-    assert "10 more pages with the same layout were not rendered" in finding.message
+    assert "This page stands for 5 more pages with the same layout, which were not rendered" in finding.message
     assert finding.locations[0].element == "table"
 
 
@@ -91,3 +93,23 @@ def test_options_are_validated():
         SmallTapTargets({"overlap_share": 2})
     with pytest.raises(ConfigError):
         HorizontalOverflow({"tolerance": 3})
+
+
+def _icons(y: int, prefix: str = "footer a") -> list[dict]:
+    return [{"selector": f"{prefix}.i{n}", "text": f"i{n}", "href": f"https://social{n}.example/", "rect": [10 + 24 * n,
+             y, 20, 20]} for n in range(3)]
+
+
+def test_the_same_crowded_targets_on_many_templates_are_one_finding_with_their_pages():
+    ok = {"status": "ok", "width": 360, "layout_width": 360, "document_width": 360}
+    render = {
+        "https://ex.nl/": {"template": "home", "template_pages": 1, "profiles": {
+            "small": {**ok, "tap_targets": _icons(900)}}},
+        "https://ex.nl/nieuws/": {"template": "list", "template_pages": 1, "profiles": {
+            "small": {**ok, "tap_targets": _icons(900) + _icons(300, "main a")}}},
+    }
+    pages = [make_page(url, "<p>x</p>") for url in render]
+    findings = run_check(SmallTapTargets, pages, page_artifacts={"render": render}).findings
+    by_pages = sorted(sorted({loc.url for loc in f.locations}) for f in findings)
+    assert by_pages == [["https://ex.nl/", "https://ex.nl/nieuws/"], ["https://ex.nl/nieuws/"]]
+    assert all(f.evidence["count"] == 3 for f in findings)

@@ -99,10 +99,18 @@ def test_small_text_and_tap_target_evidence(audit):
     assert all(t["width"] == 20 and t["height"] == 20 for t in taps["targets"])
 
 
+def test_a_redirect_stub_is_followed_and_its_target_judged(audit):
+    for prof in audit["rendered"]["/stub.html"]["profiles"].values():
+        assert prof["meta_refresh"] == [audit["rendered"]["/tiny-footer.html"]["profiles"]["small"]["final_url"]]
+        assert prof["final_url"].endswith("/tiny-footer.html") and prof["text"]["total_chars"] > 50
+    [finding] = [f for f in audit["doc"]["findings"] if f["code"] == "TP403"]
+    assert urlsplit(finding["url"]).path == "/tiny-footer.html"  # the stub's rendering is the same problem
+
+
 def test_every_rendered_page_has_a_phone_screenshot_per_profile(audit):
     ok = [(path, name, prof) for path, page in audit["rendered"].items()
           for name, prof in page["profiles"].items() if prof["status"] == "ok"]
-    assert len(ok) == 2 * 11
+    assert len(ok) == 2 * 12
     for path, name, prof in ok:
         assert prof["screenshot"].endswith(f"-{name}.jpg"), path
         assert (audit["out"] / prof["screenshot"]).stat().st_size > 1000, path
@@ -146,8 +154,8 @@ def test_hanging_and_crashing_pages_fail_alone(audit):
                              "error": f"did not finish within {TIMEOUT} s (the page hangs or its scripts loop)"}
     assert loop["large"]["error"] == "not rendered: it failed in the small profile"
     assert audit["rendered"]["/crash.html"]["profiles"]["small"]["error"] == "the tab crashed"
-    assert audit["summary"]["pages_rendered"] == 11 and audit["summary"]["pages_eligible"] == 13
-    assert any(note.startswith("2 of 13 pages could not be rendered") for note in audit["doc"]["notes"])
+    assert audit["summary"]["pages_rendered"] == 12 and audit["summary"]["pages_eligible"] == 14
+    assert any(note.startswith("2 of 14 pages could not be rendered") for note in audit["doc"]["notes"])
 
 
 def test_without_a_browser_the_static_check_still_runs(site, run_audit, tmp_path):

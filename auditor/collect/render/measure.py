@@ -20,6 +20,7 @@ MAX_TEXT_OFFENDERS = 40
 MAX_OVERFLOW_OFFENDERS = 20
 MAX_TARGETS = 600
 MAX_FONT_SIZES = 64
+MAX_RECTS = 8  # client rects kept per tap target (a link wrapped over lines has one per line)
 SMALL_TEXT_BELOW_PX = 16  # text groups below this size are listed, so a check may pick any threshold up to it
 
 # Shared helpers: visibility, readable selectors, clipped text.
@@ -166,6 +167,57 @@ MEASURE_JS = "(opts) => {" + _HELPERS + r"""
     }
   }
 
+  // Hidden is hidden: beyond display/visibility/opacity (``visible``), content clipped away by
+  // an ancestor (a menu collapsed with max-height: 0 and overflow: hidden, a 1 px scroll box, a
+  // sidebar of 0 px), a zero clip-path or clip, ``inert``, and aria-hidden content moved off-screen.
+  const clippersOf = new Map();  // element → the ancestors whose overflow or clip cuts it
+  const clips = (s) => s.overflowX !== 'visible' || s.overflowY !== 'visible';
+  const zeroClip = (s) => /^inset\(\s*(5\d|[6-9]\d|100)%/.test(s.clipPath)
+    || /^(circle|ellipse)\(\s*0(px)?[\s)]/.test(s.clipPath)
+    || (s.position === 'absolute' || s.position === 'fixed') && /^rect\(\s*0px,?\s+0px,?\s+0px,?\s+0px\)/.test(s.clip);
+  const clippers = (el) => {
+    // Which ancestors clip ``el``: a positioned element escapes the overflow of ancestors below its
+    // containing block, a fixed one escapes all of them.
+    let out = clippersOf.get(el);
+    if (out) return out;
+    out = [];
+    let escaping = styleOf(el).position;
+    for (let p = el.parentElement; p && p !== doc; p = p.parentElement) {
+      const s = styleOf(p);
+      if (escaping === 'fixed') break;
+      const positioned = s.position !== 'static';
+      if (escaping === 'absolute' && !positioned) { continue; }
+      escaping = s.position === 'fixed' ? 'fixed' : s.position === 'absolute' ? 'absolute' : null;
+      if (zeroClip(s) || clips(s)) out.push(p);
+    }
+    clippersOf.set(el, out);
+    return out;
+  };
+  const hiddenBy = (el, r) => {
+    if (!visible(el)) return 'style';
+    if (el.closest('[inert]')) return 'inert';
+    if (zeroClip(styleOf(el))) return 'clip';
+    if (el.closest('[aria-hidden=true]') && (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx >= docWidth)) {
+      return 'aria-hidden';
+    }
+    let left = r.left, top = r.top, right = r.right, bottom = r.bottom;
+    for (const p of clippers(el)) {
+      const s = styleOf(p);
+      if (zeroClip(s)) return 'clip';
+      const b = p.getBoundingClientRect();
+      if (s.overflowX !== 'visible') {
+        if (p.clientWidth <= 1) return 'clipped';
+        left = Math.max(left, b.left); right = Math.min(right, b.right);
+      }
+      if (s.overflowY !== 'visible') {
+        if (p.clientHeight <= 1) return 'clipped';
+        top = Math.max(top, b.top); bottom = Math.min(bottom, b.bottom);
+      }
+      if (right - left <= 1 || bottom - top <= 1) return 'clipped';
+    }
+    return null;
+  };
+
   // 2. Font size of every visible run of text, weighted by its length in characters.
   const sizes = {};
   const groups = new Map();
@@ -175,7 +227,7 @@ MEASURE_JS = "(opts) => {" + _HELPERS + r"""
     let v = seen.get(el);
     if (v === undefined) {
       const r = el.getBoundingClientRect();
-      v = visible(el) && r.width > 1 && r.height > 1 && r.right + sx > 0 && r.bottom + sy > 0;
+      v = r.width > 1 && r.height > 1 && r.right + sx > 0 && r.bottom + sy > 0 && !hiddenBy(el, r);
       seen.set(el, v);
     }
     return v;
@@ -202,34 +254,85 @@ MEASURE_JS = "(opts) => {" + _HELPERS + r"""
   }
   const textGroups = Array.from(groups.values()).sort((a, b) => b.chars - a.chars).slice(0, opts.maxTextGroups);
 
-  // 3. Tap targets: visible links and controls, not inline links inside running text.
-  const TAP = 'a[href],button,input:not([type=hidden]),select,textarea,summary,[role=button],[role=link],'
-    + '[role=checkbox],[role=radio],[role=tab],[role=menuitem],[role=switch],[onclick]';
-  const inText = (el) => {
-    for (let node = el; node && node !== body; node = node.parentElement) {
-      if (!styleOf(node).display.startsWith('inline')) return false;
-      const parent = node.parentElement;
-      if (!parent) return false;
-      for (const child of parent.childNodes) {
-        if (child.nodeType === 3 && child.data.trim()) return true;
-      }
+  // 3. Tap targets, as Lighthouse 11's tap-targets gatherer found them: its selector (plus
+  // elements made clickable by onclick, tabindex or a label), not nested in another target, not
+  // a link inside running text, with the client rects of the element and its descendants (a
+  // 0 px wide link is measured by the icon that overflows it), and only the rects whose centre
+  // is the target's own at the top of the stacking order (elementFromPoint), with fixed and
+  // sticky elements made transparent to the pointer first — so targets behind others, clipped
+  // away, or fixed/sticky themselves drop out. Hidden as above drops out too.
+  const TAP = 'button,a,input,textarea,select,option,[role=button],[role=checkbox],[role=link],[role=menuitem],'
+    + '[role=menuitemcheckbox],[role=menuitemradio],[role=option],[role=scrollbar],[role=slider],[role=spinbutton],'
+    + '[role=tab],[role=switch],[role=radio],summary,label,[onclick],[tabindex]:not([tabindex^="-"])';
+  const textBlockSibling = (el) => {
+    const parent = el.parentElement;
+    if (!parent) return false;
+    if ((parent.textContent || '').length - (el.textContent || '').length < 5) return false;
+    for (const sibling of parent.childNodes) {
+      if (sibling !== el && sibling.nodeType === 3 && sibling.data.trim()) return true;
     }
     return false;
   };
-  const targets = [];
+  const inText = (el) => {
+    for (let node = el; node && node !== doc; node = node.parentElement) {
+      const d = styleOf(node).display;
+      if (d !== 'inline' && d !== 'inline-block') return false;
+      if (textBlockSibling(node)) return true;
+    }
+    return false;
+  };
+  const rectsOf = (el, out) => {
+    for (const r of el.getClientRects()) {
+      if (r.width !== 0 && r.height !== 0 && out.length < 32) out.push(r);
+    }
+    for (const child of el.children) rectsOf(child, out);
+    return out;
+  };
+  const candidates = [];
   const all = Array.from(document.querySelectorAll(TAP)).slice(0, opts.maxTargets * 4);
   const isTarget = new Set(all);
   for (const el of all) {
-    if (targets.length >= opts.maxTargets) break;
     let nested = false;
     for (let p = el.parentElement; p; p = p.parentElement) { if (isTarget.has(p)) { nested = true; break; } }
-    if (nested || !visible(el) || inText(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1 || r.right + sx <= 0 || r.bottom + sy <= 0) continue;
-    targets.push({selector: selector(el), text: clip(el.innerText || el.value || el.getAttribute('aria-label')
-                  || el.getAttribute('title') || (el.querySelector('img[alt]') || {}).alt, 60),
-                  href: clip(el.getAttribute('href'), 200),
-                  rect: [Math.round(r.left + sx), Math.round(r.top + sy), Math.round(r.width), Math.round(r.height)]});
+    if (nested || el.localName === 'label' && !el.control && !el.hasAttribute('onclick')) continue;
+    if (!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) || inText(el)) continue;
+    const rects = rectsOf(el, []).filter(r => !hiddenBy(el, r))
+      .map(r => [r.left + sx, r.top + sy, r.width, r.height]);
+    if (rects.length) candidates.push({el: el, rects: rects});
+  }
+  const pinned = [];
+  for (const el of elements) {
+    const p = styleOf(el).position;
+    if (p === 'fixed' || p === 'sticky') {
+      pinned.push([el, el.style.getPropertyValue('pointer-events'), el.style.getPropertyPriority('pointer-events')]);
+      el.style.setProperty('pointer-events', 'none', 'important');
+    }
+  }
+  const targets = [];
+  const viewHeight = window.innerHeight || 1;
+  try {
+    for (const {el, rects} of candidates) {
+      if (targets.length >= opts.maxTargets) break;
+      const shown = rects.filter(([x, y, w, h]) => {
+        const cx = x + w / 2, cy = y + h / 2;
+        const wantY = Math.floor(cy / viewHeight) * viewHeight;
+        if (window.scrollY !== wantY || window.scrollX !== 0) window.scrollTo(0, wantY);
+        const top = document.elementFromPoint(cx - window.scrollX, cy - window.scrollY);
+        return top !== null && (top === el || el.contains(top));
+      });
+      if (!shown.length) continue;
+      const href = typeof el.href === 'string' ? el.href : '';
+      targets.push({selector: selector(el), text: clip(el.innerText || el.value || el.getAttribute('aria-label')
+                    || el.getAttribute('title') || (el.querySelector('img[alt]') || {}).alt, 60),
+                    href: clip(href, 500),
+                    rects: shown.slice(0, 8).map(r => r.map(Math.round))});
+    }
+  } finally {
+    for (const [el, value, priority] of pinned) {
+      if (value) el.style.setProperty('pointer-events', value, priority);
+      else el.style.removeProperty('pointer-events');
+    }
+    window.scrollTo(sx, sy);
   }
 
   // Outline what sticks out, for the screenshot taken next (CSSOM: allowed under a strict CSP).
@@ -305,10 +408,19 @@ def sanitize(raw: Any) -> dict[str, Any]:
                  "groups": [{"selector": _str(g.get("selector"), 200), "font_size": round(_num(g.get("font_size"),
                              0, 1000), 1), "chars": _int(g.get("chars"), 0), "sample": _str(g.get("sample"), 80)}
                             for g in _list(text.get("groups"), MAX_TEXT_OFFENDERS)]},
-        "tap_targets": [{"selector": _str(t.get("selector"), 200), "text": _str(t.get("text"), 60),
-                         "href": _str(t.get("href"), 200), "rect": _rect(t.get("rect"))}
-                        for t in _list(raw.get("tap_targets"), MAX_TARGETS)],
+        "tap_targets": [_target(t) for t in _list(raw.get("tap_targets"), MAX_TARGETS)],
     }
+
+
+def _target(raw: dict[str, Any]) -> dict[str, Any]:
+    """A tap target: its visible client rects (``rects``, at most ``MAX_RECTS``) and their
+    bounding box (``rect``), its resolved ``href`` (so ``./`` and ``../seo/`` compare equal)."""
+    rects = [_rect(r) for r in raw.get("rects", [])[:MAX_RECTS]] if isinstance(raw.get("rects"), list) else []
+    rects = [r for r in rects if r[2] and r[3]] or [_rect(raw.get("rect"))]
+    left, top = min(r[0] for r in rects), min(r[1] for r in rects)
+    right, bottom = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
+    return {"selector": _str(raw.get("selector"), 200), "text": _str(raw.get("text"), 60),
+            "href": _str(raw.get("href"), 500), "rect": [left, top, right - left, bottom - top], "rects": rects}
 
 
 def _rect(value: Any) -> list[int]:

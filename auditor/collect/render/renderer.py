@@ -181,7 +181,7 @@ async def render_page(tabs: dict[str, Tab], job: RenderJob) -> dict[str, Any]:
         if result.get("status") != "ok":
             failed = name
     return {"url": job.url, "template": job.template, "template_pages": job.template_pages,
-            "template_rendered": job.template_rendered, "profiles": profiles}
+            "template_rendered": job.template_rendered, "stands_for": job.stands_for, "profiles": profiles}
 
 
 def _site_headers(ctx: CollectContext) -> dict[str, str]:

@@ -34,6 +34,22 @@ RECYCLE = 50  # pages per tab before it is replaced
 LOAD_WAIT = 10.0  # seconds to wait for the load event after the DOM is ready (slow images)
 CONSENT_WAIT = 2.0  # seconds for a dismissed banner to go away
 CLOSE_WAIT = 10.0
+MAX_REFRESH_HOPS = 3  # meta refresh redirects followed before measuring where it ends
+
+# The target of a redirect stub's meta refresh, resolved, when the page is one (a delay of at
+# most 10 s and almost no text of its own, as in ``auditor.html.refresh``), else null.
+REFRESH_JS = r"""() => {
+  const meta = document.querySelector('meta[http-equiv=refresh i]');
+  if (!meta) return null;
+  const m = /^\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/i.exec(meta.getAttribute('content') || '');
+  if (!m || !m[2].trim() || parseFloat(m[1] || '0') > 10) return null;
+  const text = (document.body ? document.body.innerText || '' : '').replace(/\s+/g, ' ').trim();
+  if (text.length > 200) return null;
+  try {
+    const target = new URL(m[2].trim().replace(/^['"]|['"]$/g, ''), document.baseURI);
+    return /^https?:$/.test(target.protocol) ? target.href : null;
+  } catch (e) { return null; }
+}"""
 
 
 def screenshot_name(url: str, profile: str) -> str:
@@ -119,12 +135,20 @@ class Tab:
     async def _visit(self, url: str) -> dict[str, Any]:
         page = self.page
         assert page is not None
+        followed: list[str] = []
         response = await page.goto(url, wait_until="domcontentloaded")
-        loaded = True
-        try:
-            await page.wait_for_load_state("load", timeout=min(LOAD_WAIT, self.cfg.timeout / 2) * 1000)
-        except Exception:
-            loaded = False  # slow images or a hanging request: measure the page as it is
+        while True:
+            loaded = True
+            try:
+                await page.wait_for_load_state("load", timeout=min(LOAD_WAIT, self.cfg.timeout / 2) * 1000)
+            except Exception:
+                loaded = False  # slow images or a hanging request: measure the page as it is
+            # A redirect stub (meta refresh) is followed as a redirect: the page it leads to is measured.
+            target = await _refresh_target(page)
+            if not target or len(followed) >= MAX_REFRESH_HOPS or target in followed or target == page.url:
+                break
+            followed.append(target)
+            response = await page.goto(target, wait_until="domcontentloaded")
         consent = await self._dismiss_consent(page)
         try:
             raw = await page.evaluate(MEASURE_JS, measure_options())
@@ -136,6 +160,8 @@ class Tab:
         measured = sanitize(raw)
         out: dict[str, Any] = {"final_url": page.url[:2000], "http_status": response.status if response else None,
                                "loaded": loaded, "consent": consent, **measured}
+        if followed:
+            out["meta_refresh"] = [u[:2000] for u in followed]
         if self.cfg.screenshots:
             out["screenshot"] = await self._screenshot(page, url, measured)
         return out
@@ -181,6 +207,15 @@ def _close_popup(page: Page) -> None:
     task = asyncio.ensure_future(_close_popup_async(page))
     _POPUPS.add(task)
     task.add_done_callback(_POPUPS.discard)
+
+
+async def _refresh_target(page: Page) -> str | None:
+    try:
+        target = await page.evaluate(REFRESH_JS)
+    except Exception:  # the browser followed the refresh itself meanwhile: that page is measured
+        await page.wait_for_load_state("domcontentloaded")
+        return None
+    return target[:2000] if isinstance(target, str) else None
 
 
 def _blocked(blocked: Counter[str]) -> dict[str, Any]:

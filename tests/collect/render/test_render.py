@@ -107,6 +107,43 @@ def test_pages_of_one_layout_share_a_template_whatever_their_text():
     assert skeleton(with_table) != skeleton(_article("https://ex.nl/a", 1))
 
 
+HEAD = "<head><meta name='viewport' content='width=device-width, initial-scale=1'>{extra}</head>"
+
+
+@pytest.mark.parametrize(("head", "body"), [
+    ("<meta name='viewport' content='width=1024'>", ""),  # another viewport declaration
+    ("<link rel='stylesheet' href='/css/landing.css?ver=2'>", ""),  # a stylesheet of its own
+    ("<style>main { width: 1200px }</style>", ""),
+    ("", "<pre>code</pre>"), ("", "<iframe src='/kaart'></iframe>"),
+    ("", "<img src='/foto.jpg' width='800'>"),  # an image with a fixed width
+    ("", "https://www.voorbeeld.nl/een/heel/lang/adres/zonder/spaties"),  # an unbreakable word
+])
+def test_what_changes_the_phone_layout_is_in_the_template(head, body):
+    def page(url, extra_head="", extra_body=""):
+        html = HEAD.format(extra="<link rel='stylesheet' href='/site.css?v=1'>" + extra_head) + \
+            ARTICLE.format(n=2, paras=f"<p>tekst {extra_body}</p>")
+        return make_page(url, html)
+    base = skeleton(page("https://ex.nl/a"))
+    assert skeleton(page("https://ex.nl/b")) == base
+    assert skeleton(page("https://ex.nl/c", head, body)) != base
+
+
+def test_a_small_image_and_a_cache_buster_do_not_split_a_template():
+    one = make_page("https://ex.nl/a", "<head><link rel='stylesheet' href='/s.css?v=1'></head><body><main>"
+                    "<img src='/i.png' width='40'></main></body>")
+    two = make_page("https://ex.nl/b", "<head><link rel='stylesheet' href='/s.css?v=2'></head><body><main>"
+                    "<img src='/j.png' width='40'></main></body>")
+    assert skeleton(one) == skeleton(two)
+
+
+def test_each_rendered_page_says_how_many_pages_it_stands_for():
+    pages = [_article(f"https://ex.nl/nieuws/{i:02d}", 2, depth=2) for i in range(7)]
+    pages.append(make_page("https://ex.nl/uniek", "<body><main><pre>x</pre></main></body>"))
+    todo = plan(pages, per_template=2, max_pages=100)
+    assert sorted((j.url, j.stands_for) for j in todo.jobs) == [
+        ("https://ex.nl/nieuws/00", 4), ("https://ex.nl/nieuws/01", 3), ("https://ex.nl/uniek", 1)]
+
+
 def test_plan_renders_a_few_per_template_shallow_pages_first():
     pages = [_article(f"https://ex.nl/nieuws/{i:02d}", i % 5 + 1, depth=2) for i in range(20)]
     pages += [_article("https://ex.nl/nieuws/", 3, depth=1), make_page("https://ex.nl/", "<body><nav></nav></body>"),
