@@ -88,6 +88,9 @@ class CrawlConfig(_Strict):
                                 "command line started the workers ahead (not with --previous), else 200")
     resolve: list[str] = Field(default_factory=list)
     ca_bundle: Path | None = None
+    allow_private: list[str] = Field(
+        default_factory=list, description="non-public hosts the audit may reach besides the site itself: host "
+                                          "names, *.suffix patterns, addresses or networks (docs/security.md)")
 
     @field_validator("include", "exclude")
     @classmethod
@@ -98,6 +101,14 @@ class CrawlConfig(_Strict):
             except re.error as exc:
                 raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
         return patterns
+
+    @field_validator("allow_private")
+    @classmethod
+    def _allowed(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            if not re.fullmatch(r"[\w.*:\[\]/-]+", entry.strip()) or "*" in entry.strip().lstrip("*"):
+                raise ValueError(f"{entry!r} is not a host name, *.suffix, address or network")
+        return entries
 
     @field_validator("resolve")
     @classmethod

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from auditor import __version__
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
@@ -29,6 +30,7 @@ from auditor.collect.crawl.parse_pool import default_workers
 from auditor.collect.crawl.politeness import HostGate
 from auditor.collect.crawl.robots import RobotsCache
 from auditor.collect.crawl.sitemaps import collect_sitemaps
+from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import Fetcher, make_session
 from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
 from auditor.config import Config
@@ -237,10 +239,12 @@ class Runner:
         self._artifacts: dict[str, Any] = {}
         self._record_start(store, start)
         cfg = self.config.crawl
-        async with make_session(cfg) as session:
+        policy = AddressPolicy.for_run([urlsplit(start).hostname or ""], cfg.resolves(), cfg.allow_private)
+        async with make_session(cfg, policy) as session:
             fetcher = Fetcher(cfg, session, HostGate(cfg.per_host, cfg.rate_limit))
             fetcher.limit_auth_to(host_of(start))
             scope, first = await self._settle_scope(store, fetcher, start)
+            policy.allow_host(urlsplit(scope.start_url).hostname or "")  # moved to www.: the site lives there too
             await self._probe_not_found(store, fetcher, scope)
             plan = self._plan(scope)
             previous = self._previous(plan.page, plan.ctx, store)

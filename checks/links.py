@@ -57,6 +57,8 @@ def verdict(result: LinkResult | None) -> Verdict:
         return Verdict("blocked", f"the server {BLOCKED_STATUSES[status]}")
     if is_bot_wall(status, result.headers, result.snippet or ""):
         return Verdict("blocked", f"a bot wall answered ({status}), the page itself could not be seen")
+    if result.error == "private-address":  # refused before connecting: see docs/security.md
+        return Verdict("blocked", result.error_detail or "not requested: a private or local address")
     if result.error in ("redirect-loop", "too-many-redirects"):
         return Verdict("looping", _ERROR_TEXT[result.error])  # reported by TP103 alone
     if result.error:

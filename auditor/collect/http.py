@@ -23,6 +23,7 @@ from aiohttp.resolver import DefaultResolver
 
 from auditor.collect.crawl.politeness import HostGate
 from auditor.collect.crawl.retry import RetryPolicy
+from auditor.collect.guard import AddressPolicy, BlockedAddress, GuardedConnector
 from auditor.config import CrawlConfig, Resolve
 from auditor.model import Hop
 from auditor.urls import host_of, normalise
@@ -95,9 +96,13 @@ def ssl_context(cfg: CrawlConfig) -> ssl.SSLContext:
     return ctx
 
 
-def make_session(cfg: CrawlConfig) -> aiohttp.ClientSession:
-    """The run's single session: keep-alive pool with per-host limits, resolver, TLS, auth."""
-    connector = aiohttp.TCPConnector(
+def make_session(cfg: CrawlConfig, policy: AddressPolicy | None = None) -> aiohttp.ClientSession:
+    """The run's single session: keep-alive pool with per-host limits, resolver, TLS, auth,
+    and the private-address guard (``policy``; default: only ``--resolve`` and ``allow_private``)."""
+    if policy is None:
+        policy = AddressPolicy.for_run((), cfg.resolves(), cfg.allow_private)
+    connector = GuardedConnector(
+        policy,
         limit=cfg.concurrency,
         limit_per_host=cfg.per_host,
         ttl_dns_cache=300,
@@ -116,6 +121,8 @@ def make_session(cfg: CrawlConfig) -> aiohttp.ClientSession:
 def classify_error(exc: BaseException) -> tuple[str, str]:
     """Map an aiohttp/asyncio exception to ``(kind, detail)``."""
     detail = str(exc) or exc.__class__.__name__
+    if isinstance(exc, BlockedAddress):
+        return "private-address", detail
     dns_error = getattr(aiohttp, "ClientConnectorDNSError", None)
     if dns_error is not None and isinstance(exc, dns_error):
         return "dns", detail
@@ -150,6 +157,8 @@ class Fetcher:
         self.gate = gate
         self.retry = RetryPolicy(cfg.retries, cfg.max_retry_after)
         self.auth = basic_auth(cfg.auth.username, cfg.auth.password) if cfg.auth else None
+        # The private-address guard of the session's connections; the browser asks it too.
+        self.policy: AddressPolicy | None = getattr(session.connector, "policy", None)
         self._auth_host: str | None = None
         # The crawl's time budget (time.monotonic()): checked once a request is through the
         # host gate, where it may have waited long, so no request starts after the budget.
@@ -184,7 +193,10 @@ class Fetcher:
                     nxt, _ = normalise(urljoin(current, location), strip_params=False)
                 except ValueError:
                     res.status, res.headers = status, headers
-                    res.error, res.error_detail = "invalid-redirect", f"Location {location!r} is not a valid URL"
+                    scheme = location.split(":", 1)[0].strip().lower() if ":" in location else ""
+                    why = (f"{scheme}: is not a web address, not followed" if scheme.isalpha() and scheme not in
+                           ("http", "https") else "not a valid URL")
+                    res.error, res.error_detail = "invalid-redirect", f"Location {location[:200]!r}: {why}"
                     return res
                 res.hops.append(Hop(current, status, nxt))
                 if nxt in visited:
@@ -251,8 +263,12 @@ class Fetcher:
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+    """At most ``cap`` bytes of the body, counted after inflating: a gzip, deflate or brotli
+    bomb is cut while it inflates (aiohttp inflates chunk by chunk as it is read), and
+    ``Content-Length`` is trusted only for an uncompressed answer (it counts compressed bytes)."""
     length = resp.content_length
-    if length is not None and length <= cap:
+    encoded = resp.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity")
+    if length is not None and length <= cap and not encoded:
         return await resp.read(), False
     chunks: list[bytes] = []
     size = 0

@@ -106,12 +106,13 @@ def declared_feeds(body: bytes, encoding: str, base_url: str) -> list[str]:
 
 def parse_sitemap_dates(data: bytes) -> list[dict[str, str | None]]:
     """``url``, ``lastmod``, ``news_date`` and ``news_title`` of each ``<url>`` of a sitemap."""
-    import gzip
     import zlib
+
+    from auditor.collect.limits import SITEMAP_INFLATED_BYTES, gunzip_capped
 
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            data, _cut = gunzip_capped(data, SITEMAP_INFLATED_BYTES)  # a gzip bomb stops here
         except (OSError, EOFError, zlib.error):
             return []
     entries: list[dict[str, str | None]] = []

@@ -7,7 +7,6 @@ with entity resolution and network access off: a sitemap is untrusted input.
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from auditor.collect.http import Fetcher
+from auditor.collect.limits import SITEMAP_INFLATED_BYTES, gunzip_capped
 
 MAX_SITEMAP_BYTES = 50_000_000
 MAX_SITEMAPS = 200
@@ -33,7 +33,7 @@ def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]
     """Return ``(page urls with lastmod, nested sitemap urls)`` of one sitemap document."""
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            data, _cut = gunzip_capped(data, SITEMAP_INFLATED_BYTES)  # a gzip bomb stops here
         except (OSError, EOFError, zlib.error):
             return [], []
     pages: list[tuple[str, str | None]] = []

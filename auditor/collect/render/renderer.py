@@ -33,6 +33,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import basic_auth
 from auditor.collect.render.browser import BrowserPool
 from auditor.collect.render.reuse import reusable_render
@@ -43,7 +44,11 @@ from auditor.collector import CollectContext, Collector
 from auditor.urls import registrable_domain
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from playwright.async_api import Route
+
+    from auditor.config import Resolve
 
 MAX_FAILURES_KEPT = 50
 SAFE_SCHEMES = ("data:", "blob:", "about:")
@@ -54,11 +59,30 @@ class RequestGate:
     the user allowed, and nothing else; heavy types and trackers are blocked even there."""
 
     def __init__(self, start_url: str, is_internal: Any, settings: RenderSettings,
-                 site_headers: dict[str, str]) -> None:
+                 site_headers: dict[str, str], policy: AddressPolicy | None = None,
+                 resolves: Sequence[Resolve] = ()) -> None:
         self.domain = registrable_domain(urlsplit(start_url).hostname or "")
         self.is_internal = is_internal
         self.settings = settings
         self.site_headers = site_headers
+        # The crawl's private-address guard: a page's script, image or redirect must not make
+        # the browser reach the auditor's own network either (docs/security.md).
+        self.policy = policy
+        self.resolves = tuple(resolves)
+        self.refused: dict[str, str] = {}  # host -> why, for the run's notes
+
+    async def _refusal(self, url: str) -> str | None:
+        if self.policy is None or url.startswith(SAFE_SCHEMES):
+            return None
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return "invalid port"
+        why = await self.policy.check_host(parts.hostname or "", port, self.resolves)
+        if why is not None:
+            self.refused.setdefault(parts.hostname or url[:40], why)
+        return why
 
     def verdict(self, url: str, resource_type: str) -> str:
         """``site``, ``other`` (allowed third party) or ``blocked``."""
@@ -78,6 +102,8 @@ class RequestGate:
         async def handle(route: Route) -> None:
             request = route.request
             verdict = self.verdict(request.url, request.resource_type)
+            if verdict != "blocked" and await self._refusal(request.url) is not None:
+                verdict = "blocked"
             try:
                 if verdict == "blocked":
                     blocked[urlsplit(request.url).hostname or request.url[:40]] += 1
@@ -132,7 +158,8 @@ class Renderer(Collector):
             ctx.store.set_artifact("render", summary)
             return
         crawl = ctx.config.crawl
-        gate = RequestGate(ctx.scope.start_url, ctx.scope.is_internal, cfg, _site_headers(ctx))
+        gate = RequestGate(ctx.scope.start_url, ctx.scope.is_internal, cfg, _site_headers(ctx),
+                           ctx.fetcher.policy, crawl.resolves())
         shots = ctx.run_dir / SCREENSHOT_DIR
         if cfg.screenshots:
             shots.mkdir(parents=True, exist_ok=True)
@@ -162,6 +189,9 @@ class Renderer(Collector):
             await asyncio.gather(*(worker() for _ in range(min(cfg.concurrency, len(jobs)))))
             summary["browser_launches"] = pool.launches
             ctx.notes.extend(pool.notes)
+        if gate.refused:
+            host, why = next(iter(gate.refused.items()))
+            ctx.notes.append(f"browser: requests to {len(gate.refused)} non-public hosts refused, e.g. {host}: {why}")
         summary["seconds"] = round(time.monotonic() - started, 2)
         ctx.store.set_artifact("render", summary)
         ctx.notes.extend(_notes(summary, len(todo.jobs)))
