@@ -116,24 +116,9 @@ def fails_on(worst: str | None, fail_on: str) -> bool:
 
 
 def discard_if_empty(out: Path) -> None:
-    """Remove an audit folder when its store holds no page (or there is no store)."""
-    from auditor.store import STORE_FILE
+    """Remove an audit folder when its store holds no page (or there is no store); one
+    whose store cannot be read is left alone."""
+    from auditor.store import stored_page_count
 
-    if (out / STORE_FILE).exists() and _stored_pages(out) != 0:
-        return
-    shutil.rmtree(out, ignore_errors=True)
-
-
-def _stored_pages(out: Path) -> int | None:
-    """Pages in the store of ``out``; None when it cannot be read (then it is left alone)."""
-    import contextlib
-    import sqlite3
-
-    from auditor.store import STORE_FILE
-
-    try:
-        with contextlib.closing(sqlite3.connect(out / STORE_FILE)) as db:
-            return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
-    except sqlite3.Error:
-        return None
-
+    if stored_page_count(out) == 0:
+        shutil.rmtree(out, ignore_errors=True)

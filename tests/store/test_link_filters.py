@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 
 from auditor.check import LINK_TARGET_FILTERS
-from auditor.collect.crawl.parse import page_row
 from auditor.model import Hop, Link, LinkResult
 from auditor.page import Page
-from auditor.store import RunStore
+from auditor.store import RunStore, page_row
 from auditor.testing import MemorySite
 
 SITE = "https://www.example.nl"

@@ -7,9 +7,8 @@ import hashlib
 import sqlite3
 import zlib
 
-from auditor.collect.crawl.parse import page_row
 from auditor.page import Page
-from auditor.store import RunStore
+from auditor.store import RunStore, page_row
 
 
 def test_body_round_trips_and_is_plain_zlib(tmp_path):

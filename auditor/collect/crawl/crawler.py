@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.collect.crawl.incremental import PreviousRun
 from auditor.collect.crawl.parse import Fetched, PageParser
 from auditor.collect.crawl.robots import RobotsCache
 from auditor.collect.http import Fetcher, OutOfTime, Response
@@ -27,7 +26,7 @@ from auditor.errors import UnreachableTarget
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract, visible_text
 from auditor.model import LinkResult
-from auditor.store import RunStore, content_hash
+from auditor.store import PreviousRun, RunStore, content_hash
 from auditor.urls import Scope
 
 SNIPPET_BYTES = 16_384

@@ -11,32 +11,18 @@ queued (stored with it as ``follows``) are queued again. Everything else (extern
 resources, site checks) is checked again: a link that broke overnight is news even when the
 page that carries it did not change.
 
-The previous store is only read.
+The previous store is read through the store's API (``auditor.store.PreviousRun``, which
+only reads it); what this module adds is the judgement of which page checks may be reused.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from auditor.store import STORE_FILE
+from auditor.store import PreviousRun, TakenOver
 
-__all__ = ["PreviousRun", "TakenOver", "resource_signature", "reuse_keys"]
-
-
-@dataclass(frozen=True)
-class TakenOver:
-    """What the crawl needs of an unchanged page: its answer (for the link result), whether
-    its links may be followed, and what it queued. The page itself, its links and findings
-    are copied in bulk after the crawl (``RunStore.copy_taken``)."""
-
-    status: int
-    content_type: str | None
-    headers: dict[str, str]
-    follows: list[tuple[str, str]]  # (url, "crawl" | "check") in the order the page queued them
+__all__ = ["PreviousRun", "TakenOver", "reuse_keys"]
 
 
 def reuse_keys(checks: list[Any], ctx: Any, tool_version: str, extract_settings: Any) -> dict[str, str | None]:
@@ -51,90 +37,3 @@ def reuse_keys(checks: list[Any], ctx: Any, tool_version: str, extract_settings:
     # Links are stored as extracted: a different extractor or normalisation means parse again.
     keys["_extract"] = json.dumps([tool_version, extract_settings])
     return keys
-
-
-class PreviousRun:
-    """The same site's previous run store, read-only."""
-
-    def __init__(self, run_dir: Path, keys: dict[str, str | None]) -> None:
-        path = Path(run_dir) / STORE_FILE
-        if not path.is_file():
-            raise FileNotFoundError(f"{run_dir}: no {STORE_FILE} to re-crawl from")
-        self.run_dir = Path(run_dir)
-        self.path = path
-        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        self.config: dict[str, Any] = json.loads(meta.get("config") or "{}")
-        before: dict[str, Any] = json.loads(meta.get("reuse_keys") or "{}")
-        statuses = {code: json.loads(data).get("status") for code, data in
-                    self.db.execute("SELECT code, data FROM check_results")}
-        # A check's findings carry over only when it judged the same way then (same key) and
-        # finished normally (an errored check's findings were dropped).
-        self.reusable = frozenset(code for code, key in keys.items()
-                                  if key is not None and before.get(code) == key
-                                  and (code.startswith("_") or statuses.get(code) in ("passed", "failed")))
-        self.complete = frozenset(keys) <= self.reusable
-        self._validators: dict[str, tuple[str | None, str | None, str | None]] = {}
-        columns = {r[1] for r in self.db.execute("PRAGMA table_info(pages)")}
-        if self.complete and {"content_hash", "facts", "follows"} <= columns:  # else nothing is taken over
-            rows = self.db.execute(
-                "SELECT url, headers, content_hash FROM pages WHERE status BETWEEN 200 AND 299 "
-                "AND facts IS NOT NULL AND follows IS NOT NULL AND url = final_url")
-            for url, headers, chash in rows:
-                head = {k.lower(): v for k, v in json.loads(headers or "{}").items()}
-                self._validators[url] = (head.get("etag"), head.get("last-modified"), chash)
-
-    def conditional(self, url: str) -> dict[str, str] | None:
-        """The conditional-request headers for ``url``; None when the previous run has no
-        reusable copy of it (then it is fetched and judged as new)."""
-        if not self.complete:
-            return None
-        known = self._validators.get(url)
-        if known is None:
-            return None
-        etag, modified, _ = known
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if modified:
-            headers["If-Modified-Since"] = modified
-        return headers
-
-    def same_content(self, url: str, chash: str) -> bool:
-        known = self._validators.get(url)
-        return known is not None and known[2] == chash
-
-    def take_over(self, url: str, headers: dict[str, str]) -> TakenOver:
-        """The previous run's answer for ``url`` and what the page queued; ``headers`` are
-        the validators of this run's answer (kept current for the next run)."""
-        status, ctype, stored, follows = self.db.execute(
-            "SELECT status, content_type, headers, follows FROM pages WHERE url = ?", (url,)).fetchone()
-        merged = {**json.loads(stored or "{}"), **headers}
-        return TakenOver(status, ctype, merged, [tuple(f) for f in json.loads(follows or "[]")])
-
-    def page_artifact(self, url: str, name: str) -> Any:
-        """A collector's stored result for ``url`` in the previous run (None: none)."""
-        row = self.db.execute("SELECT data FROM page_artifacts WHERE url = ? AND name = ?", (url, name)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def resources(self, url: str) -> list[tuple[str, str]]:
-        return resource_signature(self.db, url)
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def resource_signature(db: sqlite3.Connection, url: str) -> list[tuple[str, str]]:
-    """The stylesheets and scripts of page ``url`` with what identifies their content
-    (ETag, else Last-Modified, else length and status): a rendering of an unchanged page is
-    reusable only when these are unchanged too, because CSS changes the layout."""
-    rows = db.execute(
-        "SELECT l.target, r.data FROM links l LEFT JOIN link_results r ON r.url = l.target "
-        "WHERE l.source = ? AND l.element IN ('link', 'script') ORDER BY 1", (url,))
-    signature = []
-    for target, data in rows:
-        result = json.loads(data) if data else {}
-        head = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
-        ident = head.get("etag") or head.get("last-modified") or f"{head.get('content-length')}/{result.get('status')}"
-        signature.append((target, ident))
-    return signature

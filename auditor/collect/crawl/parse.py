@@ -17,7 +17,6 @@ deadlock), so a script that runs audits through the Python API needs the usual
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from auditor.html.extract import extract
 from auditor.model import Finding, Hop
 from auditor.page import Page
 from auditor.runtime import tune_gc
+from auditor.store.rows import page_row
 from auditor.touchpoint_pages import page_facts
 
 
@@ -81,25 +81,6 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     rows, follows = policy.apply(fetched.url, ex.links, not nofollow)
     row = page_row(page, facts=facts, nofollow=nofollow, follows=follows)
     return Parsed(row, rows, follows, findings, ended)
-
-
-def page_row(page: Page, facts: dict[str, Any] | None = None, nofollow: bool = False,
-             follows: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The pages-table row of a page, without its body: built where the page was parsed,
-    which is a worker process on large crawls. The crawler still holds the body, so it does
-    not travel back; ``RunStore.add_page`` takes it, and the store's writer thread compresses
-    and hashes it (zlib and hashlib release the GIL, so that runs beside the event loop)."""
-    return {
-        "facts": json.dumps(facts) if facts is not None else None, "nofollow": int(nofollow),
-        "follows": json.dumps(follows) if follows is not None else None,
-        "url": page.url, "final_url": page.final_url, "status": page.status,
-        "content_type": page.content_type, "encoding": page.encoding,
-        "headers": json.dumps(dict(page.headers)),
-        "redirects": json.dumps([[h.url, h.status, h.location] for h in page.redirects]),
-        "fetched_at": page.fetched_at, "depth": page.depth, "title": page.title,
-        "language": page.language, "error": page.error,
-        "anchors": json.dumps(sorted(page.anchors)), "truncated": int(page.truncated),
-    }
 
 
 # -- the worker process -----------------------------------------------------------
