@@ -39,8 +39,20 @@ def _normal(url: str) -> str:
 
 
 def pages_of(finding: Finding) -> int:
-    """On how many pages a finding is seen (its occurrences; at least its distinct pages)."""
-    return max(finding.occurrences, len({loc.url for loc in finding.locations}), 1)
+    """On how many distinct pages a finding is seen, never its occurrences: a word five times
+    on one page is one page. The evidence's ``pages`` when the check counted them; else the
+    distinct pages of the locations, scaled up when the locations were cut short (the
+    occurrences beyond them are assumed to spread over pages as the kept ones do)."""
+    pages = finding.evidence.get("pages") if isinstance(finding.evidence, dict) else None
+    if isinstance(pages, int) and not isinstance(pages, bool) and pages > 0:
+        return pages
+    kept = len(finding.locations)
+    distinct = len({loc.url for loc in finding.locations})
+    if not kept:
+        return max(finding.occurrences, 1)
+    if finding.occurrences > kept:
+        return max(distinct, round(finding.occurrences * distinct / kept), 1)
+    return max(distinct, 1)
 
 
 def on_home(finding: Finding, home: str) -> bool:

@@ -293,7 +293,7 @@ class _Builder:
             id=self.finding_id(f), code=f.code, family=self.family(f.code), severity=f.severity,
             severity_label=self.severity_label(f.severity), message=clip(message, 600), message_lang=lang,
             target=_url_value(f.target) if f.target else None, locations=locations,
-            more_locations=max(pages_of(f) - len(locations), 0),
+            more_locations=max(f.occurrences - len(locations), 0),
             evidence=evidence_blocks(f.evidence, self.cat, self.embed, max_items=min(self.rows, MAX_EVIDENCE_ROWS),
                                      hide=self.hidden_evidence(f, translated=lang is None),
                                      max_shots=1 if self.pdf else 4),

@@ -44,3 +44,19 @@ def test_ranking_is_stable_and_by_impact():
     order = [f.target for _, f in ranked([a, b, c], 10, "https://ex.nl/")]
     assert order == ["https://ex.nl/c", "https://ex.nl/b", "https://ex.nl/a"]
     assert order == [f.target for _, f in ranked([c, a, b], 10, "https://ex.nl/")]
+
+
+def test_pages_count_distinct_pages_never_occurrences():
+    """"T-shirt" five times on one page is seen on one page; locations cut short are scaled."""
+    from dataclasses import replace
+
+    from auditor.model import Location
+    from auditor.scoring import pages_of
+
+    five = replace(finding("TP301", evidence={"word": "T-shirt"}), occurrences=5,
+                   locations=tuple(Location("https://ex.nl/a", f"context {i}", "p") for i in range(5)))
+    assert pages_of(five) == 1
+    cut = replace(finding("TP301", evidence={"word": "T-shirt"}), occurrences=300,
+                  locations=tuple(Location(f"https://ex.nl/{i // 2}", f"c{i}", "p") for i in range(50)))
+    assert pages_of(cut) == 150
+    assert pages_of(replace(five, evidence={"pages": 3})) == 3
