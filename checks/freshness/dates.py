@@ -1,4 +1,4 @@
-"""Dates as Dutch and English web pages write them, read from text.
+"""Dates as Dutch, English, German and French web pages write them, read from text.
 
 ``find_dates`` scans text for full dates (day, month and year) with regular expressions:
 ``12 maart 2024``, ``12 mrt. '24``, ``dinsdag 12-3-2024``, ``March 12th, 2024``,
@@ -25,12 +25,19 @@ MONTHS: dict[str, int] = {
     # both
     "jan": 1, "feb": 2, "april": 4, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "september": 9, "sept": 9,
     "sep": 9, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    # German (Juni, Juli, April, August, September, November as above)
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mär": 3, "mai": 5,
+    "dezember": 12, "dez": 12,
+    # French
+    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4, "avr": 4,
+    "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12, "déc": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 _YEAR_OR_SHORT = rf"(?:{_YEAR}|['’]\d{{2}})"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
-_ORD = r"(?:st|nd|rd|th|e|ste|de)?"
+_ORD = r"(?:st|nd|rd|th|e|ste|de|er)?"
 _RANGE_SEP = r"(?:-|–|—|t/m|tot\s+en\s+met|tot|to|until|till|through|en|and|&)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -55,6 +62,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(
         rf"(?<![\d.\-/])(?P<a>\d{{1,2}})(?P<s>[-/.])(?P<b>\d{{1,2}})(?P=s)(?P<y>{_YEAR}|['’]?\d{{2}})(?![\d]|[.\-/]\d)")),
 ]
+
+
+SHORT_TEXT = 40  # a date element, a byline, "Geplaatst: 3.12.13": where 8.5.12 and 05 Mar 24 are dates
+_VERSION = re.compile(r"(?:\bv|versie|version|release|update|build|nr\.?|no\.?)\s*$", re.I)
+_SHORT_NAMED = re.compile(  # the year ends the text or a part of it ("05 Mar 24 | Jane"), never "12 mei 20 graden"
+    rf"(?<![\w.])(?P<d>{_DAY}){_ORD}\.?[\s\-./]*(?P<m>{_MONTH})\.?[\s,\-./]+(?P<y>\d{{2}})"
+    r"(?=\s*(?:$|[|·•;)\]–—]))", re.I)
+
+
+def _short_date_text(text: str, start: int) -> bool:
+    """Short text (a date element, a byline) where a two-digit year is a date, not a version number."""
+    return len(text.strip()) <= SHORT_TEXT and not _VERSION.search(text[:start])
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +135,9 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
                 date = _make(year, int(g["m"]), int(g["d"]))
             else:
                 a, b = int(g["a"]), int(g["b"])
-                if g["s"] == "." and len(g["y"].strip("'’")) == 2 and not g["y"].startswith(("'", "’")):
-                    continue  # 1.2.24 is more often a version number than a date
+                if g["s"] == "." and len(g["y"].strip("'’")) == 2 and not g["y"].startswith(("'", "’")) \
+                        and not _short_date_text(text, m.start()):
+                    continue  # in running text 1.2.24 is more often a version number than a date
                 if a > 12:
                     day, month = a, b
                 elif b > 12:
@@ -129,6 +149,14 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
                 continue
             found.append(DateMatch(date, m.start(), m.end(), m.group(0), kind, end))
             taken.append((m.start(), m.end()))
+    if len(text.strip()) <= SHORT_TEXT:  # "05 Mar 24" in a byline: a two-digit year after a month name
+        for m in _SHORT_NAMED.finditer(text):
+            if any(m.start() < stop and start < m.end() for start, stop in taken) or _VERSION.search(text[:m.start()]):
+                continue
+            date = _make(_year(m.group("y")), MONTHS[m.group("m").lower()], int(m.group("d")))
+            if date is not None:
+                found.append(DateMatch(date, m.start(), m.end(), m.group(0), "dmy_name"))
+                taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -40,19 +40,28 @@ PUBLISHED_META = (
     "original-publish-date", "og:pubdate", "created",
 )
 _META_RANK = {name: i for i, name in enumerate(PUBLISHED_META)}
-_MODIFIED = re.compile(r"bijgewerkt|gewijzigd|aangepast|update|modif|herzien|revised|edited", re.I)
+_MODIFIED = re.compile(r"bijgewerkt|gewijzigd|aangepast|update|modif|herzien|revised|edited|aktualisiert|"
+                       r"geändert|mis à jour|mise à jour", re.I)
 _WEEKDAY = (r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|monday|tuesday|"
-            r"wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s*")
+            r"wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|montag|dienstag|"
+            r"mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?,?\s*")
 _PUBLISHED_WORD = re.compile(
-    r"(gepubliceerd|geplaatst|publicatiedatum|datum|published|posted|date|verschenen|persbericht)\s*"
-    rf"(?:op|on|:)?\s*(?:the\s+)?(?:{_WEEKDAY})?$", re.I)
+    r"(gepubliceerd|geplaatst|publicatiedatum|datum|published|posted|date|verschenen|persbericht|veröffentlicht|"
+    r"erschienen|publié|publie|mis en ligne)\s*"
+    rf"(?:op|on|am|le|:)?\s*(?:the\s+)?(?:{_WEEKDAY})?$", re.I)
 # a date that says when something is available, valid or due is no publication date
 _NOT_PUBLISHED = re.compile(
     r"beschikbaar|verkrijgbaar|geldig|vanaf|tot en met|t/m|\btot\b|vóór|voor\s*$|uiterlijk|deadline|reageer|"
     r"aanmelden|inschrijven|sluit|available|valid|from|until|till|before|by\s*$|closes|deadline|apply|expires|"
-    r"best[- ]by|starts?|begint|opens?\b", re.I)
+    r"best[- ]by|starts?|begint|opens?\b|wanneer|\bwhen\b|\bwann\b|quand|aanvang|datum\s+en\s+tijd", re.I)
+# an event's own date ("Wanneer: zaterdag 6 juni 2026", "datum: … start: 9.00 uur, Marktplein") is no
+# publication date: its block names a place or a start as well
+EVENT_CONTEXT = re.compile(
+    r"\b(?:wanneer|waar|locatie|plaats|aanvang|start|when|where|venue|location|wann|\bwo\b|ort|veranstaltungsort|"
+    r"quand|où|lieu)\s*:", re.I)
 _DATELINE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þa-zà-ÿ .'/()-]{0,40}?[,(–-]\s*$")
 SHORT_LINE = 120
+_ZONED = re.compile(r"\d[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +158,14 @@ def time_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool) -> Foun
             continue
         value = el.get("datetime") or ""
         date = parse_value(value) if value else None
+        shown = find_dates(element_text(el), dayfirst=dayfirst)
         if date is None:
-            found = find_dates(element_text(el), dayfirst=dayfirst)
-            date = found[0].date if found else None
+            date = shown[0].date if shown else None
+        elif _ZONED.search(value) and shown and abs((shown[0].date - date).days) == 1:
+            # a timestamp in UTC (or another zone) can fall on the day before or after the one
+            # the page shows: the page's local date is the one its visitors read
+            return FoundDate(shown[0].date, "time element text (local date of the zoned datetime)",
+                             f"{value} / {element_text(el)}")
         if _plausible(date, max_date):
             return FoundDate(date, "time datetime" if value else "time element text", value or element_text(el))
     return None
@@ -179,6 +193,11 @@ def _usable(line: str, match: DateMatch, max_date: dt.date, prev_stop: int = 0) 
     return _plausible(match.date, max_date) and not _MODIFIED.search(before) and not _NOT_PUBLISHED.search(before)
 
 
+def _event_block(line: Line) -> bool:
+    """The line sits in an event's details (a date with a place or a start): not a publication date."""
+    return bool(EVENT_CONTEXT.search(element_text(line.block)[:300])) if not line.in_h1 else False
+
+
 def _dates_in(text: str, dayfirst: bool) -> Iterator[tuple[DateMatch, int]]:
     """Each date of ``text`` with where the previous one stopped."""
     prev = 0
@@ -191,6 +210,7 @@ def visible_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool,
                  relative_base: dt.datetime | None) -> FoundDate | None:
     """A date the visitor reads next to the title: in a date element, after
     'gepubliceerd op', on a short line by the title, or as a press-release dateline."""
+    page_lines = [ln for ln in page_lines if not _event_block(ln)]
     h1_at = next((i for i, ln in enumerate(page_lines) if ln.in_h1), None)
     scans: list[tuple[str, list[tuple[int, Line]]]] = []
     indexed = list(enumerate(page_lines))
@@ -234,7 +254,7 @@ def visible_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool,
 
 
 # -- htmldate, guarded --------------------------------------------------------------------
-def htmldate_date(tree: etree._Element, url: str, max_date: dt.date) -> FoundDate | None:
+def htmldate_date(tree: etree._Element, url: str, max_date: dt.date, dayfirst: bool = True) -> FoundDate | None:
     """htmldate's answer when the URL or the markup holds that very day; otherwise it may
     be a year padded to 1 January, or a date from a sentence of the article."""
     try:
@@ -252,6 +272,29 @@ def htmldate_date(tree: etree._Element, url: str, max_date: dt.date) -> FoundDat
     assert date is not None
     if _shown(date, tree, url):
         return FoundDate(date, "htmldate (date in the URL or markup)", value or "")
+    shown = _shown_in_text(date, tree, dayfirst)
+    if shown is not None:
+        return FoundDate(date, "htmldate (extensive search; the page shows that day)", shown)
+    return None
+
+
+def _shown_in_text(date: dt.date, tree: etree._Element, dayfirst: bool) -> str | None:
+    """The short line of the page's own text that shows ``date`` as written out, if any.
+
+    htmldate's extensive search finds dates our title-bound scan misses (a post header
+    outside ``<main>``, a date below a long lede); its answer is kept only when the visitor
+    reads that very day on a short line of the page itself: not in navigation, footers,
+    sidebars or comments (``lines`` leaves them out), not an event's date, not labelled as
+    an update or a deadline, not a sentence of the article. So a lone year never becomes
+    1 January, and a sidebar's date never becomes the page's."""
+    body = tree.find(".//body")
+    for ln in lines(body if body is not None else tree, keep_header=False):
+        if (len(ln.text) > SHORT_LINE and not ln.dateish) or _event_block(ln):
+            continue
+        for match, prev in _dates_in(ln.text, dayfirst):
+            if match.date == date and not _MODIFIED.search(ln.text[max(prev, match.start - 40):match.start]) \
+                    and not _NOT_PUBLISHED.search(ln.text[max(prev, match.start - 40):match.start]):
+                return ln.text
     return None
 
 
@@ -287,7 +330,7 @@ def page_date(tree: etree._Element, *, url: str = "", language: str | None = Non
         return timed
     if visible is not None:
         return visible
-    return htmldate_date(tree, url, max_date)
+    return htmldate_date(tree, url, max_date, dayfirst)
 
 
 def is_article(tree: etree._Element) -> bool:

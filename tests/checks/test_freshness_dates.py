@@ -113,3 +113,74 @@ def test_labelled_pages_accuracy():
         assert s.accuracy >= 0.95, (lang, s.misses)
         assert s.future == 0, (lang, s.misses)
         assert s.undated_right == s.undated, (lang, s.misses)
+
+
+# -- issue 19 ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "want"), [
+    ("Veröffentlicht am 8. Mai 2024", D(2024, 5, 8)),
+    ("3. März 2023", D(2023, 3, 3)),
+    ("Publié le 1er février 2024", D(2024, 2, 1)),
+    ("21 sept. 2023", D(2023, 9, 21)),
+    ("12 décembre 2022", D(2022, 12, 12)),
+    ("8.5.12", D(2012, 5, 8)),  # a two-digit year in a short date text
+    ("Geplaatst: 3.12.13", D(2013, 12, 3)),
+    ("By Jane Smith | 05 Mar 24", D(2024, 3, 5)),
+])
+def test_german_french_and_two_digit_years_are_read(text, want):
+    assert [m.date for m in find_dates(text)] == [want]
+
+
+@pytest.mark.parametrize("text", ["versie 1.2.24", "om 12 mei 20 graden",
+                                  "Update 3.11.12 brengt veel verbeteringen voor alle gebruikers van de app"])
+def test_two_digit_years_in_running_text_or_versions_stay_no_date(text):
+    assert find_dates(text) == []
+
+
+def test_a_zoned_time_is_read_as_the_page_local_date():
+    found = _date('<html lang="en-US"><body><main><h1>Council</h1><p>Lead.</p>'
+                  '<time datetime="2023-11-09T01:09:55Z">November 8, 2023</time></main></body></html>')
+    assert found.date == D(2023, 11, 8)
+
+
+def test_an_event_date_is_not_a_publication_date():
+    event = ('<main><article><h1>Zomerfeest</h1><div class="datum">Wanneer: zaterdag 6 juni 2026</div>'
+             '<div>Waar: Dorpshuis</div><p>Iedereen is welkom.</p>{}</article></main>')
+    assert _date(event.format("")) is None
+    assert _date(event.format('<p class="geplaatst">Geplaatst op 3 maart 2026</p>')).date == D(2026, 3, 3)
+    details = ('<main><h1>Fietstocht</h1><div class="datum">datum: vrijdag 12 september 2026<br>start: 9.00 uur, '
+               'Marktplein</div><p>Schrijf je in.</p></main>')
+    assert _date(details) is None
+
+
+def test_a_visible_date_beats_the_url_slug():
+    found = _date("<main><h1>Nieuwjaarsreceptie</h1><p><time>7 januari 2024</time></p><p>tekst</p></main>",
+                  url="https://ex.nl/2024/01/05/nieuwjaarsreceptie/")
+    assert found.date == D(2024, 1, 7)
+
+
+def test_htmldate_extensive_search_is_kept_when_the_page_shows_that_day():
+    html = ('<html lang="nl"><body><div class="post-header"><span class="post-date">5 maart 2024</span></div>'
+            '<main><h1>Nieuwe openingstijden</h1><p>' + "Een lange inleiding over de bibliotheek. " * 5 + '</p></main>'
+            '</body></html>')
+    found = _date(html)
+    assert (found.date, found.method) == (D(2024, 3, 5), "htmldate (extensive search; the page shows that day)")
+    sidebar = ('<html lang="en"><body><main><h1>Our services</h1><p>We build websites.</p></main><aside '
+               'class="sidebar"><h3>Recent posts</h3><span class="date">March 3, 2024</span></aside></body></html>')
+    assert _date(sidebar) is None
+
+
+def test_issue19_labelled_set_precision_and_recall():
+    """The issue-19 set (tests/data/dates/issue19): every date returned is right and every
+    dated page is read, on the tune part and on the held-out part."""
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "bench"))
+    try:
+        import dates_accuracy
+    finally:
+        sys.path.remove(str(root / "bench"))
+    scores = dates_accuracy.score(dates_accuracy.ours, rows=dates_accuracy.labelled(dates_accuracy.ISSUE19),
+                                  key="part")
+    assert set(scores) == {"tune", "holdout"}
+    for part, s in scores.items():
+        assert s.precision == 1.0 and s.future == 0, (part, s.misses)
+        assert s.recall >= 0.85, (part, s.misses)
