@@ -121,3 +121,22 @@ def test_a_hostile_page_cannot_make_the_auditor_call_the_admin_server(run_audit,
         # file:, javascript: and data: redirects are not followed and not called broken links to fetch
         assert not any(t.startswith(("file:", "javascript:", "data:")) for t in blocked)
 
+
+
+def test_the_browser_does_not_reach_the_admin_server_either(run_audit, tmp_path, loopback_only):
+    """The rendered page loads an image, a frame and a fetch() from the admin server, directly
+    and through the site's own redirect, with the admin's host even allowed as a third party
+    (``allow_hosts``): Chromium must not send any of them."""
+    with serve_hostile() as (_site, site_url, admin, _admin_url):
+        port = site_url.rstrip("/").rsplit(":", 1)[1]
+        cfg = tmp_path / "c.toml"
+        cfg.write_text('[crawl]\nrate_limit = 0\nrespect_robots = false\nuse_sitemaps = false\nmax_pages = 1\n'
+                       '[collectors.render]\nallow_hosts = ["*"]\nprofiles = ["small"]\nscreenshots = false\n',
+                       "utf-8")
+        result = run_audit("audit", "http://hostile.test/ssrf/", "--config", str(cfg), "--checks", "TP402",
+                           "--resolve", f"hostile.test:80:127.0.0.1:{port}", "--quiet")
+        assert result.exit_code == 0, result.stderr
+        notes = " ".join(result.doc["notes"])
+        assert "rendered 1 of 1" in notes, notes
+        assert "non-public hosts refused" in notes, notes
+        assert admin.access_log == []

@@ -103,8 +103,10 @@ class BrowserPool:
     tab stuck in a JavaScript loop or crashed does not stall the others.
     """
 
-    def __init__(self, settings: RenderSettings, resolves: Iterable[Resolve], ca_bundle: Path | None) -> None:
+    def __init__(self, settings: RenderSettings, resolves: Iterable[Resolve], ca_bundle: Path | None,
+                 proxy: str = "") -> None:
         self.settings = settings
+        self.proxy = proxy  # the private-address guard's proxy (render/proxy.py): all traffic goes through it
         self.rules = resolver_rules(resolves)
         self.ca_bundle = ca_bundle
         self.executable = ""
@@ -158,6 +160,8 @@ class BrowserPool:
             args.append("--no-sandbox")
         if self.rules:
             args.append(f"--host-resolver-rules={self.rules}")
+        if self.proxy:  # "<-loopback>": loopback too goes through the proxy (Chromium bypasses it by default)
+            args += [f"--proxy-server={self.proxy}", "--proxy-bypass-list=<-loopback>"]
         return args
 
     async def browser(self) -> Browser:

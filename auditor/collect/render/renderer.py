@@ -28,6 +28,7 @@ before it leaves the machine. Settings: ``render_settings.RenderSettings``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ from urllib.parse import urlsplit
 from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import basic_auth
 from auditor.collect.render.browser import BrowserPool
+from auditor.collect.render.proxy import GuardProxy
 from auditor.collect.render.reuse import reusable_render
 from auditor.collect.render.settings import RenderSettings
 from auditor.collect.render.tab import SCREENSHOT_DIR, Tab
@@ -164,7 +166,12 @@ class Renderer(Collector):
         if cfg.screenshots:
             shots.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
-        async with BrowserPool(cfg, crawl.resolves(), crawl.ca_bundle) as pool:
+        async with contextlib.AsyncExitStack() as stack:
+            proxy = None
+            if ctx.fetcher.policy is not None:
+                proxy = await stack.enter_async_context(GuardProxy(ctx.fetcher.policy, crawl.resolves()))
+            pool = await stack.enter_async_context(BrowserPool(cfg, crawl.resolves(), crawl.ca_bundle,
+                                                               proxy.url if proxy else ""))
             summary["browser"] = f"Chromium {pool.version}"
             summary["executable"] = pool.executable
             queue = list(reversed(jobs))
@@ -189,6 +196,9 @@ class Renderer(Collector):
             await asyncio.gather(*(worker() for _ in range(min(cfg.concurrency, len(jobs)))))
             summary["browser_launches"] = pool.launches
             ctx.notes.extend(pool.notes)
+            if proxy is not None:
+                for host, why in proxy.refused.items():
+                    gate.refused.setdefault(host, why)
         if gate.refused:
             host, why = next(iter(gate.refused.items()))
             ctx.notes.append(f"browser: requests to {len(gate.refused)} non-public hosts refused, e.g. {host}: {why}")
