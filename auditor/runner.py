@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor import __version__
+from auditor.artifacts import write as write_artifact
+from auditor.artifacts.crawl import NotFoundProbe, Sitemaps
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawl.crawler import Crawler, CrawlStats, not_found_probe, preflight
 from auditor.collect.crawl.follows import LinkPolicy
@@ -292,11 +294,12 @@ class Runner:
         """The site's own answer to an address that cannot exist, when a check needs it (TP104)."""
         if "not_found_probe" not in self.required:
             return
-        probe = store.artifact("not_found_probe") if self.resume else None
+        probe = store.artifact(NotFoundProbe.NAME) if self.resume else None
         if probe is None:
-            probe = await not_found_probe(fetcher, origin_of(scope.start_url))
-            store.set_artifact("not_found_probe", probe)
-        self._artifacts["not_found_probe"] = probe
+            found_probe = await not_found_probe(fetcher, origin_of(scope.start_url))
+            write_artifact(store, found_probe)
+            probe = found_probe.to_json()
+        self._artifacts[NotFoundProbe.NAME] = probe
 
     def _plan(self, scope: Scope) -> CheckPlan:
         """Which checks run where: page checks on the crawler's artifacts while pages stream
@@ -472,8 +475,7 @@ class Runner:
                     continue
                 if scope.should_crawl(url) and crawler.add(url, "crawl", 1):
                     added += 1
-            store.set_artifact("sitemaps", {"sitemaps": found.sitemaps, "errors": found.errors,
-                                            "urls": len(found.urls), "added": added})
+            write_artifact(store, Sitemaps(tuple(found.sitemaps), tuple(found.errors), len(found.urls), added))
             self.notes.extend(f"sitemap problem: {e}" for e in found.errors[:5])
         store.set_meta(seeded=True)
         store.flush()

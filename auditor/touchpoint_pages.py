@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from auditor.artifacts import read, read_pages
+from auditor.artifacts.ads import AdLanding, Ads
 from auditor.check import SiteView
 from auditor.forms import page_forms
 from auditor.model import Touchpoint
@@ -273,17 +275,17 @@ class _Inventory:
 
 
 def _ads(site: SiteView) -> Iterator[Touchpoint]:
-    ads = site.artifact("ads") or []
+    ads = read(site, Ads)
     if not ads:
         return
-    landings = dict(site.page_artifacts("ad_landing"))
+    landings = dict(read_pages(site, AdLanding))
     for ad in ads:
-        url = ad.get("final_url") or ""
-        record = landings.get(url) or {}
-        headline = " | ".join(ad.get("headlines") or [])[:MAX_LABEL]
-        yield DetailedTouchpoint("ad", url, headline or str(ad.get("ad_id", "")), "", {
-            "ad_id": str(ad.get("ad_id", "")), "landing_status": record.get("status"),
-            "landing_url": record.get("final_url") or url, "visited": bool(record)})
+        url = ad.final_url
+        record = landings.get(url)
+        headline = " | ".join(ad.headlines)[:MAX_LABEL]
+        yield DetailedTouchpoint("ad", url, headline or ad.ad_id, "", {
+            "ad_id": ad.ad_id, "landing_status": record.status if record else None,
+            "landing_url": (record.final_url if record else "") or url, "visited": record is not None})
 
 
 def _profile_details(site: SiteView, found: Iterable[Touchpoint]) -> Iterator[Touchpoint]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import unquote
 
+from auditor.artifacts import read
+from auditor.artifacts.crawl import NotFoundProbe
 from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
 from auditor.model import BLOCKED_STATUSES, Finding, LinkResult, Location, is_bot_wall
 from auditor.page import Page
@@ -356,6 +358,12 @@ def _similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def _probe_text(ctx: CheckContext) -> str:
+    """The visible text of the site's own 404 page (empty when it has none, or was not fetched)."""
+    probe = read(ctx, NotFoundProbe)
+    return probe.text if probe is not None else ""
+
+
 class Soft404(PageCheck):
     """A page that answers "200 OK" but tells the visitor it does not exist.
 
@@ -386,7 +394,7 @@ class Soft404(PageCheck):
 
     def reuse_key(self, ctx: CheckContext) -> str | None:
         # The verdict compares the page with the site's own 404 page (the probe) and its home.
-        probe = (ctx.artifact("not_found_probe") or {}).get("text") or ""
+        probe = _probe_text(ctx)
         return hashlib.sha1(f"{ctx.start_url}|{probe}".encode(), usedforsecurity=False).hexdigest()
 
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
@@ -409,8 +417,7 @@ class Soft404(PageCheck):
                 if match and len(text.split()) <= self.options.short_page_words:
                     start = max(match.start() - 60, 0)
                     signals.append(f"short page says: {text[start:match.end() + 60]!r}")
-        probe = ctx.artifact("not_found_probe") or {}
-        probe_text = probe.get("text") or ""
+        probe_text = _probe_text(ctx)
         # Near-duplicates have near-equal text sizes: compare shingles only then.
         if len(probe_text.split()) >= 20 and page.url != ctx.start_url and \
                 0.5 <= len(raw if raw is not None else _body_text(page)) / max(len(probe_text), 1) <= 2.5:

@@ -15,11 +15,13 @@ for (``stands_for``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from auditor.artifacts import read, read_pages
+from auditor.artifacts.render import ProfileRender, RenderedPage, RenderSummary, TapTarget
 from auditor.check import CheckContext, PageCheck, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.html.refresh import redirect_stub
@@ -136,13 +138,13 @@ class Rendered:
     template_pages: int
     template_rendered: int
     profile: str
-    data: dict[str, Any]
+    data: ProfileRender
     stands_for: int = 1
 
     @property
     def page_url(self) -> str:
         """The page measured: where the browser ended (a meta refresh it followed), else the URL."""
-        final = self.data.get("final_url")
+        final = self.data.final_url
         if not isinstance(final, str) or not final.startswith(("http://", "https://")):
             return self.url
         same = unquote(final.split("#", 1)[0]).rstrip("/") == unquote(self.url.split("#", 1)[0]).rstrip("/")
@@ -150,10 +152,10 @@ class Rendered:
 
     @property
     def width(self) -> int:
-        return int(self.data.get("width") or 0)
+        return self.data.width
 
 
-def rendered(site: SiteView) -> Iterator[list[Rendered]]:
+def rendered(site: SiteView, ctx: CheckContext) -> Iterator[list[Rendered]]:
     """Per rendered page, its successfully rendered profiles (smallest screen first).
 
     Ends the check ``not_applicable`` when there was nothing to render, ``unverifiable``
@@ -161,18 +163,16 @@ def rendered(site: SiteView) -> Iterator[list[Rendered]]:
     """
     seen = ok = 0
     first_error = ""
-    for url, page in site.page_artifacts("render"):
+    for url, page in read_pages(site, RenderedPage):
         seen += 1
-        profiles = page.get("profiles") or {}
         good = []
-        for name, data in profiles.items():
-            if data.get("status") == "ok":
-                good.append(Rendered(url, str(page.get("template") or ""), int(page.get("template_pages") or 1),
-                                     int(page.get("template_rendered") or 1), name, data,
-                                     int(page.get("stands_for") or -(-int(page.get("template_pages") or 1)
-                                                                      // int(page.get("template_rendered") or 1)))))
+        pages, rendered_pages = page.template_pages or 1, page.template_rendered or 1
+        for name, data in page.profiles.items():
+            if data.ok:
+                good.append(Rendered(url, page.template, pages, rendered_pages, name, data,
+                                     page.stands_for or -(-pages // rendered_pages)))
             elif not first_error:
-                first_error = f"{url}: {data.get('error', 'unknown error')}"
+                first_error = f"{url}: {data.error or 'unknown error'}"
         if good:
             ok += 1
             yield sorted(good, key=lambda r: (r.width, r.profile))
@@ -180,18 +180,18 @@ def rendered(site: SiteView) -> Iterator[list[Rendered]]:
         return
     if seen:
         raise Unverifiable(f"no page could be rendered in the browser (e.g. {first_error})")
-    summary = site.artifact("render")
-    if summary is not None and not summary.get("pages_eligible"):
+    summary = read(ctx, RenderSummary)
+    if summary is not None and not summary.pages_eligible:
         raise NotApplicable("the site has no HTML page to render")
     raise Unverifiable("the pages were not rendered in a browser")
 
 
 def _evidence(first: Rendered, failing: list[Rendered], per_profile: dict[str, Any]) -> dict[str, Any]:
-    return {"profile": first.profile, "screen_width": first.width, "screenshot": first.data.get("screenshot"),
+    return {"profile": first.profile, "screen_width": first.width, "screenshot": first.data.screenshot,
             "profiles": per_profile, "template": first.template, "template_pages": first.template_pages,
             "template_rendered": first.template_rendered, "stands_for": first.stands_for,
             "redirected_from": first.url if first.page_url != first.url else None,
-            "screenshots": {r.profile: r.data.get("screenshot") for r in failing if r.data.get("screenshot")}}
+            "screenshots": {r.profile: r.data.screenshot for r in failing if r.data.screenshot}}
 
 
 def _template_note(first: Rendered) -> str:
@@ -246,30 +246,29 @@ class HorizontalOverflow(SiteCheck):
                 raise ValueError("tolerance_px must be between 0 and 200")
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for profiles in rendered(site):
-            failing = [r for r in profiles if r.data.get("document_width", 0)
-                       > r.data.get("layout_width", 0) + self.options.tolerance_px]
+        for profiles in rendered(site, ctx):
+            failing = [r for r in profiles if r.data.document_width > r.data.layout_width + self.options.tolerance_px]
             if not failing:
                 continue
             first = failing[0]
-            offenders = first.data.get("overflow") or []
-            listed = [{"selector": o["selector"], "width": o["width"], "right": o["right"], "kind": o["kind"],
-                       "text": o["text"], "cause": o.get("cause")} for o in offenders[:MAX_LISTED]]
-            per_profile = {r.profile: {"layout_width": r.data["layout_width"],
-                                       "document_width": r.data["document_width"]} for r in failing}
+            offenders = first.data.overflow
+            listed = [{"selector": o.selector, "width": o.width, "right": o.right, "kind": o.kind,
+                       "text": o.text, "cause": o.cause} for o in offenders[:MAX_LISTED]]
+            per_profile = {r.profile: {"layout_width": r.data.layout_width,
+                                       "document_width": r.data.document_width} for r in failing}
             what = ", ".join(f"{o['selector']} ({o['width']} px wide"
                              + (f", widened by {o['cause']})" if o["cause"] else ")") for o in listed[:3])
-            message = (f"On a {first.width} px wide phone the page is {first.data['document_width']} px wide, "
+            message = (f"On a {first.width} px wide phone the page is {first.data.document_width} px wide, "
                        f"so it scrolls sideways. " + (f"Sticking out: {what}." if what else
                                                       "No single element could be named as the cause.")
                        + _template_note(first))
             key = f"{'|'.join(sorted({o['selector'] for o in listed})) or first.url}"
             yield self.finding(url=first.page_url, message=message, key=key,
                                evidence={**_evidence(first, failing, per_profile),
-                                         "layout_width": first.data["layout_width"],
-                                         "document_width": first.data["document_width"], "offenders": listed},
+                                         "layout_width": first.data.layout_width,
+                                         "document_width": first.data.document_width, "offenders": listed},
                                locations=[Location(first.page_url, listed[0]["selector"] if listed else "",
-                                                   offenders[0]["tag"] if offenders else "")])
+                                                   offenders[0].tag if offenders else "")])
 
 
 class SmallText(SiteCheck):
@@ -318,16 +317,15 @@ class SmallText(SiteCheck):
             if not 0 <= self.max_share < 1:
                 raise ValueError("max_share must be at least 0 and below 1")
 
-    def share(self, data: dict[str, Any]) -> tuple[float, int, int]:
+    def share(self, data: ProfileRender) -> tuple[float, int, int]:
         """(share of small text, small characters, all characters) of one measurement."""
-        text = data.get("text") or {}
-        total = int(text.get("total_chars") or 0)
-        small = sum(int(n) for size, n in (text.get("sizes") or {}).items() if float(size) < self.options.min_font_px)
+        total = data.text.total_chars
+        small = sum(int(n) for size, n in data.text.sizes.items() if float(size) < self.options.min_font_px)
         return (small / total if total else 0.0), small, total
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         opts = self.options
-        for profiles in rendered(site):
+        for profiles in rendered(site, ctx):
             failing, per_profile = [], {}
             for r in profiles:
                 share, small, total = self.share(r.data)
@@ -337,8 +335,7 @@ class SmallText(SiteCheck):
             if not failing:
                 continue
             first = failing[0]
-            groups = [g for g in (first.data.get("text") or {}).get("groups", [])
-                      if g["font_size"] < opts.min_font_px][:MAX_LISTED]
+            groups = [asdict(g) for g in first.data.text.groups if g.font_size < opts.min_font_px][:MAX_LISTED]
             stats = per_profile[first.profile]
             worst = ", ".join(f"{g['selector']} ({g['font_size']:g} px, {g['chars']} characters)" for g in groups[:3])
             message = (f"{stats['share']:.0%} of the text on this page is smaller than {opts.min_font_px:g} px on a "
@@ -410,14 +407,14 @@ def tappable_rects(rects: list[list[int]]) -> list[list[int]]:
     return out
 
 
-def _rects(target: dict[str, Any]) -> list[list[int]]:
-    return target.get("rects") or [target["rect"]]
+def _rects(target: TapTarget) -> list[list[int]]:
+    return [list(r) for r in target.rects] or [list(target.rect)]
 
 
-def _same_destination(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _same_destination(a: TapTarget, b: TapTarget) -> bool:
     """Both lead to the same http(s) address: a mis-tap lands in the same place. The renderer
     stores resolved addresses, so ``./`` and ``../seo/`` on /seo/ compare equal."""
-    return bool(re.match(r"https?://", a.get("href") or "")) and a.get("href") == b.get("href")
+    return bool(re.match(r"https?://", a.href)) and a.href == b.href
 
 
 def _nested(a: list[list[int]], b: list[list[int]]) -> bool:
@@ -426,7 +423,7 @@ def _nested(a: list[list[int]], b: list[list[int]]) -> bool:
     return (all(any(_contains(o, r) for o in b) for r in a) or all(any(_contains(o, r) for o in a) for r in b))
 
 
-def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share: float) -> list[dict[str, Any]]:
+def cramped_targets(targets: Sequence[TapTarget], min_size: int, overlap_share: float) -> list[dict[str, Any]]:
     """Targets smaller than ``min_size`` whose finger lies too much over another target.
 
     Lighthouse 11's tap-targets audit: a target is too small when none of its client rects
@@ -438,7 +435,7 @@ def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share:
     cell = max(min_size, 16)
     grid: dict[tuple[int, int], list[int]] = {}
     for i, t in enumerate(targets):
-        x, y, w, h = t["rect"]
+        x, y, w, h = t.rect
         for cx in range(x // cell, (x + w) // cell + 1):
             for cy in range(y // cell, (y + h) // cell + 1):
                 grid.setdefault((cx, cy), []).append(i)
@@ -467,11 +464,11 @@ def cramped_targets(targets: list[dict[str, Any]], min_size: int, overlap_share:
                     if share > worst:
                         worst, neighbour = share, other
         if neighbour is not None and worst >= overlap_share:
-            x, y, w, h = t["rect"]
-            failing.append({"selector": t["selector"], "text": t["text"], "href": t["href"], "width": w, "height": h,
-                            "rect": t["rect"], "neighbour": neighbour["selector"],
-                            "neighbour_text": neighbour["text"] or neighbour["href"],
-                            "neighbour_rect": neighbour["rect"]})
+            x, y, w, h = t.rect
+            failing.append({"selector": t.selector, "text": t.text, "href": t.href, "width": w, "height": h,
+                            "rect": list(t.rect), "neighbour": neighbour.selector,
+                            "neighbour_text": neighbour.text or neighbour.href,
+                            "neighbour_rect": list(neighbour.rect)})
     return failing
 
 
@@ -540,14 +537,14 @@ class SmallTapTargets(SiteCheck):
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         opts = self.options
-        for profiles in rendered(site):
+        for profiles in rendered(site, ctx):
             failing, per_profile, cramped = [], {}, {}
             for r in profiles:
-                bad = cramped_targets(r.data.get("tap_targets") or [], opts.min_size_px, opts.overlap_share)
+                bad = cramped_targets(r.data.tap_targets, opts.min_size_px, opts.overlap_share)
                 if bad:
                     failing.append(r)
                     cramped[r.profile] = bad
-                    per_profile[r.profile] = {"failing": len(bad), "targets": len(r.data.get("tap_targets") or [])}
+                    per_profile[r.profile] = {"failing": len(bad), "targets": len(r.data.tap_targets)}
             if not failing:
                 continue
             first = failing[0]

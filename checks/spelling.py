@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from auditor.artifacts import read
+from auditor.artifacts.language import LanguageIssue, LanguageIssues, SiteNames
 from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
 
-ARTIFACT = "language_issues"
+ARTIFACT = LanguageIssues.NAME
 LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
 WHERE = {"title": "the page title", "description": "the meta description", "alt": "an image's alt text",
          "heading": "a heading", "button": "a button", "text": "the page text"}
@@ -65,19 +66,19 @@ def _dictionary_words(path: str, _mtime: float) -> frozenset[str]:
 class OwnWords:
     """The organisation's own words: names the site states, its dictionary, ignore list."""
 
-    def __init__(self, site_names: dict[str, list[str]], options: LanguageOptions) -> None:
+    def __init__(self, site_names: SiteNames, options: LanguageOptions) -> None:
         self.options = options
         words: set[str] = {w.lower() for w in options.ignore_words}
         if options.dictionary:
             path = str(Path(options.dictionary).expanduser())
             words |= _dictionary_words(path, Path(path).stat().st_mtime)
-        for name in site_names.get("names", []):
+        for name in site_names.names:
             words.add(name.lower())
             words.update(t for t in re.split(r"[^\w'’-]+", name.lower()) if t)
         self.words = frozenset(words)
         # Handles and domains run words together (groenhuisinstallatie): match inside them.
         self.compact = tuple(_NOT_WORD.sub("", h.lower()) for h in
-                             [*site_names.get("handles", []), *site_names.get("domains", [])])
+                             [*site_names.handles, *site_names.domains])
 
     def accepts(self, word: str) -> bool:
         w = word.lower().strip("'’.-")
@@ -97,51 +98,51 @@ class OwnWords:
         return self.accepts(word) or self.exempt(word)
 
 
-def language_issues(site: SiteView, ctx: CheckContext) -> dict[str, Any]:
-    data = ctx.artifact(ARTIFACT) or site.artifact(ARTIFACT)
-    if not data:
+def language_issues(ctx: CheckContext) -> LanguageIssues:
+    data = read(ctx, LanguageIssues)
+    if data is None:
         raise Unverifiable("the language collector stored no results")
-    if not data.get("stats", {}).get("pages"):
-        other = ", ".join(sorted(data.get("stats", {}).get("other_language_words", {}))) or "none recognised"
-        raise NotApplicable(f"no page in a checked language ({', '.join(data.get('languages', []))}); "
+    if not data.pages:
+        other = ", ".join(sorted(data.other_language_words)) or "none recognised"
+        raise NotApplicable(f"no page in a checked language ({', '.join(data.languages)}); "
                             f"other languages: {other}")
     return data
 
 
-def _locations(issues: Iterable[dict[str, Any]], limit: int) -> list[Location]:
+def _locations(issues: Iterable[LanguageIssue], limit: int) -> list[Location]:
     seen: dict[tuple[str, str], Location] = {}
     for issue in issues:
-        for url, element in issue["pages"]:
+        for url, element in issue.pages:
             if len(seen) >= limit:
                 break
-            seen.setdefault((url, issue["sentence"]), Location(url, issue["sentence"], element))
+            seen.setdefault((url, issue.sentence), Location(url, issue.sentence, element))
     return sorted(seen.values(), key=lambda loc: (loc.url, loc.text))
 
 
-def _pages(issues: Iterable[dict[str, Any]]) -> list[str]:
-    return sorted({url for issue in issues for url, _ in issue["pages"]})
+def _pages(issues: Iterable[LanguageIssue]) -> list[str]:
+    return sorted({url for issue in issues for url, _ in issue.pages})
 
 
-def _occurrences(issues: list[dict[str, Any]], pages: list[str]) -> int:
+def _occurrences(issues: list[LanguageIssue], pages: list[str]) -> int:
     """Pages the problem is on: the listed ones, or more when a template's list was capped."""
-    return max(len(pages), *(int(i.get("occurrences") or 0) for i in issues), 1)
+    return max(len(pages), *(i.occurrences for i in issues), 1)
 
 
-def _name_variant(issue: dict[str, Any]) -> bool:
+def _name_variant(issue: LanguageIssue) -> bool:
     """``El Amrani`` → ``El-Amrani``: a name is written as its owner writes it."""
-    words = issue["text"].split()
-    if len(words) < 2 or not all(w[:1].isupper() for w in words) or not issue["suggestions"]:
+    words = issue.text.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words) or not issue.suggestions:
         return False
-    squash = _NOT_WORD.sub("", issue["text"]).lower()
-    return all(_NOT_WORD.sub("", s).lower() == squash for s in issue["suggestions"])
+    squash = _NOT_WORD.sub("", issue.text).lower()
+    return all(_NOT_WORD.sub("", s).lower() == squash for s in issue.suggestions)
 
 
 def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _where(issues: list[dict[str, Any]]) -> list[str]:
-    return sorted({WHERE.get(i["where"], i["where"]) for i in issues})
+def _where(issues: list[LanguageIssue]) -> list[str]:
+    return sorted({WHERE.get(i.where, i.where) for i in issues})
 
 
 class Misspelling(SiteCheck):
@@ -182,52 +183,52 @@ class Misspelling(SiteCheck):
     Options = LanguageOptions
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        data = language_issues(site, ctx)
-        own = OwnWords(data.get("site_names") or {}, self.options)
-        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for issue in data["issues"]:
-            if issue["kind"] != "spelling" or issue["rule"] in self.options.ignore_rules:
+        data = language_issues(ctx)
+        own = OwnWords(data.site_names, self.options)
+        groups: dict[tuple[str, str], list[LanguageIssue]] = {}
+        for issue in data.issues:
+            if issue.kind != "spelling" or issue.rule in self.options.ignore_rules:
                 continue
             # A word the dictionary does not know is one problem wherever it is; a rule about
             # a word in its context (d/t) is one problem per text.
-            where = "" if issue.get("dictionary", True) else f"{issue['rule']}:{issue['block']}:"
-            groups.setdefault((issue["lang"][:2], where + issue["text"].lower()), []).append(issue)
+            where = "" if issue.dictionary else f"{issue.rule}:{issue.block}:"
+            groups.setdefault((issue.lang[:2], where + issue.text.lower()), []).append(issue)
         for (lang, key), issues in sorted(groups.items()):
-            word = issues[0]["text"]
-            if issues[0].get("dictionary", True) and self._acceptable(word, issues, own):
+            word = issues[0].text
+            if issues[0].dictionary and self._acceptable(word, issues, own):
                 continue
             locations = _locations(issues, ctx.max_locations)
             pages = _pages(issues)
-            suggestions = issues[0]["suggestions"]
+            suggestions = list(issues[0].suggestions)
             hint = f"; did you mean “{suggestions[0]}”?" if suggestions else "."
             yield self.finding(
                 url=pages[0], locations=locations, occurrences=_occurrences(issues, pages), key=f"{lang}:{key}",
                 message=f"“{word}” looks misspelt{hint} ({LANGUAGE_NAMES.get(lang, lang)}, in "
                         f"{' and '.join(_where(issues))}, on {len(pages)} page{'s' if len(pages) != 1 else ''})",
                 evidence={"word": word, "language": lang, "suggestions": suggestions,
-                          "sentence": issues[0]["sentence"], "rule": issues[0]["rule"], "where": _where(issues),
+                          "sentence": issues[0].sentence, "rule": issues[0].rule, "where": _where(issues),
                           "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages),
-                          "engine": data.get("engine")},
+                          "engine": data.engine},
             )
 
-    def _acceptable(self, word: str, issues: list[dict[str, Any]], own: OwnWords) -> bool:
+    def _acceptable(self, word: str, issues: list[LanguageIssue], own: OwnWords) -> bool:
         if own.fine(word) or _name_variant(issues[0]):
             return True
-        parts = issues[0].get("parts")
+        parts = issues[0].parts
         if parts and (len(parts) > 1 or self.options.second_opinion) and \
                 all(known or own.fine(part) for part, known in parts):
             return True
         return self._own_term(word, issues)
 
-    def _own_term(self, word: str, issues: list[dict[str, Any]]) -> bool:
+    def _own_term(self, word: str, issues: list[LanguageIssue]) -> bool:
         """A product name: capitalised mid-sentence somewhere, in the same spelling in two
         or more different texts, on ``own_terms_min_pages`` pages or more. A typo in the
         footer repeats in one text only, and a lowercase word is never taken for a name."""
         if not any(c.isupper() for c in word):
             return False
-        same = [i for i in issues if i["text"] == word]
-        mid_sentence = any(not i["sentence"].startswith(word) for i in same)
-        blocks = {i["block"] for i in same}
+        same = [i for i in issues if i.text == word]
+        mid_sentence = any(not i.sentence.startswith(word) for i in same)
+        blocks = {i.block for i in same}
         return mid_sentence and len(blocks) >= 2 and len(_pages(same)) >= self.options.own_terms_min_pages
 
 
@@ -263,29 +264,29 @@ class GrammarError(SiteCheck):
     Options = GrammarOptions
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        data = language_issues(site, ctx)
-        if not data.get("grammar"):
-            raise Unverifiable(f"grammar not checked: {data.get('grammar_reason') or 'no grammar service'}; "
+        data = language_issues(ctx)
+        if not data.grammar:
+            raise Unverifiable(f"grammar not checked: {data.grammar_reason or 'no grammar service'}; "
                                "spelling was checked with Hunspell only")
         kinds = {"grammar", "style"} if self.options.style else {"grammar"}
-        own = OwnWords(data.get("site_names") or {}, self.options)
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for issue in data["issues"]:
-            if issue["kind"] not in kinds or issue["rule"] in self.options.ignore_rules:
+        own = OwnWords(data.site_names, self.options)
+        groups: dict[str, list[LanguageIssue]] = {}
+        for issue in data.issues:
+            if issue.kind not in kinds or issue.rule in self.options.ignore_rules:
                 continue
-            if _name_variant(issue) or own.accepts(issue["text"]):
+            if _name_variant(issue) or own.accepts(issue.text):
                 continue
-            groups.setdefault(f"{issue['rule']}:{issue['block']}:{issue['text']}", []).append(issue)
+            groups.setdefault(f"{issue.rule}:{issue.block}:{issue.text}", []).append(issue)
         for key, issues in sorted(groups.items()):
             first = issues[0]
             pages = _pages(issues)
-            suggestion = f" Suggestion: “{first['suggestions'][0]}”." if first["suggestions"] else ""
+            suggestion = f" Suggestion: “{first.suggestions[0]}”." if first.suggestions else ""
             yield self.finding(
                 url=pages[0], locations=_locations(issues, ctx.max_locations), occurrences=_occurrences(issues, pages),
-                key=key, severity="info" if first["kind"] == "style" else None,
-                message=f"{first['message'].rstrip()} (in “{_short(first['sentence'])}”){suggestion}",
-                evidence={"text": first["text"], "sentence": first["sentence"], "suggestions": first["suggestions"],
-                          "rule": first["rule"], "category": first["category"], "kind": first["kind"],
-                          "language": first["lang"][:2], "where": _where(issues),
+                key=key, severity="info" if first.kind == "style" else None,
+                message=f"{first.message.rstrip()} (in “{_short(first.sentence)}”){suggestion}",
+                evidence={"text": first.text, "sentence": first.sentence, "suggestions": list(first.suggestions),
+                          "rule": first.rule, "category": first.category, "kind": first.kind,
+                          "language": first.lang[:2], "where": _where(issues),
                           "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages)},
             )

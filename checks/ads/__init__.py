@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.artifacts import read, read_pages
+from auditor.artifacts.ads import Ad, AdLanding, Ads
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.collect.ads.csv_file import Ad
 from auditor.collect.ads.landing_page import main_text
-from auditor.collect.ads.visitor import ads_from_artifact
 from auditor.errors import NotApplicable
 from auditor.model import Finding, Location
 from auditor.urls import host_of, registrable_domain
@@ -32,7 +32,7 @@ from checks.ads.offers import extract_offers, is_end_date, offer_on_page, page_o
 from checks.ads.relevance import SiteWeights, relevance
 from checks.ads.text import content_words, guess_language, stem, tokens
 
-LANDING = "ad_landing"
+LANDING = AdLanding.NAME
 EXCERPT = 240
 
 
@@ -44,17 +44,17 @@ def ad_as_seen(ad: Ad) -> str:
     return text
 
 
-def landing_as_seen(record: dict[str, Any] | None) -> str:
+def landing_as_seen(record: AdLanding | None) -> str:
     """The landing page in one line: its title, main heading and the start of its main text."""
-    if not record:
+    if record is None:
         return "(not visited)"
-    if not record.get("is_html"):
-        status = record.get("status")
-        return f"({record.get('error') or f'HTTP {status}'}, {record.get('content_type') or 'no content'})"
-    parts = [f"title: {record.get('title') or '(none)'}"]
-    if record.get("h1"):
-        parts.append(f"heading: {record['h1'][0]}")
-    text = record.get("main_text") or ""
+    if not record.is_html:
+        status = record.status
+        return f"({record.error or f'HTTP {status}'}, {record.content_type or 'no content'})"
+    parts = [f"title: {record.title or '(none)'}"]
+    if record.h1:
+        parts.append(f"heading: {record.h1[0]}")
+    text = record.main_text
     parts.append(f"text: {text[:EXCERPT]}{'…' if len(text) > EXCERPT else ''}")
     return " · ".join(parts)
 
@@ -65,36 +65,36 @@ class AdCheck(SiteCheck):
     family = "ads"
     requires = ("pages", "ads")
 
-    def landings(self, site: SiteView) -> Iterator[tuple[Ad, dict[str, Any] | None]]:
+    def landings(self, site: SiteView, ctx: CheckContext) -> Iterator[tuple[Ad, AdLanding | None]]:
         """Each ad with its landing record, streamed in landing-URL order."""
-        ads = ads_from_artifact(site.artifact("ads"))
+        ads = read(ctx, Ads) or Ads()
         if not ads:
             raise NotApplicable("no ads given (--ads FILE)")
         by_url: dict[str, list[Ad]] = {}
         for ad in ads:
             by_url.setdefault(ad.final_url, []).append(ad)
-        for url, record in site.page_artifacts(LANDING):
+        for url, record in read_pages(site, AdLanding):
             for ad in by_url.pop(url, []):
                 yield ad, record
         for rest in by_url.values():
             for ad in rest:
                 yield ad, None
 
-    def judged(self, site: SiteView) -> Iterator[tuple[Ad, dict[str, Any]]]:
+    def judged(self, site: SiteView, ctx: CheckContext) -> Iterator[tuple[Ad, AdLanding]]:
         """Ads whose landing arrived as meant (content checks judge only those)."""
-        for ad, record in self.landings(site):
-            if record is not None and record.get("is_html") and not blocks_content(landing_problems(ad, record)):
+        for ad, record in self.landings(site, ctx):
+            if record is not None and record.is_html and not blocks_content(landing_problems(ad, record)):
                 yield ad, record
 
-    def ad_finding(self, ad: Ad, record: dict[str, Any] | None, message: str, evidence: dict[str, Any],
+    def ad_finding(self, ad: Ad, record: AdLanding | None, message: str, evidence: dict[str, Any],
                    severity: str | None = None) -> Finding:
-        final = (record or {}).get("final_url") or ad.final_url
+        final = (record.final_url if record is not None else "") or ad.final_url
         full = {"ad_id": ad.ad_id, "ad": ad_as_seen(ad), "landing_page": landing_as_seen(record),
                 "ad_url": ad.final_url, **evidence}
         if final != ad.final_url:
             full["landing_url"] = final
-        if record and record.get("hops"):
-            full["redirects"] = [f"{h[0]} → {h[1]}" for h in record["hops"]]
+        if record is not None and record.hops:
+            full["redirects"] = [f"{h[0]} → {h[1]}" for h in record.hops]
         if ad.extra:
             full["ad_columns"] = dict(ad.extra)
         return self.finding(url=ad.final_url, target=ad.ad_id, message=message, evidence=full, severity=severity,
@@ -135,7 +135,7 @@ class BrokenAdLanding(AdCheck):
     default_severity = "error"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for ad, record in self.landings(site):
+        for ad, record in self.landings(site, ctx):
             problems = [p for p in landing_problems(ad, record) if p.kind != "not-visited"]
             if not problems:
                 continue
@@ -145,8 +145,8 @@ class BrokenAdLanding(AdCheck):
             else:
                 message = f"{_name(ad)} does not land where it should: {'; '.join(p.reason for p in problems)}."
             yield self.ad_finding(ad, record, message, {
-                "problems": [p.kind for p in problems], "status": (record or {}).get("status"),
-                "error": (record or {}).get("error")}, severity=worst.severity)
+                "problems": [p.kind for p in problems], "status": record.status if record else None,
+                "error": record.error if record else None}, severity=worst.severity)
 
 
 class AdLandsOnHomepage(AdCheck):
@@ -183,13 +183,12 @@ class AdLandsOnHomepage(AdCheck):
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         brand = None
-        for ad, record in self.judged(site):
+        for ad, record in self.judged(site, ctx):
             if not is_homepage(ad.final_url):
                 continue
             if brand is None:
                 brand = _brand_words(site, self.options.brand_words, self.options.max_site_pages)
-            language = guess_language(ad.text) or guess_language(record.get("main_text") or "",
-                                                                 record.get("language"))
+            language = guess_language(ad.text) or guess_language(record.main_text, record.language)
             words = content_words(ad.text, language)
             offers = extract_offers(ad.text)
             domain = _domain_words(ad.final_url)
@@ -268,7 +267,7 @@ class AdLandsOnForm(AdCheck):
         max_other_words: int = 150
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for ad, record in self.judged(site):
+        for ad, record in self.judged(site, ctx):
             form = form_page(record, self.options.max_other_words)
             if form is None or ad_asks_for(form["kind"], ad.text):
                 continue
@@ -310,11 +309,11 @@ class AdOfferMissing(AdCheck):
     default_severity = "warning"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for ad, record in self.judged(site):
+        for ad, record in self.judged(site, ctx):
             offers = extract_offers(ad.text)
             if not offers:
                 continue
-            page_text = f"{record.get('title') or ''} {record.get('text') or ''}"
+            page_text = f"{record.title} {record.text}"
             keys = page_offer_keys(page_text)
             missing = [o for o in offers if not offer_on_page(o, page_text, keys)]
             if not missing:
@@ -366,7 +365,7 @@ class OffTopicLandingPage(AdCheck):
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         weights: SiteWeights | None = None
         topic: frozenset[str] = frozenset()
-        for ad, record in self.judged(site):
+        for ad, record in self.judged(site, ctx):
             if is_homepage(ad.final_url):
                 continue  # TP502 judges homepage landings
             if weights is None:
@@ -376,13 +375,12 @@ class OffTopicLandingPage(AdCheck):
             if finding is not None:
                 yield finding
 
-    def judge(self, ad: Ad, record: dict[str, Any], weights: SiteWeights,
+    def judge(self, ad: Ad, record: AdLanding, weights: SiteWeights,
               topic: frozenset[str] = frozenset()) -> Finding | None:
-        page_text = " ".join([record.get("title") or "", record.get("description") or "",
-                              *(record.get("h1") or []), record.get("main_text") or ""])
-        page_language = guess_language(record.get("main_text") or "", record.get("language"))
+        page_text = " ".join([record.title, record.description, *record.h1, record.main_text])
+        page_language = guess_language(record.main_text, record.language)
         ad_language = guess_language(ad.text) or page_language
-        if len((record.get("main_text") or "").split()) < 5:
+        if len(record.main_text.split()) < 5:
             return None  # nothing to read (a page drawn by script): not judged
         rel = relevance([without_offers(h) for h in ad.headlines], [without_offers(d) for d in ad.descriptions],
                         page_text, ad_language, weights, topic)

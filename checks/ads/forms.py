@@ -10,7 +10,10 @@ is. Search boxes and forms in the header or footer (newsletter sign-ups) never c
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
+
+from auditor.artifacts.ads import AdLanding, LandingForm
 
 __all__ = ["ad_asks_for", "form_kind", "form_page"]
 
@@ -28,13 +31,12 @@ _KINDS = (
 )
 
 
-def form_kind(form: dict[str, Any], record: dict[str, Any]) -> str:
+def form_kind(form: LandingForm, record: AdLanding) -> str:
     """login, registration, newsletter, contact, request or other, from the fields and the words near the form."""
-    words = " ".join([form.get("heading") or "", form.get("submit") or "", *(record.get("h1") or []),
-                      record.get("title") or "", form.get("action") or ""])
-    types = [f.get("type") for f in form.get("fields") or []]
-    if form.get("password"):
-        return "registration" if form.get("visible_fields", 0) > 3 or _KINDS[1][1].search(words) else "login"
+    words = " ".join([form.heading, form.submit, *record.h1, record.title, form.action])
+    types = [f.type for f in form.fields]
+    if form.password:
+        return "registration" if form.visible_fields > 3 or _KINDS[1][1].search(words) else "login"
     for kind, pattern in _KINDS:
         if pattern.search(words):
             if kind == "login":
@@ -45,23 +47,26 @@ def form_kind(form: dict[str, Any], record: dict[str, Any]) -> str:
     return "other"
 
 
-def _real(form: dict[str, Any], outside_words: int) -> bool:
-    if not form.get("in_main") or form.get("search"):
+def _real(form: LandingForm, outside_words: int) -> bool:
+    if not form.in_main or form.search:
         return False
-    if form.get("password") or form.get("visible_fields", 0) >= 2:
+    if form.password or form.visible_fields >= 2:
         return True
-    fields = form.get("fields") or []
-    return len(fields) == 1 and fields[0].get("type") == "email" and outside_words < 60
+    fields = form.fields
+    return len(fields) == 1 and fields[0].type == "email" and outside_words < 60
 
 
-def form_page(record: dict[str, Any], max_other_words: int) -> dict[str, Any] | None:
+def form_page(record: AdLanding, max_other_words: int) -> dict[str, Any] | None:
     """The form that is the page's main content, with its kind; None when the page is more than a form."""
-    outside = int(record.get("main_words_outside_forms") or 0)
-    forms = [f for f in record.get("forms") or [] if _real(f, outside)]
+    outside = record.main_words_outside_forms
+    forms = [f for f in record.forms if _real(f, outside)]
     if not forms or outside > max_other_words:
         return None
-    form = max(forms, key=lambda f: (bool(f.get("password")), f.get("visible_fields", 0)))
-    return {**form, "kind": form_kind(form, record), "words_outside_forms": outside}
+    form = max(forms, key=lambda f: (f.password, f.visible_fields))
+    facts = asdict(form)
+    if not form.loose:
+        del facts["loose"]  # only fields outside any <form> say so
+    return {**facts, "kind": form_kind(form, record), "words_outside_forms": outside}
 
 
 # An ad that itself asks the prospect to sign up, log in or get in touch may land on that form.

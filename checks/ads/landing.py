@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from auditor.collect.ads.csv_file import Ad
+from auditor.artifacts.ads import Ad, AdLanding
 from auditor.model import Hop, LinkResult
 from auditor.urls import host_of, registrable_domain
 from checks.links import verdict
@@ -72,15 +71,15 @@ def lost_parameters(intended: str, final: str) -> list[str]:
     return [f"{k}={v}" for k, v in want if (k, v) not in have]
 
 
-def as_link_result(record: dict[str, Any]) -> LinkResult:
-    hops = tuple(Hop(str(h[0]), int(h[1]), str(h[2])) for h in record.get("hops") or ())
-    return LinkResult(url=record["url"], status=record.get("status"), final_url=record.get("final_url"),
-                      redirects=hops, error=record.get("error"), error_detail=record.get("error_detail"),
-                      content_type=record.get("content_type"), headers=record.get("headers") or {},
-                      snippet=record.get("snippet") or "")
+def as_link_result(record: AdLanding) -> LinkResult:
+    hops = tuple(Hop(str(h[0]), int(h[1]), str(h[2])) for h in record.hops)
+    return LinkResult(url=record.url, status=record.status, final_url=record.final_url or None,
+                      redirects=hops, error=record.error, error_detail=record.error_detail,
+                      content_type=record.content_type, headers=dict(record.headers),
+                      snippet=record.snippet)
 
 
-def landing_problems(ad: Ad, record: dict[str, Any] | None) -> list[Problem]:
+def landing_problems(ad: Ad, record: AdLanding | None) -> list[Problem]:
     """Everything wrong with how the ad's click arrives, worst first (empty: arrived fine)."""
     if record is None:
         return [Problem("not-visited", "info", "the landing page was not visited")]
@@ -90,15 +89,15 @@ def landing_problems(ad: Ad, record: dict[str, Any] | None) -> list[Problem]:
     if judged.state in ("broken", "looping"):
         return [Problem("broken", "error", judged.reason)]
     problems: list[Problem] = []
-    final = record.get("final_url") or ad.final_url
-    hops = record.get("hops") or []
+    final = record.final_url or ad.final_url
+    hops = record.hops
     if hops:
         if _site_of(final) != _site_of(ad.final_url):
             problems.append(Problem("other-domain", "error", f"it is redirected to another domain ({final})"))
         elif is_homepage(final) and not is_homepage(ad.final_url):
             problems.append(Problem("homepage", "error", f"it is redirected to the homepage ({final})"))
-    heading = " ".join([record.get("title") or "", *(record.get("h1") or [])[:1]])
-    if record.get("is_html") and _NOT_FOUND.search(heading):
+    heading = " ".join([record.title, *record.h1[:1]])
+    if record.is_html and _NOT_FOUND.search(heading):
         problems.append(Problem("not-found", "error", f"the page says it does not exist ({heading.strip()[:120]!r})"))
     lost = lost_parameters(ad.final_url, final)
     if lost:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.artifacts import read
+from auditor.artifacts.crawl import Feeds, SitemapDates
 from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
@@ -168,38 +170,37 @@ class SectionFinder:
             section.offer(Item(item.title, item.url, item.found, "overview page"))
         return True
 
-    def add_feeds(self, feeds: list[dict[str, Any]] | None) -> None:
-        for feed in feeds or []:
-            for entry in feed.get("items") or []:
-                date = parse_value(entry.get("date") or "")
+    def add_feeds(self, feeds: Feeds) -> None:
+        for feed in feeds:
+            for entry in feed.items:
+                date = parse_value(entry.date or "")
                 if date is None or date > self.as_of:
                     continue
-                link = entry.get("link") or ""
+                link = entry.link or ""
                 section = self._containing(link) if link else None
                 if section is None:
-                    key = f"feed:{feed['url']}"
-                    section = self.sections.setdefault(key, Section(feed.get("link") or feed["url"],
-                                                                    feed.get("title") or feed["url"]))
-                    section.index_url = section.index_url or feed.get("link")
-                section.found_by.add(f"feed {feed['url']}")
-                how = FoundDate(date, f"feed {entry.get('field') or 'date'}", entry.get("date") or "")
-                section.offer(Item((entry.get("title") or link)[:200], link or feed["url"], how, "feed"))
+                    key = f"feed:{feed.url}"
+                    section = self.sections.setdefault(key, Section(feed.link or feed.url, feed.title or feed.url))
+                    section.index_url = section.index_url or feed.link
+                section.found_by.add(f"feed {feed.url}")
+                how = FoundDate(date, f"feed {entry.field or 'date'}", entry.date or "")
+                section.offer(Item((entry.title or link)[:200], link or feed.url, how, "feed"))
 
-    def add_sitemap_dates(self, entries: list[dict[str, Any]] | None) -> None:
+    def add_sitemap_dates(self, entries: SitemapDates) -> None:
         lastmods: dict[str, tuple[dt.date, str, str]] = {}
-        for entry in entries or []:
-            url = entry.get("url") or ""
+        for entry in entries:
+            url = entry.url
             section = self._containing(url)
             if section is None:
                 continue
-            news = parse_value(entry.get("news_date") or "")
+            news = parse_value(entry.news_date or "")
             if news is not None and news <= self.as_of:
-                how = FoundDate(news, "sitemap news:publication_date", entry["news_date"])
-                section.offer(Item(entry.get("news_title") or url, url, how, "sitemap"))
-            lastmod = parse_value(entry.get("lastmod") or "")
+                how = FoundDate(news, "sitemap news:publication_date", entry.news_date or "")
+                section.offer(Item(entry.news_title or url, url, how, "sitemap"))
+            lastmod = parse_value(entry.lastmod or "")
             if lastmod is not None and lastmod <= self.as_of and (
                     section.root not in lastmods or lastmod > lastmods[section.root][0]):
-                lastmods[section.root] = (lastmod, url, entry["lastmod"])
+                lastmods[section.root] = (lastmod, url, entry.lastmod or "")
         for section in self.sections.values():  # lastmod: only where no page shows a date
             if section.newest is None and section.root in lastmods:
                 date, url, raw = lastmods[section.root]
@@ -251,8 +252,8 @@ class StaleNews(SiteCheck):
         finder.from_navigation()
         for page in site.pages():
             finder.add_page(page)
-        finder.add_feeds(ctx.artifact("feeds") or site.artifact("feeds"))
-        finder.add_sitemap_dates(ctx.artifact("sitemap_dates") or site.artifact("sitemap_dates"))
+        finder.add_feeds(read(ctx, Feeds) or Feeds())
+        finder.add_sitemap_dates(read(ctx, SitemapDates) or SitemapDates())
         sections = finder.all_sections()
         if not sections:
             raise NotApplicable("no news or blog section found (by URL, navigation, feed, sitemap or "

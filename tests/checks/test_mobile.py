@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.artifacts.render import TapTarget
 from auditor.errors import ConfigError
 from auditor.testing import load_cases, make_page, run_check
 from checks.mobile import (
@@ -56,8 +57,8 @@ def test_demo_team_icons_all_fail():
     targets = []
     for member in range(6):
         y = 100 + member * 200
-        targets.append({"selector": "a.mail", "text": "", "href": f"mailto:{member}@ex.nl", "rect": [20, y, 16, 16]})
-        targets.append({"selector": "a.tel", "text": "", "href": f"tel:+3130{member}", "rect": [38, y, 16, 16]})
+        targets.append(TapTarget(selector="a.mail", text="", href=f"mailto:{member}@ex.nl", rect=(20, y, 16, 16)))
+        targets.append(TapTarget(selector="a.tel", text="", href=f"tel:+3130{member}", rect=(38, y, 16, 16)))
     failing = cramped_targets(targets, 48, 0.25)
     assert len(failing) == 12
     assert {f["neighbour"] for f in failing} == {"a.mail", "a.tel"}
@@ -68,8 +69,8 @@ def test_finger_zone_and_overlap_share():
     quarter of the 16×16 px the target covers in the zone (64 px²) lies over the neighbour: 11 px
     away it covers 5×16 = 80 px², 13 px away 3×16 = 48 px²."""
     def pair(gap):
-        return [{"selector": "a.x", "text": "", "href": "/x", "rect": [100, 100, 16, 16]},
-                {"selector": "a.y", "text": "", "href": "/y", "rect": [116 + gap, 100, 16, 16]}]
+        return [TapTarget(selector="a.x", text="", href="/x", rect=(100, 100, 16, 16)),
+                TapTarget(selector="a.y", text="", href="/y", rect=(116 + gap, 100, 16, 16))]
     assert len(cramped_targets(pair(11), 48, 0.25)) == 2
     assert cramped_targets(pair(13), 48, 0.25) == []
 

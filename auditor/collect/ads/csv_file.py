@@ -17,10 +17,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from auditor.artifacts.ads import Ad
 from auditor.errors import InputError
 from auditor.urls import InvalidURL, normalise
 
@@ -31,54 +31,6 @@ MAX_ADS = 20_000
 MAX_CELL = 2_000
 # Lines above the header that exports add ("Ad report", "1 May 2025 - 31 May 2025").
 MAX_PREAMBLE = 5
-
-
-@dataclass(frozen=True)
-class Ad:
-    """One ad as the prospect saw it, and where it sends them.
-
-    ``ad_id`` is the file's id, or a made-up ``row N`` when the export has none;
-    ``identity`` is what keeps a finding's fingerprint stable across runs.
-    """
-
-    ad_id: str
-    headlines: tuple[str, ...]
-    descriptions: tuple[str, ...]
-    final_url: str
-    row: int = 0
-    source_format: str = "native"
-    extra: dict[str, str] = field(default_factory=dict)
-    id_given: bool = True
-
-    @property
-    def headline(self) -> str:
-        return " | ".join(self.headlines)
-
-    @property
-    def description(self) -> str:
-        return " ".join(self.descriptions)
-
-    @property
-    def text(self) -> str:
-        """All the ad's words, headlines first."""
-        return " ".join([*self.headlines, *self.descriptions])
-
-    @property
-    def identity(self) -> str:
-        first = self.headlines[0] if self.headlines else ""
-        return self.ad_id if self.id_given else f"{self.ad_id}|{first}|{self.final_url}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ad_id": self.ad_id, "headlines": list(self.headlines), "descriptions": list(self.descriptions),
-                "final_url": self.final_url, "row": self.row, "source_format": self.source_format,
-                "extra": dict(self.extra), "id_given": self.id_given}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Ad:
-        return cls(ad_id=data["ad_id"], headlines=tuple(data.get("headlines", ())),
-                   descriptions=tuple(data.get("descriptions", ())), final_url=data["final_url"],
-                   row=int(data.get("row", 0)), source_format=data.get("source_format", "native"),
-                   extra=dict(data.get("extra") or {}), id_given=bool(data.get("id_given", True)))
 
 
 @dataclass(frozen=True)

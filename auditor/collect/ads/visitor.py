@@ -3,10 +3,11 @@
 Runs after the crawl, only when an enabled ads check needs it. Each distinct landing URL
 is fetched once, with its query string (the UTM parameters must survive every redirect),
 through the run's fetcher, so politeness, retries, ``--resolve`` and ``--ca-bundle``
-apply. What is kept per URL (page artifact ``ad_landing``): the status, every redirect
-hop, the final URL and, for HTML, the facts of ``ads_page.describe_landing`` (main
-text, headings, forms). The ads themselves become the run artifact ``ads``. Judging is
-left to ``checks/ads.py``, so ``recheck`` can re-judge without fetching again.
+apply. What is kept per URL (page artifact ``ad_landing``, ``auditor.artifacts.ads.AdLanding``):
+the status, every redirect hop, the final URL and, for HTML, the facts of
+``landing_page.describe_landing`` (main text, headings, forms). The ads themselves become
+the run artifact ``ads`` (``Ads``). Judging is left to ``checks/ads/``, so ``recheck`` can
+re-judge without fetching again.
 
 ``[collectors.ads]`` settings: ``concurrency`` (landing pages fetched at once, default 4),
 ``max_body_bytes`` (default 3,000,000) and ``internal_ads`` (default false: also treat the
@@ -18,8 +19,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from auditor.artifacts import write, write_page
+from auditor.artifacts.ads import AdLanding, Ads
 from auditor.collect.ads.banners import find_banners
-from auditor.collect.ads.csv_file import Ad, load_ads
+from auditor.collect.ads.csv_file import load_ads
 from auditor.collect.ads.landing_page import describe_landing
 from auditor.collect.http import Response
 from auditor.collector import CollectContext, Collector
@@ -29,7 +32,7 @@ from auditor.html.extract import parse_html
 
 __all__ = ["AdLandingCollector", "load_ads", "visit_record"]
 
-LANDING = "ad_landing"
+LANDING = AdLanding.NAME
 SNIPPET = 500
 
 
@@ -57,9 +60,9 @@ class AdLandingCollector(Collector):
         if self.internal_ads:
             ads += find_banners(ctx.store.pages(), ctx.scope.is_internal)
         if not ads:
-            ctx.store.set_artifact("ads", [])  # the ads checks end "not applicable"
+            write(ctx.store, Ads())  # the ads checks end "not applicable"
             return
-        ctx.store.set_artifact("ads", [ad.to_dict() for ad in ads])
+        write(ctx.store, Ads(tuple(ads)))
         done = {url for url, _ in ctx.store.page_artifacts(LANDING)}  # a resumed audit keeps its visits
         todo = list(dict.fromkeys(ad.final_url for ad in ads if ad.final_url not in done))
         gate = asyncio.Semaphore(self.concurrency)
@@ -67,15 +70,15 @@ class AdLandingCollector(Collector):
         async def visit(url: str) -> None:
             async with gate:
                 res = await ctx.fetcher.fetch(url, max_body=self.max_body_bytes, want_body=lambda s, h: True)
-            ctx.store.add_page_artifact(url, LANDING, visit_record(url, res))
+            write_page(ctx.store, url, visit_record(url, res))
 
         await asyncio.gather(*(visit(url) for url in todo))
         ctx.store.flush()
         ctx.notes.append(f"ads: {len(ads)} ads, {len(todo)} landing pages visited")
 
 
-def visit_record(url: str, res: Response) -> dict[str, Any]:
-    """The JSON-ready record of one landing visit: fetch facts plus, for HTML, the page's facts."""
+def visit_record(url: str, res: Response) -> AdLanding:
+    """The record of one landing visit: fetch facts plus, for HTML, the page's facts."""
     record: dict[str, Any] = {
         "url": url, "final_url": res.final_url or url, "status": res.status, "error": res.error,
         "error_detail": (res.error_detail or "")[:300] or None,
@@ -88,9 +91,4 @@ def visit_record(url: str, res: Response) -> dict[str, Any]:
         facts = describe_landing(parse_html(res.body, encoding))
         record.update(facts)
         record["snippet"] = facts["text"][:SNIPPET]
-    return record
-
-
-def ads_from_artifact(data: list[dict[str, Any]] | None) -> list[Ad]:
-    """The ``ads`` artifact back as ``Ad`` objects."""
-    return [Ad.from_dict(d) for d in data or []]
+    return AdLanding.from_json(record)

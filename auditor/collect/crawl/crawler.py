@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.artifacts.crawl import NotFoundProbe
 from auditor.collect.crawl.parse import Fetched, PageParser
 from auditor.collect.crawl.robots import RobotsCache
 from auditor.collect.http import Fetcher, OutOfTime, Response
@@ -295,7 +296,7 @@ async def preflight(fetcher: Fetcher, start_url: str, max_body: int) -> Response
     return res
 
 
-async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:
+async def not_found_probe(fetcher: Fetcher, origin: str) -> NotFoundProbe:
     """Fetch a URL that cannot exist: the site's own 404 page, to recognise soft 404s."""
     import secrets
 
@@ -305,5 +306,4 @@ async def not_found_probe(fetcher: Fetcher, origin: str) -> dict[str, Any]:
     if res.body:
         ex = extract(res.body, detect_encoding(res.body, res.content_type), res.final_url or url)
         text, title = visible_text(ex.tree)[:20_000], ex.title or ""
-    return {"url": url, "status": res.status, "final_url": res.final_url, "error": res.error,
-            "title": title, "text": text}
+    return NotFoundProbe(url=url, status=res.status, final_url=res.final_url, error=res.error, title=title, text=text)

@@ -2,9 +2,10 @@
 
 The crawler records ``<link rel="alternate" type="application/rss+xml">`` targets as links
 and only HEAD-checks them; this collector GETs the feeds the site declares and keeps each
-item's title, link and date (artifact ``feeds``). It also reads the sitemaps the crawl
-used again, keeping ``lastmod`` and Google News ``publication_date`` per URL (artifact
-``sitemap_dates``): the run store keeps sitemap URLs only as crawl seeds.
+item's title, link and date (artifact ``feeds``, ``auditor.artifacts.crawl.Feeds``). It also
+reads the sitemaps the crawl used again, keeping ``lastmod`` and Google News
+``publication_date`` per URL (artifact ``sitemap_dates``, ``SitemapDates``): the run store
+keeps sitemap URLs only as crawl seeds.
 
 Feeds and sitemaps are untrusted XML: parsed with entity resolution and network access
 off. A feed that fails is recorded with its error; the collector itself never fails the
@@ -20,6 +21,8 @@ from urllib.parse import urljoin
 
 from lxml import etree, html
 
+from auditor.artifacts import read, write
+from auditor.artifacts.crawl import Feeds, SitemapDates, Sitemaps
 from auditor.collect.crawl.robots import RobotsCache
 from auditor.collector import CollectContext, Collector
 
@@ -161,8 +164,8 @@ class FeedCollector(Collector):
                 feeds.append({"url": url, **parse_feed(res.body, res.final_url or url)})
             except (ValueError, etree.XMLSyntaxError) as exc:
                 feeds.append({"url": url, "error": f"unreadable feed: {exc}", "items": []})
-        store.set_artifact("feeds", feeds)
-        store.set_artifact("sitemap_dates", await self._sitemap_dates(ctx))
+        write(store, Feeds.from_json(feeds))
+        write(store, SitemapDates.from_json(await self._sitemap_dates(ctx)))
 
     @staticmethod
     def _candidates(ctx: CollectContext) -> list[str]:
@@ -187,9 +190,9 @@ class FeedCollector(Collector):
 
     @staticmethod
     async def _sitemap_dates(ctx: CollectContext) -> list[dict[str, str | None]]:
-        info = ctx.store.artifact("sitemaps") or {}
+        info = read(ctx.store, Sitemaps) or Sitemaps()
         entries: list[dict[str, str | None]] = []
-        for url in (info.get("sitemaps") or [])[:MAX_SITEMAPS]:
+        for url in info.sitemaps[:MAX_SITEMAPS]:
             res = await ctx.fetcher.fetch(url, max_body=50_000_000)
             if res.error or res.status != 200:
                 continue

@@ -12,9 +12,9 @@ Where none of these works (no Java, nothing set up, the server does not answer) 
 text is still spell-checked with Hunspell, and the run says plainly that grammar was not
 checked and why: TP302 ends *unverifiable* with that reason.
 
-Artifact ``language_issues``: the engine, whether grammar was checked, the site's own
-names (facts for the checks), statistics, and the issues, each with every page its text
-appears on. The checks (``checks/spelling.py``) judge them.
+Artifact ``language_issues`` (``auditor.artifacts.language.LanguageIssues``): the engine,
+whether grammar was checked, the site's own names (facts for the checks), statistics, and
+the issues, each with every page its text appears on. The checks (``checks/spelling.py``) judge them.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.artifacts import read_pages, write, write_page
+from auditor.artifacts.language import LanguageIssues, PageText
 from auditor.collect.language.cache import MatchCache, default_path
 from auditor.collect.language.engines import Engine, HunspellEngine, LanguageToolEngine, Lexicon
 from auditor.collect.language.names import SiteNames
@@ -51,7 +53,7 @@ from auditor.deflate import deflate, inflate
 from auditor.errors import ConfigError, reject_unknown
 from auditor.page import Page
 
-ARTIFACT = "language_issues"
+ARTIFACT = LanguageIssues.NAME
 SUPPORTED = ("nl", "en")
 log = logging.getLogger(__name__)
 
@@ -126,7 +128,7 @@ class LanguageCollector(Collector):
                     "grammar_reason": grammar_reason, "languages": list(opts.languages),
                     "service": {"url": getattr(engine, "url", None), "started_here": getattr(engine, "started", False)},
                     **result}
-        ctx.store.set_artifact(ARTIFACT, artifact)
+        write(ctx.store, LanguageIssues.from_json(artifact))
         return artifact
 
     def _check_pages(self, ctx: CollectContext, engine: Engine, lexicon: Lexicon | None) -> dict[str, Any]:
@@ -149,7 +151,7 @@ class LanguageCollector(Collector):
                     if page is None:
                         continue
                     record = page_record(page)
-                    ctx.store.add_page_artifact(url, PAGE_TEXT, pack(record))
+                    write_page(ctx.store, url, pack(record))
                 else:
                     kept += 1
                 if record["names"] is not None:
@@ -240,7 +242,7 @@ def _lexicon(langs: list[str]) -> tuple[Lexicon | None, str]:
 
 
 # -- per-page text records (incremental re-crawl) ------------------------------------------
-PAGE_TEXT = "page_text"
+PAGE_TEXT = PageText.NAME
 
 
 def page_record(page: Page) -> dict[str, Any]:
@@ -254,14 +256,14 @@ def page_record(page: Page) -> dict[str, Any]:
             "names": SiteNames.page_facts(page) if page.status == 200 else None}
 
 
-def pack(record: dict[str, Any]) -> dict[str, str]:
+def pack(record: dict[str, Any]) -> PageText:
     """A page's record compressed: the text of every page would otherwise double the store."""
     raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return {"z": base64.b64encode(deflate(raw, 6)).decode("ascii")}
+    return PageText(z=base64.b64encode(deflate(raw, 6)).decode("ascii"))
 
 
-def unpack(data: dict[str, str]) -> dict[str, Any]:
-    return json.loads(inflate(base64.b64decode(data["z"])))
+def unpack(data: PageText) -> dict[str, Any]:
+    return json.loads(inflate(base64.b64decode(data.z)))
 
 
 class _Records:
@@ -285,4 +287,4 @@ class _Records:
 
 
 def _stored_records(ctx: CollectContext) -> _Records:
-    return _Records(ctx.store.page_artifacts(PAGE_TEXT) if ctx.unchanged else ())
+    return _Records(read_pages(ctx.store, PageText) if ctx.unchanged else ())

@@ -1,21 +1,14 @@
 """The browser renderer: crawled pages laid out in headless Chromium as phones show them.
 
-It provides the ``render`` artifact the mobile checks (TP402–TP404) judge:
+It provides the ``render`` artifact the mobile checks (TP402–TP404) judge, declared in
+``auditor.artifacts.render``:
 
-* per rendered page (``site.page_artifacts("render")``)::
-
-    {"url": …, "template": "3f2a…", "template_pages": 14,
-     "profiles": {"small": {"status": "ok", "width": 360, …, "viewport_meta": …,
-                            "layout_width": 360, "document_width": 1208, "overflow": […],
-                            "text": {"total_chars": …, "sizes": {"9": 812, "16": 120}, "groups": […]},
-                            "tap_targets": [{"selector", "text", "href", "rect": [x, y, w, h]}, …],
-                            "screenshot": "screenshots/…-small.jpg", "consent": {…} | null,
-                            "blocked": {"count": 2, "hosts": […]}},
-                  "large": {…}}}
-
-  A profile that could not be rendered has ``"status": "error"`` and ``"error"``.
-* for the run (``site.artifact("render")``): the browser, the profiles, how many pages
-  were eligible and rendered, the templates, the failures and the cookie banners met.
+* per rendered page, ``RenderedPage``: the page in every phone profile (``ProfileRender``:
+  layout and document width, overflowing elements, text sizes, tap targets, screenshot,
+  cookie banner, blocked requests; ``status: error`` with the reason when it failed), and
+  how many pages of its layout template it stands for;
+* for the run, ``RenderSummary``: the browser, the profiles, how many pages were eligible
+  and rendered, the templates, the failures and the cookie banners met.
 
 Cost is bounded by rendering a few pages per layout template (``render_templates``);
 a pool of tabs in one browser renders several at once, and every render has a time
@@ -34,6 +27,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from auditor.artifacts import read_pages, write, write_page
+from auditor.artifacts.render import RenderedPage, RenderSummary
 from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import basic_auth
 from auditor.collect.render.browser import BrowserPool
@@ -140,14 +135,14 @@ class Renderer(Collector):
             "failed": [], "consent": {}, "blocked_requests": 0,
         }
         already = set()
-        for url, data in ctx.store.page_artifacts("render"):  # a resumed audit keeps what it rendered
+        for url, data in read_pages(ctx.store, RenderedPage):  # a resumed audit keeps what it rendered
             already.add(url)
             _tally(summary, url, data)
         reused = 0
         for job in todo.jobs:  # an incremental re-crawl keeps what did not change
             record = reusable_render(ctx, job.url) if job.url not in already else None
             if record is not None:
-                ctx.store.add_page_artifact(job.url, "render", record)
+                write_page(ctx.store, job.url, record)
                 already.add(job.url)
                 _tally(summary, job.url, record)
                 reused += 1
@@ -157,7 +152,7 @@ class Renderer(Collector):
                              "and scripts unchanged)")
         jobs = [job for job in todo.jobs if job.url not in already]
         if not jobs:
-            ctx.store.set_artifact("render", summary)
+            write(ctx.store, RenderSummary.from_json(summary))
             return
         crawl = ctx.config.crawl
         gate = RequestGate(ctx.scope.start_url, ctx.scope.is_internal, cfg, _site_headers(ctx),
@@ -184,7 +179,7 @@ class Renderer(Collector):
                     while queue:
                         job = queue.pop()
                         result = await render_page(tabs, job)
-                        ctx.store.add_page_artifact(job.url, "render", result)
+                        write_page(ctx.store, job.url, result)
                         _tally(summary, job.url, result)
                         done += 1
                         if done % 25 == 0:
@@ -203,11 +198,11 @@ class Renderer(Collector):
             host, why = next(iter(gate.refused.items()))
             ctx.notes.append(f"browser: requests to {len(gate.refused)} non-public hosts refused, e.g. {host}: {why}")
         summary["seconds"] = round(time.monotonic() - started, 2)
-        ctx.store.set_artifact("render", summary)
+        write(ctx.store, RenderSummary.from_json(summary))
         ctx.notes.extend(_notes(summary, len(todo.jobs)))
 
 
-async def render_page(tabs: dict[str, Tab], job: RenderJob) -> dict[str, Any]:
+async def render_page(tabs: dict[str, Tab], job: RenderJob) -> RenderedPage:
     """One page in every profile (each profile has its own tab)."""
     profiles: dict[str, dict[str, Any]] = {}
     failed = ""
@@ -220,8 +215,9 @@ async def render_page(tabs: dict[str, Tab], job: RenderJob) -> dict[str, Any]:
         profiles[name] = result = await tab.render(job.url)
         if result.get("status") != "ok":
             failed = name
-    return {"url": job.url, "template": job.template, "template_pages": job.template_pages,
-            "template_rendered": job.template_rendered, "stands_for": job.stands_for, "profiles": profiles}
+    return RenderedPage.from_json({"url": job.url, "template": job.template, "template_pages": job.template_pages,
+                                   "template_rendered": job.template_rendered, "stands_for": job.stands_for,
+                                   "profiles": profiles})
 
 
 def _site_headers(ctx: CollectContext) -> dict[str, str]:
@@ -233,18 +229,18 @@ def _site_headers(ctx: CollectContext) -> dict[str, str]:
     return headers
 
 
-def _tally(summary: dict[str, Any], url: str, result: dict[str, Any]) -> None:
+def _tally(summary: dict[str, Any], url: str, result: RenderedPage) -> None:
     ok = False
-    for name, prof in result["profiles"].items():
-        if prof.get("status") == "ok":
+    for name, prof in result.profiles.items():
+        if prof.ok:
             ok = True
-            consent = prof.get("consent")
+            consent = prof.consent
             if consent:
-                key = consent["selector"] if consent["selector"] != "text" else f"button “{consent['label']}”"
+                key = consent.selector if consent.selector != "text" else f"button “{consent.label}”"
                 summary["consent"][key] = summary["consent"].get(key, 0) + 1
         elif len(summary["failed"]) < MAX_FAILURES_KEPT:
-            summary["failed"].append({"url": url, "profile": name, "error": prof.get("error", "")})
-        summary["blocked_requests"] += (prof.get("blocked") or {}).get("count", 0)
+            summary["failed"].append({"url": url, "profile": name, "error": prof.error or ""})
+        summary["blocked_requests"] += prof.blocked.count if prof.blocked else 0
     summary["pages_rendered"] += ok
 
 

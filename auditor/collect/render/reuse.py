@@ -9,14 +9,14 @@ stylesheets and scripts (same ETag / Last-Modified / length), and the render set
 from __future__ import annotations
 
 import shutil
-from typing import Any
 
+from auditor.artifacts.render import RenderedPage
 from auditor.collector import CollectContext
 
 __all__ = ["reusable_render"]
 
 
-def reusable_render(ctx: CollectContext, url: str) -> dict[str, Any] | None:
+def reusable_render(ctx: CollectContext, url: str) -> RenderedPage | None:
     """The previous run's render record of ``url`` (its screenshots copied into this run's
     directory), or None when the page must be rendered again."""
     previous = ctx.previous
@@ -24,12 +24,13 @@ def reusable_render(ctx: CollectContext, url: str) -> dict[str, Any] | None:
         return None
     if (previous.config.get("collectors") or {}).get("render") != ctx.config.collectors.get("render"):
         return None
-    record = previous.page_artifact(url, "render")
-    if not record or any(p.get("status") != "ok" for p in (record.get("profiles") or {}).values()):
+    stored = previous.page_artifact(url, RenderedPage.NAME)
+    record = RenderedPage.from_json(stored) if stored else None
+    if record is None or any(not p.ok for p in record.profiles.values()):
         return None  # a failed render is tried again
     if previous.resources(url) != ctx.store.resources(url):
         return None
-    shots = [p["screenshot"] for p in record["profiles"].values() if p.get("screenshot")]
+    shots = [p.screenshot for p in record.profiles.values() if p.screenshot]
     sources = [previous.run_dir / shot for shot in shots]
     if not all(src.is_file() for src in sources):
         return None  # the evidence is gone: render again rather than report without it

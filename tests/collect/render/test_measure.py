@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from auditor.artifacts.render import RenderedPage, TapTarget
 from auditor.collect.render.browser import find_browser
 from auditor.collect.render.measure import MEASURE_JS, measure_options, sanitize
 from checks.mobile import cramped_targets
@@ -29,6 +30,11 @@ def phone() -> Iterator[Any]:
         page.route("**/*", lambda route: route.abort())  # nothing leaves the machine
         yield page
         browser.close()
+
+
+def _typed(data: dict) -> tuple[TapTarget, ...]:
+    """The measured tap targets as the checks read them (the stored artifact's type)."""
+    return RenderedPage.from_json({"profiles": {"small": data}}).profiles["small"].tap_targets
 
 
 def measure(phone: Any, name: str) -> dict[str, Any]:
@@ -54,7 +60,7 @@ def test_hidden_behind_and_clipped_targets_are_not_targets_nor_neighbours(phone)
     data = measure(phone, "lighthouse-targets.html")
     labels = _labels(data["tap_targets"])
     assert not labels & {"Achter", "In box", "In zijbalk"}
-    failing = _labels(cramped_targets(data["tap_targets"], 48, 0.25))
+    failing = _labels(cramped_targets(_typed(data), 48, 0.25))
     assert not failing & {"Voor", "Naast box"}
 
 
@@ -62,14 +68,14 @@ def test_links_to_the_same_resolved_address_do_not_crowd_each_other(phone):
     data = measure(phone, "lighthouse-targets.html")
     same = [t for t in data["tap_targets"] if t["text"] in ("Hier", "Ook hier")]
     assert [t["href"] for t in same] == ["https://ex.nl/seo/tips/"] * 2
-    assert not _labels(cramped_targets(data["tap_targets"], 48, 0.25)) & {"Hier", "Ook hier"}
+    assert not _labels(cramped_targets(_typed(data), 48, 0.25)) & {"Hier", "Ook hier"}
 
 
 def test_a_zero_width_link_is_measured_by_its_visible_child(phone):
     data = measure(phone, "lighthouse-targets.html")
     [zero] = [t for t in data["tap_targets"] if t["text"] == "Nul breed"]
     assert zero["rects"] == [[0, zero["rect"][1], 20, 20]]
-    assert {"Nul breed", "Buur"} <= _labels(cramped_targets(data["tap_targets"], 48, 0.25))
+    assert {"Nul breed", "Buur"} <= _labels(cramped_targets(_typed(data), 48, 0.25))
 
 
 def test_a_collapsed_menu_clipped_inert_and_offscreen_content_is_hidden(phone):
