@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import partial
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 from auditor.errors import ConfigError, reject_unknown
@@ -228,7 +229,7 @@ def run_page_checks(checks: Iterable[PageCheck], page: Page, ctx: CheckContext,
         if check.code in skip:
             continue
         try:
-            found = run_isolated(check, lambda c=check: c.check_page(page, ctx), ctx.page_time_limit,
+            found = run_isolated(check, partial(check.check_page, page, ctx), ctx.page_time_limit,
                                  f"{check.code} on {page.url}")
         except CheckOutcome as outcome:
             ended.append((check.code, outcome.status, outcome.reason, ""))

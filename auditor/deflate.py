@@ -11,7 +11,9 @@ versions, another machine).
 from __future__ import annotations
 
 import zlib
+from types import ModuleType
 
+_fast: ModuleType | None
 try:
     from isal import isal_zlib as _fast
 except ImportError:  # no isal wheel for this machine

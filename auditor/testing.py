@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,7 @@ def run_check(check: type[Check] | Check, pages: Iterable[Page] = (), results: I
     try:
         if isinstance(instance, PageCheck):
             for page in pages:
-                found.extend(run_isolated(instance, lambda p=page: instance.check_page(p, ctx), ctx.page_time_limit,
+                found.extend(run_isolated(instance, partial(instance.check_page, page, ctx), ctx.page_time_limit,
                                           f"{instance.code} on {page.url}"))
         elif isinstance(instance, SiteCheck):
             found.extend(run_isolated(instance, lambda: instance.check_site(site, ctx), ctx.site_time_limit,

@@ -63,7 +63,7 @@ def ensure_fingerprint(finding: Finding) -> Finding:
     return replace(finding, fingerprint=fingerprint(finding.code, finding.url, finding.target))
 
 
-def active_suppressions(rows: Iterable[Mapping[str, Any]], today: date) -> dict[str, dict[str, str]]:
+def active_suppressions(rows: Iterable[Mapping[Any, Any]], today: date) -> dict[str, dict[str, str]]:
     """``{fingerprint: {"until", "reason"}}`` of the suppressions holding on ``today``
     (a suppression holds through its ``until`` day)."""
     return {row["fingerprint"]: {"until": row["until"].isoformat(), "reason": row["reason"]}

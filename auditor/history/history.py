@@ -328,7 +328,7 @@ def _fixed_findings(conn: Connection, source: Mapping[str, int], fingerprints: S
     by_run: dict[int, list[str]] = {}
     for fp in fingerprints:
         by_run.setdefault(source[fp], []).append(fp)
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []  # Row objects of one select
     for run_id, fps in by_run.items():
         for chunk in _chunks(fps, BATCH):
             rows += conn.execute(select(run_findings.c.id, run_findings.c.fingerprint, run_findings.c.data)
@@ -353,7 +353,9 @@ def _insert_run(conn: Connection, site_id: int, run: AuditRun, result: Compariso
         "run_dir": str(Path(run_dir).absolute()) if run_dir is not None else None,
         "settings": dict(run.config), "tool_version": _text(run.tool_version, 50),
     }
-    return int(conn.execute(runs.insert().values(**values)).inserted_primary_key[0])
+    key = conn.execute(runs.insert().values(**values)).inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    return int(key[0])
 
 
 def _insert_findings(conn: Connection, run_id: int, result: Comparison, families: Mapping[str, str]) -> None:

@@ -56,4 +56,5 @@ def detect_encoding(body: bytes, content_type: str | None) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(body[:65536]).best()
-    return _known(best.encoding) if best is not None and _known(best.encoding) else "cp1252"
+    known = _known(best.encoding) if best is not None else None
+    return known or "cp1252"

@@ -13,6 +13,7 @@ raises for a failed delivery: it returns one line per attempt for the run's log.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from auditor.model import AuditRun
@@ -41,8 +42,8 @@ def send_notifications(run: AuditRun, config: NotifyConfig, *, client: str,
     lines: list[str] = []
     for hook in config.webhooks:
         lines += _deliver(f"webhook {redact(hook.url)} ({hook.style})",
-                          lambda hook=hook: post_json(hook.url, _STYLES[hook.style](message), timeout=hook.timeout,
-                                                      headers=hook.headers, ca_bundle=ca_bundle))
+                          partial(post_json, hook.url, _STYLES[hook.style](message), timeout=hook.timeout,
+                                  headers=hook.headers, ca_bundle=ca_bundle))
     if config.email is not None:
         email = config.email
         lines += _deliver(f"email to {', '.join(email.recipients)}",

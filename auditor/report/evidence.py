@@ -210,7 +210,8 @@ class _Builder:
             if raw is not None:
                 used.add(key)
         rects = list(_rects(ev.values()))[:MAX_RECTS]
-        shots, seen = [], set()
+        shots: list[Screenshot] = []
+        seen: set[str] = set()
         for label, path in paths:
             if path in seen or self.embed is None or len(shots) >= limit:
                 continue
@@ -231,7 +232,8 @@ class _Builder:
             return KeyValue(label, self.status(raw))
         if isinstance(raw, Mapping):
             children = [self.generic(str(k), v) for k, v in list(raw.items())[:self.max_items]]
-            return KeyValue(label, None, [c if isinstance(c, KeyValue) else KeyValue(c.label, Value(_short(c)))
+            return KeyValue(label, None, [c if isinstance(c, KeyValue)
+                                          else KeyValue(getattr(c, "label", label), Value(_short(c)))
                                           for c in children])
         if isinstance(raw, list | tuple):
             items = list(raw)

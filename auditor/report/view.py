@@ -374,7 +374,7 @@ class _Builder:
         return [self.score_view(s, s.family) for s in sorted(found, key=lambda s: _family_order(s.family))]
 
     def top(self, n: int) -> list[TopItem]:
-        out = []
+        out: list[TopItem] = []
         for impact, f in self.ranked:
             if len(out) >= n or impact <= 0:
                 break

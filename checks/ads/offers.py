@@ -183,9 +183,9 @@ def extract_offers(text: str) -> list[Offer]:
     for m in _AMOUNT_DISCOUNT.finditer(text):
         add("discount", m, _amount_keys("amount", _first_number(m)))
     for written, keys in _deal_keys(text).items():
-        m = re.search(re.escape(written), text)
-        if m:
-            add("deal", m, keys)
+        found = re.search(re.escape(written), text)
+        if found:
+            add("deal", found, keys)
     for m in _PRICE.finditer(text):
         add("price", m, _amount_keys("amount", _first_number(m)))
     for m, keys in _dates(text, strict=True):

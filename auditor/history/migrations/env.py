@@ -23,6 +23,8 @@ def run_migrations() -> None:
         _run(connection)
         return
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no database URL: pass -x url=… or set sqlalchemy.url")
     engine = open_engine(parse_url(url))
     with engine.connect() as conn:
         _run(conn)
