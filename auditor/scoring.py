@@ -14,6 +14,12 @@ never goes below 0 and two sites with many problems still differ. ``info`` findi
 as links that could not be verified) never lower a score, nor do suppressed findings (an
 accepted risk, until its suppression expires: the report still shows them, muted).
 
+A finding may cap its family's score (``evidence["score_cap"]``, 0 to 100): a news section
+or an agenda that has gone stale is what a prospect reads first, so however clean the
+rest of the family is, it must not read "good". The stale-news and stale-agenda findings
+cap at ``100 × threshold / age`` and at most 79 (``stale_score_cap``): a year after the last
+post with a 90-day threshold that is 25.
+
 A family none of whose checks could judge the site (all unverifiable, not applicable
 or errored) has no score: a number would claim something the audit did not see.
 """
@@ -26,11 +32,13 @@ from dataclasses import dataclass
 
 from auditor.model import AuditRun, CheckResult, Finding
 
-__all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "family_scores", "impact", "ranked", "reach"]
+__all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "family_scores", "impact", "ranked", "reach",
+           "stale_score_cap"]
 
 SEVERITY_WEIGHTS = {"info": 0.0, "warning": 3.0, "error": 10.0, "critical": 25.0}
 SCALE = 100.0
 HOME_BONUS = 0.5
+GOOD = 80  # the report's "good" band starts here
 JUDGED = ("passed", "failed")
 
 
@@ -68,6 +76,10 @@ def reach(finding: Finding, pages_crawled: int, home: str) -> float:
     return 1.0 + spread + (HOME_BONUS if on_home(finding, home) else 0.0)
 
 
+def severity_weight(finding: Finding) -> float:
+    return SEVERITY_WEIGHTS.get(finding.severity, 0.0)
+
+
 def impact(finding: Finding, pages_crawled: int, home: str) -> float:
     """Severity weight × reach: how much a finding matters, for ranking and scoring."""
     return SEVERITY_WEIGHTS.get(finding.severity, 0.0) * reach(finding, pages_crawled, home)
@@ -90,6 +102,17 @@ class FamilyScore:
         return 0 < self.checks_judged < self.checks_total
 
 
+def stale_score_cap(age_days: int, limit_days: int) -> int:
+    """The highest family score a stale section allows: ``100 × limit / age``, at most 79 (below
+    "good")."""
+    return max(0, min(GOOD - 1, round(100 * limit_days / max(age_days, 1))))
+
+
+def _cap(finding: Finding) -> int | None:
+    cap = finding.evidence.get("score_cap") if isinstance(finding.evidence, dict) else None
+    return int(cap) if isinstance(cap, int | float) and not isinstance(cap, bool) and 0 <= cap <= 100 else None
+
+
 def score_from_cost(cost: float) -> int:
     return max(0, min(100, round(100 * math.exp(-cost / SCALE))))
 
@@ -104,19 +127,23 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> lis
         families.setdefault(fam, []).append(check)
     costs: dict[str, float] = dict.fromkeys(families, 0.0)
     counts: dict[str, int] = dict.fromkeys(families, 0)
+    caps: dict[str, int] = {}
     for finding in run.findings:
         if finding.suppressed:
             continue
         fam = code_family.get(finding.code, "other")
         costs[fam] = costs.get(fam, 0.0) + impact(finding, run.pages_crawled, run.target)
         counts[fam] = counts.get(fam, 0) + 1
+        cap = _cap(finding)
+        if cap is not None and severity_weight(finding) > 0:
+            caps[fam] = min(caps.get(fam, 100), cap)
         families.setdefault(fam, [])
     out = []
     for fam, checks in families.items():
         judged = [c for c in checks if c.status in JUDGED]
         scored = bool(judged) or (not checks and counts.get(fam, 0) > 0)
         out.append(FamilyScore(
-            family=fam, score=score_from_cost(costs.get(fam, 0.0)) if scored else None,
+            family=fam, score=min(score_from_cost(costs.get(fam, 0.0)), caps.get(fam, 100)) if scored else None,
             cost=round(costs.get(fam, 0.0), 2), findings=counts.get(fam, 0), checks_judged=len(judged),
             checks_total=len(checks)))
     return out

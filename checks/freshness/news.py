@@ -14,6 +14,7 @@ from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
 from auditor.page import Page
+from auditor.scoring import stale_score_cap
 from checks.freshness.dates import dayfirst_for, parse_value
 from checks.freshness.pagedate import FoundDate, is_article, page_date
 from checks.freshness.sections import (
@@ -226,7 +227,9 @@ class StaleNews(SiteCheck):
     ``article:published_time``, ``<time datetime>``, or a visible Dutch or English date such as
     ``12 maart 2024``), from the overview page, the feed or the sitemap; the evidence says how.
     The section fails when its newest item is older than ``max_age_days`` (default 90) on the
-    audit's date (``--as-of``). A site without a news section is not applicable; a section
+    audit's date (``--as-of``); a stale section caps the freshness family's score (at most
+    ``100 × max_age_days / age``, and never "good": a year after the last post the family
+    must not read 94/100). A site without a news section is not applicable; a section
     whose dates cannot be read makes the check unverifiable, with the reason — never a guess.
 
     Why it matters
@@ -286,6 +289,7 @@ class StaleNews(SiteCheck):
                 "section_found_by": sorted(section.found_by), **newest.to_dict(),
                 "age_days": age, "max_age_days": limit, "as_of": ctx.as_of.isoformat(),
                 "items_with_date": section.dated, "items_without_date": len(section.without_date),
+                "score_cap": stale_score_cap(age, limit),
             },
             locations=[Location(url=where, text=newest.title, element="news-section")],
         )

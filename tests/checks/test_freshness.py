@@ -74,3 +74,67 @@ def test_stale_event_lists_each_event_with_its_date():
 def test_bad_options_are_config_errors(cls, settings, words):
     with pytest.raises(ConfigError, match=words):
         cls(settings)
+
+
+# -- issue 19 ----------------------------------------------------------------------------
+def _events(html: str, url: str = "https://ex.nl/nieuws/", as_of: str = "2026-11-22"):
+    import datetime as dt
+
+    return run_check(StaleEvent, [make_page("https://ex.nl/", "<main><h1>Home</h1></main>"), make_page(url, html)],
+                     as_of=dt.date.fromisoformat(as_of), start_url="https://ex.nl/")
+
+
+def test_a_word_in_a_news_headline_is_no_upcoming_event():
+    """'Aankomende' and 'binnenkort' in headlines of a news list made five false TP203 findings."""
+    news = ('<main><h1>Nieuws</h1><article><h2>Aankomende verbouwing van ons kantoor</h2><p class="datum">3 maart '
+            '2024</p><p>We gaan verbouwen.</p></article><article><h2>Binnenkort nieuwe openingstijden</h2><p>12 januari'
+            ' 2024</p></article><section><h2>Binnenkort</h2><article><h3>Nieuwe website</h3><p>5 februari 2024</p>'
+            '</article></section></main>')
+    run = _events(news)
+    assert run.findings == [] and run.status == "not_applicable"
+
+
+def test_an_item_with_an_event_shape_under_binnenkort_is_an_event():
+    html = ('<main><h1>Nieuws</h1><section><h2>Binnenkort</h2><article><h3>Ledenvergadering</h3><p>12 maart 2024, '
+            '19:30 uur</p><p>Waar: clubhuis</p></article></section></main>')
+    [finding] = _events(html).findings
+    assert [e["title"] for e in finding.evidence["events"]] == ["Ledenvergadering"]
+
+
+def test_events_are_named_once_by_a_heading_that_is_more_than_a_weekday():
+    cards = "".join(f'<article><h3>Zaterdag</h3><p>{d} oktober 2025</p><h4>{name}</h4></article>'
+                    for d, name in ((4, "Najaarsmarkt"), (11, "Koffieochtend"), (18, "Lampionnenoptocht")))
+    [finding] = _events(f"<main><h1>Agenda</h1><h2>Aankomende activiteiten</h2>{cards}</main>",
+                        url="https://ex.nl/agenda/").findings
+    assert [e["title"] for e in finding.evidence["events"]] == ["Najaarsmarkt", "Koffieochtend", "Lampionnenoptocht"]
+    assert "Zaterdag" not in finding.message
+
+
+def test_a_past_season_agenda_is_stale_and_caps_the_score():
+    from auditor.model import CheckResult
+    from auditor.scoring import family_scores
+    from tests.report.fixtures import make_run
+
+    html = ('<main><h1>Agenda seizoen 2023-2024</h1><ul><li>za 14 okt – Najaarsconcert</li><li>vr 15 dec – '
+            'Kerstconcert</li><li>zo 12 mei – Voorjaarsconcert</li></ul></main>')
+    [finding] = _events(html, url="https://ex.nl/agenda/", as_of="2026-12-07").findings
+    assert finding.evidence["newest_shown"] == "season 2023-2024" and finding.evidence["newest_date"] == "2024-07-31"
+    run = make_run((finding,), checks=(CheckResult("TP203", "stale-event", "failed", None, "freshness"),), pages=40)
+    assert family_scores(run)[0].score < 50  # not "96/100": the agenda is what a prospect sees
+
+
+def test_a_year_old_news_section_dominates_the_freshness_score():
+    import datetime as dt
+
+    from auditor.model import CheckResult
+    from auditor.scoring import family_scores
+    from tests.report.fixtures import make_run
+
+    item = make_page("https://ex.nl/nieuws/a", '<main><h1>Bericht</h1><p class="datum">1 december 2025</p></main>')
+    [finding] = run_check(StaleNews, [make_page("https://ex.nl/nieuws/", "<main><h1>Nieuws</h1></main>"), item],
+                          as_of=dt.date(2026, 12, 7)).findings
+    checks = tuple(CheckResult(c, n, s, None, "freshness") for c, n, s in (
+        ("TP201", "stale-news", "failed"), ("TP202", "stale-copyright-year", "passed"),
+        ("TP203", "stale-event", "passed")))
+    score = family_scores(make_run((finding,), checks=checks, pages=40))[0].score
+    assert score is not None and score <= 30  # a year after the last post: never "94/100 goed"

@@ -69,6 +69,15 @@ def test_dates_only_in_a_feed(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_feed_declared_behind_a_redirect_stub_start_page_is_read(tmp_path):
+    """The start page is a meta-refresh stub that declares no feed; every page behind it does."""
+    _status, findings, base = audit(tmp_path, "news-feed-stub", "2026-11-22")
+    [stale] = findings["TP201"]
+    assert (stale.evidence["newest_date"], stale.evidence["date_source"]) == ("2023-11-14", "feed")
+    assert f"feed {base}/nl/blog/feed.xml" in stale.evidence["section_found_by"]
+
+
+@pytest.mark.slow
 def test_mixed_formats_in_a_dutch_and_an_english_section(tmp_path):
     _status, findings, base = audit(tmp_path, "news-mixed", "2026-11-22")
     [stale] = findings["TP201"]  # /nieuws/ is fresh (15-10-2026), /en/news/ is not

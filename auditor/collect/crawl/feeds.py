@@ -32,6 +32,7 @@ MAX_FEED_BYTES = 5_000_000
 MAX_SITEMAPS = 50
 MAX_SITEMAP_ENTRIES = 50_000
 MAX_NEWS_PAGES = 5
+MAX_SCANNED_PAGES = 500  # pages read for feed declarations when the start page declares none
 FEED_TYPES = re.compile(r"rss|atom", re.I)
 NEWS_PATH = re.compile(r"/(nieuws|actueel|actualiteiten|blogs?|berichten|persberichten|pers|news|updates|press|"
                        r"newsroom|insights|artikelen|articles|journal|magazine)(/|\.html?$|$)", re.I)
@@ -169,8 +170,9 @@ class FeedCollector(Collector):
 
     @staticmethod
     def _candidates(ctx: CollectContext) -> list[str]:
-        """Feeds declared on the start page and on the news pages it links to, and feed-typed
-        ``<link>`` targets the link check saw."""
+        """Feeds declared on the start page and on the news pages it links to, else on any of
+        the first stored pages (a start page that is a redirect stub declares nothing, while
+        every page behind it does), and feed-typed ``<link>`` targets the link check saw."""
         store = ctx.store
         found: list[str] = []
         start = store.page(ctx.scope.start_url)
@@ -181,6 +183,13 @@ class FeedCollector(Collector):
         for page in pages:
             if page.body:
                 found += declared_feeds(page.body, page.encoding, page.final_url or page.url)
+        if not found:  # the start page declares none (a redirect stub, a splash page): any page may
+            for scanned, page in enumerate(store.pages()):
+                if scanned >= MAX_SCANNED_PAGES or len(found) >= MAX_FEEDS:
+                    break
+                low = page.body[:200_000].lower() if page.body else b""
+                if b"alternate" in low and (b"rss" in low or b"atom" in low):
+                    found += declared_feeds(page.body, page.encoding, page.final_url or page.url)
         for target in store.link_targets("non_html"):
             ctype = (target.result.content_type or "") if target.result else ""
             if any(r.element == "link" for r in target.refs) and FEED_TYPES.search(ctype):
