@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from auditor.artifacts import read, read_pages
 from auditor.artifacts.ads import AdLanding, Ads
+from auditor.artifacts.profiles import Profiles
 from auditor.check import SiteView
 from auditor.forms import page_forms
 from auditor.model import Touchpoint
@@ -289,14 +290,16 @@ def _ads(site: SiteView) -> Iterator[Touchpoint]:
 
 
 def _profile_details(site: SiteView, found: Iterable[Touchpoint]) -> Iterator[Touchpoint]:
-    visits = {v.get("url"): v for v in (site.artifact("profiles") or {}).get("profiles") or []}
+    from checks.profiles import verdict  # the map shows TP601's verdict
+
+    visits = {v.url: v for v in (read(site, Profiles) or Profiles()).profiles}
     for tp in found:
         visit = visits.get(tp.url)
         if tp.kind == "contact_channel" and "whatsapp" in tp.label.lower():
             yield _with(tp, channel="whatsapp", value=tp.url)
         elif visit is not None:
-            yield _with(tp, state=visit.get("state"), reason=visit.get("reason") or None,
-                        platform=visit.get("label"))
+            judged = verdict(visit)
+            yield _with(tp, state=judged.state, reason=judged.reason or None, platform=visit.label)
         else:
             yield tp
 

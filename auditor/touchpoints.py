@@ -10,8 +10,8 @@ LinkedIn's 999): the map is where an unverifiable profile is reported, not the f
 
 from __future__ import annotations
 
-from typing import Any
-
+from auditor.artifacts import read
+from auditor.artifacts.profiles import Profiles, ProfileVisit
 from auditor.check import SiteView
 from auditor.collect.profiles import platforms
 from auditor.model import Touchpoint
@@ -21,13 +21,16 @@ from auditor.urls import host_of
 WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
 
 
-def _label(label: str, visit: dict[str, Any] | None) -> str:
+def _label(label: str, visit: ProfileVisit | None) -> str:
     if visit is None:
         return label
-    if visit.get("state") == "found":
-        return f"{label}: {visit['name']}" if visit.get("name") else label
-    state = "not found" if visit.get("state") == "not_found" else visit.get("state", "")
-    return f"{label} ({state}: {visit.get('reason', '')})"
+    from checks.profiles import verdict  # the map shows TP601's verdict
+
+    judged = verdict(visit)
+    if judged.state == "found":
+        return f"{label}: {visit.name}" if visit.name else label
+    state = "not found" if judged.state == "not_found" else judged.state
+    return f"{label} ({state}: {judged.reason})"
 
 
 def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
@@ -39,9 +42,9 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
         if refs and result is not None and (result.status or 0) < 400:
             label = next((r.text for r in refs if r.text), "") or (result.content_type or "").lower().split(";")[0]
             found.append(Touchpoint("document", target.url, label, refs[0].source))
-    artifact = site.artifact("profiles") or {}
-    visits = {v["key"]: v for v in artifact.get("profiles") or []}
-    by_url = {v["url"]: v for v in visits.values()}
+    artifact = read(site, Profiles) or Profiles()
+    visits = {v.key: v for v in artifact.profiles}
+    by_url = {v.url: v for v in visits.values()}
     listed: set[str] = set()
     for target in site.link_targets("external"):
         if not target.refs:
@@ -52,13 +55,13 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
             if host_of(target.url).lower() in WHATSAPP_HOSTS:
                 found.append(Touchpoint("contact_channel", target.url, "WhatsApp", target.refs[0].source))
             continue
-        key = ref.key if ref else visit["key"]  # type: ignore[index]
+        key = ref.key if ref else visit.key  # type: ignore[union-attr]  # one of the two is set
         if key in listed:
             continue
         listed.add(key)
-        kind, label = (ref.kind, ref.label) if ref else (visit["kind"], visit["label"])  # type: ignore[index]
+        kind, label = (ref.kind, ref.label) if ref else (visit.kind, visit.label)  # type: ignore[union-attr]
         found.append(Touchpoint(kind, target.url, _label(label, visit), target.refs[0].source))
     for key, visit in visits.items():  # declared with sameAs / rel="me" but not linked
         if key not in listed:
-            found.append(Touchpoint(visit["kind"], visit["url"], _label(visit["label"], visit), visit["found_on"]))
+            found.append(Touchpoint(visit.kind, visit.url, _label(visit.label, visit), visit.found_on))
     return enrich(site, found)  # pages by section, news, forms, mail/phone/chat, review widgets, ads

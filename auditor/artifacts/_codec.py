@@ -61,7 +61,9 @@ def _value(hint: Any, value: Any) -> Any:
             return None
         return _value(args[0], value) if len(args) == 1 else value
     if dataclasses.is_dataclass(hint):
-        return decode(hint, value)  # type: ignore[arg-type]  # hint is a dataclass type here
+        if isinstance(value, hint):  # type: ignore[arg-type]  # hint is a dataclass type here
+            return value
+        return decode(hint, value)  # type: ignore[arg-type]
     if origin is tuple:
         args = typing.get_args(hint)
         items = value if isinstance(value, (list, tuple)) else ()

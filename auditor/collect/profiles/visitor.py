@@ -1,15 +1,22 @@
 """The profile visitor: find the organisation's public profiles, look at each one once.
 
 Link checkers skip social profiles (LinkedIn answers 999, others show a login wall), so
-nobody checks them; this collector does, and writes one artifact, ``profiles``:
+nobody checks them; this collector does, and writes one artifact, ``profiles``
+(``auditor.artifacts.profiles.Profiles``):
 
 * ``site``: what the site itself says about the organisation (schema.org Organization,
   ``og:site_name``, the title, ``tel:``/``mailto:`` links and contact text on the home page
   and the contact/about pages), for TP603 to compare with;
-* ``profiles``: one record per profile (de-duplicated across URL spellings) with the verdict
-  of its platform adapter (found, not_found, unverifiable and why), what it shows (name,
-  website, phone, e-mail, address) and the date of its newest public post where the
-  platform shows one, from the page or the platform's public feed.
+* ``profiles``: one record per profile (de-duplicated across URL spellings) with what the
+  visit observed (``VisitFacts``: status, redirects, walls, the platform's "not found"
+  wording), what it shows (name, website, phone, e-mail, address) and the date of its
+  newest public post where the platform shows one, from the page or the platform's public
+  feed. Whether the profile exists is not decided here: ``checks.profiles.verdict`` judges
+  the observations, so ``recheck`` judges them again with the current rules.
+
+Details and dates are read from every page that answered (status below 400) without a
+wall, a bot wall or the platform's "does not exist" page: a superset of the profiles the
+check will find, so no found profile lacks them.
 
 Which profiles are the organisation's own: those it declares (``rel="me"``, schema.org
 ``sameAs``) and those linked from the home page, a contact or about page, or from at least
@@ -29,9 +36,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from auditor.artifacts import write
+from auditor.artifacts.profiles import Profiles, VisitFacts
 from auditor.collect.http import Response
 from auditor.collect.profiles import platforms
-from auditor.collect.profiles.platforms.base import FOUND, ProfileRef
+from auditor.collect.profiles.platforms.base import ProfileRef
 from auditor.collect.profiles.platforms.contact import domain_of, find_emails, find_phones, find_postcodes
 from auditor.collect.profiles.platforms.parse import (
     ProfilePage,
@@ -244,6 +253,13 @@ def discover(store: Any, start_url: str, site: SiteFacts) -> list[Candidate]:
 
 
 # -- visiting -----------------------------------------------------------------------------------
+def _readable(got: Response, observed: VisitFacts) -> bool:
+    """Whether the page may show the profile, so its details and dates are worth reading:
+    it answered, with no wall and no "does not exist" (a superset of what TP601 finds)."""
+    return not got.error and got.status is not None and got.status < 400 and not (
+        observed.bot_wall or observed.wall or observed.not_found_path or observed.not_found_phrase)
+
+
 def _from_link_check(result: LinkResult) -> Response:
     """The crawler's stored answer for a URL, as a fetch (its body is the error snippet)."""
     return Response(url=result.url, status=result.status, final_url=result.final_url, hops=list(result.redirects),
@@ -273,11 +289,11 @@ class ProfileVisitor(Collector):
         gate = asyncio.Semaphore(self.options.concurrency)
         records = await asyncio.gather(*(self._visit(ctx, c, gate) for c in visit))
         others = [c.to_dict() for c in candidates if not c.own][:MAX_LOCATIONS]
-        ctx.store.set_artifact(ARTIFACT, {
-            "version": 1, "site": site.to_dict(), "profiles": list(records),
+        write(ctx.store, Profiles.from_json({
+            "version": 2, "site": site.to_dict(), "profiles": list(records),
             "not_visited": [{**c.to_dict(), "why": "more profiles than max_profiles"} for c in skipped]
             + [{**o, "why": "linked only from content pages: not the organisation's own profile"} for o in others],
-        })
+        }))
 
     async def _fetch(self, ctx: CollectContext, ref: ProfileRef) -> tuple[Response, str]:
         prior = ctx.store.link_result(ref.url)
@@ -298,14 +314,14 @@ class ProfileVisitor(Collector):
         ctype = got.headers.get("content-type", "")
         page = ProfilePage.parse(got.body, got.final_url or ref.url, ctype) if got.body and (
             "html" in ctype.lower() or got.body.lstrip()[:1] == b"<") else ProfilePage(url=got.final_url or ref.url)
-        outcome = platform.judge(got, page)
+        observed = platform.observe(got, page)
         record: dict[str, Any] = {
-            **cand.to_dict(), "state": outcome.state, "reason": outcome.reason, "status": got.status,
-            "final_url": got.final_url, "error": got.error, "checked_by": how,
+            **cand.to_dict(), "status": got.status, "final_url": got.final_url, "error": got.error,
+            "checked_by": how, "observed": observed,
             "dates": {"public": platform.dates_public, "why_not": platform.no_dates, "activity": platform.activity,
                       "known": False, "newest": None, "items": 0, "source": None},
         }
-        if outcome.state != FOUND:
+        if not _readable(got, observed):
             return record
         facts = platform.facts(ref, page)
         record.update(name=facts.name, description=facts.description[:500],

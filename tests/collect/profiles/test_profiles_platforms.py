@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 
+from auditor.artifacts.profiles import ProfileVisit
 from auditor.collect.http import Response
 from auditor.collect.profiles import platforms
-from auditor.collect.profiles.platforms.base import FOUND, NOT_FOUND, UNVERIFIABLE, unwrap
+from auditor.collect.profiles.platforms.base import unwrap
 from auditor.collect.profiles.platforms.parse import ProfilePage, feed_dates, jsonld_nodes, parse_date
 from auditor.model import Hop
+from checks.profiles import FOUND, NOT_FOUND, UNVERIFIABLE, verdict
 
 PROFILES = [
     ("https://www.linkedin.com/company/groenhuis-installatietechniek", "linkedin"),
@@ -83,7 +85,9 @@ def _judge(url: str, *, status: int | None = 200, body: str = "", final_url: str
     got = Response(url=url, status=status, final_url=final_url or url, hops=hops, body=body.encode(),
                    headers=headers or {}, error=error)
     page = ProfilePage.parse(got.body, got.final_url or url, "text/html")
-    return platforms.get(ref.platform).judge(got, page)
+    observed = platforms.get(ref.platform).observe(got, page)  # the visitor's facts, judged by TP601's rule
+    return verdict(ProfileVisit(url=url, key=ref.key, platform=ref.platform, label=ref.label, status=status,
+                                final_url=got.final_url, error=error, observed=observed))
 
 
 def test_blocked_is_never_broken():

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from auditor.artifacts.profiles import Profiles
 from auditor.cli import main
 from auditor.collect.profiles import platforms
 from auditor.collect.profiles.platforms.parse import ProfilePage
@@ -19,6 +20,7 @@ from auditor.collect.profiles.visitor import ProfileVisitor
 from auditor.devserver import FixtureSite, serve
 from auditor.errors import ConfigError
 from auditor.store import RunStore
+from checks.profiles import verdict
 from tests.conftest import SITES, AuditResult, port_of
 
 ROOT = SITES / "profiles"
@@ -73,8 +75,9 @@ def test_blocked_profiles_are_unverifiable_not_broken(audit):
     profiles = {p["platform"]: p for p in _artifact(audit.out)["profiles"]}
     for platform, why in [("linkedin", "999"), ("instagram", "login page"), ("google_business", "consent"),
                           ("x", "JavaScript")]:
-        assert profiles[platform]["state"] == "unverifiable", platform
-        assert why in profiles[platform]["reason"]
+        judged = verdict(Profiles.from_json({"profiles": [profiles[platform]]}).profiles[0])
+        assert judged.state == "unverifiable", platform
+        assert why in judged.reason
     assert profiles["linkedin"]["checked_by"] == "link check"  # the crawler's 999 is not asked again
     blocked = _targets(audit, "TP107")
     assert "https://www.linkedin.com/company/bakkerij-de-vries" in blocked
@@ -124,6 +127,54 @@ def test_recheck_judges_again_without_visiting(audit, profile_server, run_audit,
     assert again.exit_code == 0, again.stderr
     assert sum(profile_server.hits.values()) == hits
     assert {f["target"] for f in again.doc["findings"] if f["code"] == "TP601"} == _targets(audit, "TP601")
+
+
+def _restore(run_dir: Path, data: dict) -> None:
+    store = RunStore(run_dir)
+    try:
+        store.set_artifact("profiles", data)
+    finally:
+        store.close()
+
+
+def test_recheck_judges_the_stored_facts_with_the_current_rule(audit, profile_server, run_audit, tmp_path):
+    """The verdict is TP601's, made at recheck time from what the visit observed: change a
+    stored fact and the verdict follows, without visiting anything."""
+    run_dir = tmp_path / "run"
+    shutil.copytree(audit.out, run_dir)
+    data = _artifact(run_dir)
+    oud = next(p for p in data["profiles"] if p["url"] == "https://www.facebook.com/bakkerijdevriesoud")
+    assert oud["observed"]["not_found_phrase"] == "this content isn't available"
+    oud["observed"]["not_found_phrase"] = None  # as if the platform's wording were no longer recognised
+    _restore(run_dir, data)
+    hits = sum(profile_server.hits.values())
+    again = run_audit("recheck", str(run_dir), "--as-of", "2026-11-22", out=run_dir)
+    assert again.exit_code == 0, again.stderr
+    assert sum(profile_server.hits.values()) == hits
+    assert {f["target"] for f in again.doc["findings"] if f["code"] == "TP601"} == \
+        _targets(audit, "TP601") - {"https://www.facebook.com/bakkerijdevriesoud"}
+
+
+def test_recheck_reads_runs_whose_visitor_judged(audit, run_audit, tmp_path):
+    """A run stored before the checks judged (artifact version 1: the visitor's ``state`` and
+    ``reason``, no observations) keeps the visitor's verdicts."""
+    run_dir = tmp_path / "run"
+    shutil.copytree(audit.out, run_dir)
+    data = _artifact(run_dir)
+    for p in data["profiles"]:
+        judged = verdict(Profiles.from_json({"profiles": [p]}).profiles[0])
+        del p["observed"]
+        p.update(state=judged.state, reason=judged.reason)
+    github = next(p for p in data["profiles"] if p["platform"] == "github")
+    github.update(state="unverifiable", reason="an older rule")  # what that version had decided
+    data["version"] = 1
+    _restore(run_dir, data)
+    again = run_audit("recheck", str(run_dir), "--as-of", "2026-11-22", out=run_dir)
+    assert again.exit_code == 0, again.stderr
+    assert {f["target"] for f in again.doc["findings"] if f["code"] == "TP601"} == \
+        _targets(audit, "TP601") - {"https://github.com/bakkerijdevries"}
+    touch = {t["url"]: t for t in again.doc["touchpoints"]}
+    assert touch["https://github.com/bakkerijdevries"]["label"] == "GitHub (unverifiable: an older rule)"
 
 
 def test_visitor_settings_cap_the_visits_and_are_validated(profile_server, run_audit, tmp_path):

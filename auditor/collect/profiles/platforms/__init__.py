@@ -7,7 +7,7 @@ file (see docs/profiles.md). The adapter says which URLs are profiles, what the 
 
     from auditor.collect.profiles import platforms
     ref = platforms.match("https://www.youtube.com/@groenhuis")   # ProfileRef or None
-    platforms.get(ref.platform).judge(fetched, page)
+    platforms.get(ref.platform).observe(fetched, page)  # facts; checks.profiles.verdict judges them
 """
 
 from __future__ import annotations

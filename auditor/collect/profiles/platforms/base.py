@@ -1,11 +1,11 @@
-"""What a platform adapter declares, and the judgement of a profile visit that all share.
+"""What a platform adapter declares, and the observation of a profile visit that all share.
 
 An adapter is mostly data: which hosts and paths are profiles, what the platform's "not
 found" and login pages say, whether it shows post dates to the public and where its feed
-is. ``Platform.judge`` turns one fetch into a verdict with the rule of the link checks,
-*blocked is not broken*: a 999, a login wall, a bot wall or a consent page means we could
-not see the profile (``unverifiable``), never that it is gone. Only a clear "does not
-exist" (404, 410, the platform's own not-found page) is ``not_found``.
+is. ``Platform.observe`` turns one fetch into facts (``auditor.artifacts.profiles.VisitFacts``:
+a bot wall, a redirect to a login or consent page, the platform's "does not exist" wording,
+whether the page names the profile). It does not judge: ``checks.profiles.verdict`` decides
+found / not_found / unverifiable from these facts, so ``recheck`` judges stored visits again.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from auditor.artifacts.profiles import VisitFacts
 from auditor.collect.http import Response
 from auditor.collect.profiles.platforms.contact import find_addresses, find_emails, find_phones
 from auditor.collect.profiles.platforms.parse import ProfilePage, fold, is_organisation, node_types, parse_date, strings
-from auditor.model import BLOCKED_STATUSES, is_bot_wall
+from auditor.model import is_bot_wall
 
-FOUND, NOT_FOUND, UNVERIFIABLE = "found", "not_found", "unverifiable"
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|uas/login|accounts/login|checkpoint|"
                         r"i/flow/login|inloggen)\b", re.I)
 CONSENT_HOSTS = ("consent.youtube.com", "consent.google.com")
@@ -41,14 +41,6 @@ class ProfileRef:
     key: str
     handle: str
     personal: bool = False
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """``state`` is found, not_found or unverifiable; ``reason`` says why in one line."""
-
-    state: str
-    reason: str = ""
 
 
 @dataclass
@@ -124,55 +116,33 @@ class Platform:
         """What makes two URLs the same profile (``/Foo/`` and ``/foo``): the handle, folded."""
         return match.group("handle").lower()
 
-    # -- judging a visit ------------------------------------------------------------------
-    def judge(self, got: Response, page: ProfilePage) -> Outcome:
-        """found, not_found or unverifiable, with the reason (blocked is not broken)."""
-        host = urlsplit(got.url).hostname or got.url
-        if got.error:
-            if self.self_hosted and got.error in ("dns", "refused"):
-                return Outcome(NOT_FOUND, f"the server {host} no longer answers ({got.error})")
-            return Outcome(UNVERIFIABLE, f"could not reach {host} ({got.error})")
-        status = got.status
-        if status in BLOCKED_STATUSES:
-            return Outcome(UNVERIFIABLE, f"{self.label} {BLOCKED_STATUSES[status]}")
+    # -- observing a visit -----------------------------------------------------------------
+    def observe(self, got: Response, page: ProfilePage) -> VisitFacts:
+        """What the fetch of a profile showed, for ``checks.profiles.verdict`` to judge."""
         snippet = got.body[:20_000].decode("utf-8", "replace")
-        if is_bot_wall(status, got.headers, snippet):
-            return Outcome(UNVERIFIABLE, f"a bot wall answered ({status}); the profile itself could not be seen")
         wall = self.wall(got)
-        if wall:
-            return Outcome(UNVERIFIABLE, wall)
-        if status == 404:
-            return Outcome(NOT_FOUND, f"{self.label} answers 404: the profile does not exist")
-        if status == 410:
-            return Outcome(NOT_FOUND, f"{self.label} answers 410 Gone: the profile was removed or suspended")
-        if status is None or status >= 400:
-            return Outcome(UNVERIFIABLE, f"{self.label} answered {status}")
         final_path = urlsplit(got.final_url or got.url).path
-        if self.not_found_path and self.not_found_path.search(final_path):
-            return Outcome(NOT_FOUND, f"{self.label} redirects to its 'unavailable' page ({got.final_url})")
         # The page's own text is searched only when its metadata names no profile: a found
         # profile's posts may well say "page not found".
-        phrase = page.says(self.not_found_phrases, text_chars=0 if self.metadata_name(page) else 3_000)
-        if phrase:
-            return Outcome(NOT_FOUND, f'{self.label} says "{phrase}"')
-        if got.hops and final_path in ("", "/") and urlsplit(got.url).path not in ("", "/"):
-            return Outcome(UNVERIFIABLE, f"{self.label} redirected to its home page; the profile could not be seen")
-        shows_profile = self.has_profile_data(page)
-        phrase = page.says(self.login_phrases)
-        if phrase and not shows_profile:
-            return Outcome(UNVERIFIABLE, f'{self.label} shows a login wall ("{phrase}")')
-        if self.needs_metadata and not shows_profile:
-            return Outcome(UNVERIFIABLE, f"{self.label} shows this profile only to browsers with JavaScript")
-        return Outcome(FOUND, f"{self.label} shows the profile")
+        text_chars = 0 if self.metadata_name(page) else 3_000
+        return VisitFacts(
+            requested=got.url, hops=tuple((h.url, h.status, h.location) for h in got.hops),
+            bot_wall=not got.error and is_bot_wall(got.status, got.headers, snippet),
+            wall=wall[0] if wall else None, wall_url=wall[1] if wall else None,
+            not_found_path=bool(self.not_found_path and self.not_found_path.search(final_path)),
+            not_found_phrase=page.says(self.not_found_phrases, text_chars=text_chars) or None,
+            login_phrase=page.says(self.login_phrases) or None,
+            shows_profile=self.has_profile_data(page),
+            self_hosted=self.self_hosted, needs_metadata=self.needs_metadata)
 
-    def wall(self, got: Response) -> str | None:
-        """Why a redirect means we could not look (a login or consent page), or None."""
+    def wall(self, got: Response) -> tuple[str, str] | None:
+        """``(login|consent, url)`` when a redirect means we could not look, or None."""
         for url in [*(h.location for h in got.hops), got.final_url or ""]:
             parts = urlsplit(url)
             if (parts.hostname or "") in CONSENT_HOSTS:
-                return f"{self.label} redirected to a cookie-consent page ({parts.hostname})"
+                return "consent", url
             if LOGIN_PATH.search(parts.path) and not LOGIN_PATH.search(urlsplit(got.url).path):
-                return f"{self.label} redirected to a login page ({url})"
+                return "login", url
         return None
 
     def has_profile_data(self, page: ProfilePage) -> bool:
