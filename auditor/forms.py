@@ -5,9 +5,17 @@ Shared by TP701 (``checks/forms.py``) and the touchpoint inventory (``touchpoint
 so the report's form count and the demanding-form finding describe the same forms in the
 same words. Everything comes from an untrusted page: texts are folded and capped.
 
-A field is *required* when the page says so to the browser (``required``,
-``aria-required="true"``) or to the visitor (a label ending in ``*``), because many sites
-only mark required fields with an asterisk and check them in JavaScript.
+A field is *required* (``field_required``, the one rule for TP701, TP503 and the touchpoint
+map) when the page says so to the browser or to the visitor:
+
+* the HTML ``required`` attribute, whatever its value (a boolean attribute: browsers treat
+  ``required="false"`` as required too);
+* ``aria-required="true"`` (the value compared without case or surrounding spaces);
+* a visible label (or, without one, the aria-label, placeholder or title) ending in an
+  asterisk, before an optional colon: ``Naam *``, ``E-mail*:``. Many sites only mark
+  required fields with an asterisk and check them in JavaScript.
+
+An asterisk elsewhere in the label (``* verplichte velden`` above the form) marks nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from typing import Any
 
 from lxml import etree, html
 
-__all__ = ["INFO_PURPOSES", "FormFacts", "FormField", "page_forms"]
+__all__ = ["INFO_PURPOSES", "FormFacts", "FormField", "field_label", "field_required", "page_forms"]
 
 MAX_FORMS = 30
 MAX_FIELDS = 60
@@ -128,6 +136,22 @@ def _labels(tree: html.HtmlElement) -> dict[str, str]:
     return {lab.get("for"): _fold(lab.text_content()) for lab in tree.iter("label") if lab.get("for")}
 
 
+_ASTERISK_LAST = re.compile(r"\*\s*:?\s*$")
+
+
+def field_required(element: html.HtmlElement, label: str) -> bool:
+    """Whether a field is required (the module docstring's rule); ``label`` as ``field_label`` read it."""
+    return (element.get("required") is not None
+            or (element.get("aria-required") or "").strip().lower() == "true"
+            or bool(_ASTERISK_LAST.search(label)))
+
+
+def field_label(element: html.HtmlElement, labels: dict[str, str]) -> str:
+    """The text that names a field for the visitor: its ``<label for>``, the ``<label>`` around
+    it, else its aria-label, placeholder or title (asterisks kept: they mark required)."""
+    return _label_of(element, labels)
+
+
 def _label_of(element: html.HtmlElement, labels: dict[str, str]) -> str:
     ident = element.get("id")
     if ident and ident in labels:
@@ -171,8 +195,7 @@ def _fields(form: html.HtmlElement, labels: dict[str, str]) -> tuple[list[FormFi
                 continue
             radios.add(name)
         label = _label_of(element, labels)
-        required = (element.get("required") is not None or element.get("aria-required") == "true"
-                    or label.rstrip().endswith("*"))
+        required = field_required(element, label)
         fields.append(FormField(name, ftype, label.rstrip(" *:") or name, required, _kind(element, ftype, label)))
         if len(fields) >= MAX_FIELDS:
             break

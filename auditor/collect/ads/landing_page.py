@@ -15,6 +15,8 @@ from typing import Any
 
 from lxml import etree, html
 
+from auditor.forms import field_label, field_required
+
 __all__ = ["describe_landing", "main_element", "main_text"]
 
 MAX_MAIN_TEXT = 30_000
@@ -81,20 +83,6 @@ def _clean_label(text: str) -> str:
     return text.rstrip(" *:").strip()
 
 
-def _label(field: html.HtmlElement, labels: dict[str, str]) -> str:
-    ident = field.get("id")
-    if ident and ident in labels:
-        return labels[ident]
-    parent = field.getparent()
-    while parent is not None:
-        if parent.tag == "label":
-            return _clean_label(_fold(parent.text_content(), 80))
-        if parent.tag == "form":
-            break
-        parent = parent.getparent()
-    return (field.get("aria-label") or field.get("placeholder") or field.get("name") or "")[:80]
-
-
 def _describe_fields(container: html.HtmlElement, labels: dict[str, str]) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     password = search = False
@@ -106,9 +94,10 @@ def _describe_fields(container: html.HtmlElement, labels: dict[str, str]) -> dic
             search = True
         if kind in _INVISIBLE_TYPES or element.get("hidden") is not None:
             continue
+        label = field_label(element, labels)  # the one form reader's label and rule (auditor.forms)
         fields.append({"name": (element.get("name") or "")[:60], "type": kind,
-                       "required": element.get("required") is not None or element.get("aria-required") == "true",
-                       "label": _label(element, labels)})
+                       "required": field_required(element, label),
+                       "label": _clean_label(label)[:80] or (element.get("name") or "")[:80]})
     return {"fields": fields[:MAX_FIELDS], "visible_fields": len(fields),
             "required_fields": sum(1 for f in fields if f["required"]), "password": password, "search": search}
 
@@ -128,8 +117,7 @@ _CHROME = {"header", "footer", "nav", "aside"}
 
 
 def _forms(tree: html.HtmlElement, main: html.HtmlElement, how: str) -> list[dict[str, Any]]:
-    labels = {lab.get("for"): _clean_label(_fold(lab.text_content(), 80)) for lab in tree.iter("label")
-              if lab.get("for")}
+    labels = {lab.get("for"): _fold(lab.text_content(), 120) for lab in tree.iter("label") if lab.get("for")}
     in_main = {f for f in main.iter("form")
                if how != "body" or not any(a.tag in _CHROME for a in f.iterancestors())}
     out: list[dict[str, Any]] = []
