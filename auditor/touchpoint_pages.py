@@ -52,8 +52,6 @@ _INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script", re.I | re.S)
 _HOST_IN_TEXT = re.compile(r"//([a-z0-9.-]+\.[a-z]{2,})", re.I)
 _ARTICLE = re.compile(r"""<meta[^>]+(?:property|name)\s*=\s*["'](?:og:type["'][^>]*content\s*=\s*["']article"""
                       r"""|article:published_time)""", re.I)
-_PUBLISHED = re.compile(r"""article:published_time["'][^>]*content\s*=\s*["']([0-9]{4}-[0-9]{2}-[0-9]{2})""", re.I)
-_TIME = re.compile(r"""<time[^>]+datetime\s*=\s*["']([0-9]{4}-[0-9]{2}-[0-9]{2})""", re.I)
 _PAGINATION = re.compile(r"/(page|pagina)/\d+/?$", re.I)
 
 # Script or iframe hosts of chat and review widgets: provider names as the vendors write them.
@@ -169,8 +167,7 @@ def page_facts(page: Page) -> dict[str, Any]:
     kind = "news_item" if _is_news(page.url, html, section) else "web_page"
     details: dict[str, Any] = {"section": section, "language": (page.language or "").lower()[:10] or None}
     if kind == "news_item":
-        found = _PUBLISHED.search(html[:20_000]) or _TIME.search(html)
-        details["published"] = found.group(1) if found else None
+        details["published"] = news_date(page)
     label = (page.title or "").strip()[:MAX_LABEL] or urlsplit(page.url).path or page.url
     low = page.body_lower  # shared with the checks that scan the body (this runs on the hot path)
     facts: dict[str, Any] = {"kind": kind, "label": label, "details": details,
@@ -178,6 +175,16 @@ def page_facts(page: Page) -> dict[str, Any]:
     if b"<form" in low:
         facts["forms"] = _forms(page)
     return facts
+
+
+def news_date(page: Page) -> str | None:
+    """The publication date a news item shows, read by the same reader as TP201 (JSON-LD,
+    meta, ``<time>``, the visible date in Dutch, English, German or French, htmldate guarded):
+    one reader, so the inventory and the freshness checks never disagree about an item."""
+    from checks.freshness.pagedate import date_of_page  # the one date reader; imported only for news items
+
+    found = date_of_page(page)
+    return found.date.isoformat() if found is not None else None
 
 
 def _contact_links(page: Page, low: bytes) -> Iterator[tuple[str, str, str]]:

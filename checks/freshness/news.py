@@ -16,7 +16,7 @@ from auditor.model import Finding, Location
 from auditor.page import Page
 from auditor.scoring import stale_score_cap
 from checks.freshness.dates import dayfirst_for, parse_value
-from checks.freshness.pagedate import FoundDate, is_article, page_date
+from checks.freshness.pagedate import FoundDate, date_of_page, is_article
 from checks.freshness.sections import (
     NEWS_NAV_TEXT,
     NEWS_WORDS,
@@ -86,13 +86,6 @@ class StaleNewsOptions:
             raise ValueError("max_age_days must be a whole number of days, at least 1")
 
 
-def _fetched(page: Page) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(page.fetched_at).replace(tzinfo=None) if page.fetched_at else None
-    except ValueError:
-        return None
-
-
 def _title(page: Page) -> str:
     _root, h1 = content_root(page.tree)
     text = " ".join(element_text(h1).split()) if h1 is not None else ""
@@ -153,7 +146,7 @@ class SectionFinder:
             self._item(section, page, url)
 
     def _item(self, section: Section, page: Page, url: str) -> None:
-        found = page_date(page.tree, url=url, language=page.language, max_date=self.as_of, fetched=_fetched(page))
+        found = date_of_page(page, self.as_of)
         if found is not None:
             section.offer(Item(_title(page), url, found, "item page"))
         elif not self._listing(section, page, url, "an overview page", at_least=2):

@@ -333,6 +333,23 @@ def page_date(tree: etree._Element, *, url: str = "", language: str | None = Non
     return htmldate_date(tree, url, max_date, dayfirst)
 
 
+def fetch_time(fetched_at: str | None) -> dt.datetime | None:
+    """When the page was fetched (naive), the base of relative dates ("3 dagen geleden")."""
+    try:
+        return dt.datetime.fromisoformat(fetched_at).replace(tzinfo=None) if fetched_at else None
+    except ValueError:
+        return None
+
+
+def date_of_page(page: Any, max_date: dt.date | None = None) -> FoundDate | None:
+    """``page_date`` of a crawled ``Page``: the one reader of a page's publication date, for
+    TP201 and for the touchpoint inventory's news items alike. ``max_date`` defaults to the
+    day the page was fetched."""
+    fetched = fetch_time(page.fetched_at)
+    return page_date(page.tree, url=page.final_url or page.url, language=page.language,
+                     max_date=max_date or (fetched.date() if fetched else None), fetched=fetched)
+
+
 def is_article(tree: etree._Element) -> bool:
     """Marked up as an article: schema.org Article/NewsArticle/BlogPosting or og:type article."""
     for meta in tree.iterfind(".//meta"):
@@ -341,4 +358,4 @@ def is_article(tree: etree._Element) -> bool:
     return any(node_types(n) & ARTICLE_TYPES for n in jsonld_nodes(tree))
 
 
-__all__ = ["FoundDate", "is_article", "jsonld_nodes", "page_date"]
+__all__ = ["FoundDate", "date_of_page", "fetch_time", "is_article", "jsonld_nodes", "page_date"]

@@ -71,3 +71,19 @@ def test_to_dict_gives_a_copy_the_caller_may_change():
     out["details"]["forms"][0]["fields"].append("telefoon")
     out["details"]["pair"][1].append("c")
     assert details == {"forms": [{"fields": ["naam", "email"], "required": 2}], "pair": ("a", ["b"]), "pages": 3}
+
+
+def test_news_item_dates_come_from_the_one_date_reader():
+    """The inventory read only article:published_time and <time datetime>: 103 of 108 news items
+    of a real site had no date although TP201 read each one. Now both use the same reader."""
+    pages = [make_page("https://www.ex.nl/", "<main><h1>Home</h1><a href='/nieuws/a'>a</a></main>"),
+             make_page("https://www.ex.nl/nieuws/a", '<html lang="nl"><main><h1>Nieuw pand</h1><p class="datum">'
+                       "12 maart 2024</p><p>We zijn verhuisd.</p></main></html>"),
+             make_page("https://www.ex.nl/nieuws/b", '<html lang="de"><main><h1>Neu</h1><p>Veröffentlicht am 8. Mai '
+                       "2024</p></main></html>"),
+             make_page("https://www.ex.nl/nieuws/c", '<html lang="nl"><main><h1>Open dag</h1><div class="datum">'
+                       "Wanneer: zaterdag 6 juni 2026</div><div>Waar: het clubhuis</div></main></html>")]
+    found = {tp.url: tp.details.get("published") for tp in enrich(MemorySite(pages, start_url="https://www.ex.nl/"), [])
+             if tp.kind == "news_item"}
+    assert found == {"https://www.ex.nl/nieuws/a": "2024-03-12", "https://www.ex.nl/nieuws/b": "2024-05-08",
+                     "https://www.ex.nl/nieuws/c": None}  # an event's date is no publication date
