@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from auditor.months import DUTCH_ENGLISH
+
 __all__ = ["Offer", "extract_offers", "is_end_date", "offer_on_page", "page_offer_keys", "parse_amount",
            "price_mentions"]
 
@@ -44,12 +46,7 @@ _DEALS = (
 _CODE = re.compile(
     r"\b(?:kortingscode|actiecode|promocode|promo\s+code|couponcode|coupon\s+code|discount\s+code|vouchercode|"
     r"voucher\s+code|code|coupon|voucher)\s*[:\-]?\s*[\"'“‘]?([A-Z0-9][A-Z0-9_-]{2,19})\b", re.I)
-_MONTHS = {
-    "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "february": 2, "maart": 3, "mrt": 3, "march": 3,
-    "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7, "jul": 7,
-    "july": 7, "augustus": 8, "aug": 8, "august": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
+_MONTHS = DUTCH_ENGLISH  # the one month table (auditor.months)
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:e|st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])", re.I)
 _DATE_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)

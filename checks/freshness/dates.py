@@ -15,24 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-MONTHS: dict[str, int] = {
-    # Dutch
-    "januari": 1, "februari": 2, "febr": 2, "maart": 3, "mrt": 3, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "oktober": 10, "okt": 10,
-    # English
-    "january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7, "august": 8,
-    "october": 10, "oct": 10,
-    # both
-    "jan": 1, "feb": 2, "april": 4, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "september": 9, "sept": 9,
-    "sep": 9, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    # German (Juni, Juli, April, August, September, November as above)
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mär": 3, "mai": 5,
-    "dezember": 12, "dez": 12,
-    # French
-    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "mars": 3, "avril": 4, "avr": 4,
-    "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12, "déc": 12,
-}
+from auditor.months import MONTHS  # the one month table; events.py reads it from here too
+
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 _YEAR_OR_SHORT = rf"(?:{_YEAR}|['’]\d{{2}})"
