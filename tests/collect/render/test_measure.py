@@ -82,3 +82,18 @@ def test_a_collapsed_menu_clipped_inert_and_offscreen_content_is_hidden(phone):
     data = measure(phone, "hidden-menu.html")
     assert set(data["text"]["sizes"]) <= {"16", "18", "32"}  # no 9 px text of the hidden parts
     assert [t["text"] for t in data["tap_targets"]] == ["Neem contact op"]
+
+
+def test_labelled_tap_target_pages(phone):
+    """tests/data/mobile/taps: TP404 reports exactly the crowded targets on the tune and the
+    held-out pages (bench/tap_targets_accuracy.py gives precision and recall, and the old code's)."""
+    import csv
+
+    with (DATA / "taps" / "labels.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["part"] for r in rows} == {"tune", "holdout"}
+    for row in rows:
+        phone.set_content((DATA / "taps" / row["file"]).read_text("utf-8"))
+        data = sanitize(phone.evaluate(MEASURE_JS, measure_options()))
+        got = _labels(cramped_targets(_typed(data), 48, 0.25))
+        assert got == {x for x in row["crowded"].split(";") if x}, row["file"]
