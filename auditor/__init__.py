@@ -1,10 +1,12 @@
 """touchpoint-auditor: audit an organisation's online touchpoints as a prospect meets them.
 
-The public API for plugin authors is listed in ``__all__`` and pinned by a test; anything
+The public API for plugin authors is listed in ``__all__`` and pinned by a test that
+compares it with every public name the package exposes (tests/test_public_api.py); anything
 else in the package is private and may change.
-"""
 
-from __future__ import annotations
+The collector API (``Collector`` …) is imported on first use: it brings pydantic, and the
+command line starts its parse workers before that import would finish.
+"""
 
 __version__ = "0.1.0"
 
@@ -19,6 +21,10 @@ __all__ = [
     "Check",
     "CheckContext",
     "CheckResult",
+    "CollectContext",
+    "Collector",
+    "CollectorSettings",
+    "CollectorUnavailable",
     "Finding",
     "Hop",
     "Link",
@@ -35,3 +41,20 @@ __all__ = [
     "Unverifiable",
     "__version__",
 ]
+
+_LAZY = {"CollectContext": "auditor.collector", "Collector": "auditor.collector",
+         "CollectorSettings": "auditor.collector", "CollectorUnavailable": "auditor.collector"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -8,15 +8,25 @@ need. Collectors register through the entry-point group ``touchpoint_auditor.col
 
 A collector that cannot work here (no browser, no Java) raises ``CollectorUnavailable``
 with a one-line reason: the checks that needed it end ``unverifiable`` with that reason,
-and the rest of the audit goes on. Settings come from ``[collectors.NAME]`` in the config.
+and the rest of the audit goes on.
+
+Settings come from ``[collectors.NAME]`` in the config. A collector declares them as a
+pydantic model (``Settings``, a subclass of ``CollectorSettings``); the table is validated
+when the audit is set up, before anything is fetched, and a mistake is one line naming the
+key. Loading and validating the class itself is ``auditor.registry``'s, the same for
+checks, collectors and reporters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from auditor.check import PLUGIN_API_VERSION
+from auditor.config import PluginSettings, validate_table
 
 if TYPE_CHECKING:
     from auditor.collect.http import Fetcher
@@ -25,6 +35,13 @@ if TYPE_CHECKING:
     from auditor.urls import Scope
 
 COLLECTOR_GROUP = "touchpoint_auditor.collectors"
+
+
+class CollectorSettings(PluginSettings):
+    """Base of a collector's ``Settings``: strict, closed to unknown keys, frozen.
+
+    ``max_pages: Annotated[int, between(1, 1000)] = 100`` (``auditor.config.between``)
+    gives the house message for a value out of range."""
 
 
 class CollectorUnavailable(Exception):
@@ -61,6 +78,9 @@ class Collector:
 
     ``collect`` writes its results with ``ctx.store.set_artifact(name, data)`` (one JSON
     value for the run) or ``ctx.store.add_page_artifact(url, name, data)`` (per page).
+    ``Settings``: a ``CollectorSettings`` model of the ``[collectors.NAME]`` table;
+    ``self.settings`` is then the validated model. Without one, ``self.settings`` is the
+    table as written (a dict), unvalidated.
     """
 
     name: ClassVar[str] = ""
@@ -68,42 +88,30 @@ class Collector:
     # Page artifacts that stay true while the page is unchanged: on an incremental re-crawl
     # the engine copies them from the previous run for every page taken over unchanged.
     carry_over: ClassVar[tuple[str, ...]] = ()
+    Settings: ClassVar[type[CollectorSettings] | None] = None
+    api_version: ClassVar[int] = PLUGIN_API_VERSION
 
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        self.settings = dict(settings or {})
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        raw = dict(settings or {})
+        self.settings: Any = (validate_table(f"config: [collectors.{self.name}]", self.Settings, raw)
+                              if self.Settings is not None else raw)
 
     async def collect(self, ctx: CollectContext) -> None:
         raise NotImplementedError
 
 
+
 def load_collectors() -> dict[str, type[Collector]]:
-    """Installed collectors by name, validated like checks: loudly. One whose module
-    cannot be imported is left out (see ``collector_failures``): the checks needing its
-    artifacts end unverifiable, naming it, and the rest of the audit goes on."""
-    return _load()[0]
+    """Installed collectors by name (``auditor.registry``: validated like checks, loudly).
+    One whose module cannot be imported is left out (see ``collector_failures``): the
+    checks needing its artifacts end unverifiable, naming it, and the rest of the audit goes on."""
+    from auditor.registry import load_collector_classes
+
+    return load_collector_classes()
 
 
 def collector_failures() -> dict[str, str]:
     """Installed collectors that could not be imported: name → reason."""
-    return _load()[1]
+    from auditor.registry import COLLECTORS, load_failures
 
-
-def _load() -> tuple[dict[str, type[Collector]], dict[str, str]]:
-    from importlib.metadata import entry_points
-
-    from auditor.errors import PluginError
-
-    found: dict[str, type[Collector]] = {}
-    failed: dict[str, str] = {}
-    for ep in entry_points(group=COLLECTOR_GROUP):
-        try:
-            cls = ep.load()
-        except Exception as exc:
-            failed[ep.name] = f"collector {ep.name} cannot be loaded: {exc.__class__.__name__}: {exc}"
-            continue
-        if not isinstance(cls, type) or not issubclass(cls, Collector) or cls.name != ep.name or not cls.provides:
-            raise PluginError(f"collector {ep.name}: must subclass Collector with name {ep.name!r} and provides")
-        if ep.name in found and found[ep.name] is not cls:
-            raise PluginError(f"collector name {ep.name} is claimed twice")
-        found[ep.name] = cls
-    return found, failed
+    return load_failures(COLLECTORS)

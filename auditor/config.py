@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auditor.errors import ConfigError
 
@@ -217,6 +218,63 @@ def first_error(exc: ValidationError) -> str:
         msg = "unknown key"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return f"{where}: {msg}{more}"
+
+
+class PluginSettings(BaseModel):
+    """Base of a plugin's settings table (``[collectors.NAME]``): a pydantic model like the
+    rest of the config, strict (``"30"`` is not a number, ``"yes"`` is not true), closed
+    (an unknown key is an error naming the known ones) and frozen. Validate with
+    ``validate_table``, which turns the first mistake into one line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+Settings = TypeVar("Settings", bound=BaseModel)
+
+# Type errors of a strict model, said the way a TOML author thinks of them.
+_EXPECTED = {"int_type": "expected a whole number", "float_type": "expected a number",
+             "bool_type": "expected true or false", "string_type": "expected a string",
+             "list_type": "expected a list", "tuple_type": "expected a list", "dict_type": "expected a table",
+             "model_type": "expected a table", "dataclass_type": "expected a table"}
+
+
+def validate_table(where: str, model: type[Settings], raw: Mapping[str, Any]) -> Settings:
+    """``raw`` (one TOML table) validated by ``model``; the first mistake as one ``ConfigError``:
+    ``config: [collectors.render] concurrency: 0 is not between 1 and 32``,
+    ``config: [collectors.ads] internal_ads must be true or false``,
+    ``config: [collectors.render]: unknown setting 'per_templates'; known: [...]``."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: must be a table")
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            raise ConfigError(f"{where}: unknown setting {key!r}; known: {sorted(model.model_fields)}") from None
+        msg = _EXPECTED.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+        if not key:
+            raise ConfigError(f"{where}: {msg}") from None
+        # "key must be …" reads as a sentence; anything else is "key: what is wrong".
+        raise ConfigError(f"{where} {key}{' ' if msg.startswith('must ') else ': '}{msg}") from None
+
+
+def between(low: float, high: float, unit: str = "") -> AfterValidator:
+    """A bound check with the house message: ``concurrency: 0 is not between 1 and 32``."""
+    def check(value: Any) -> Any:
+        if not low <= value <= high:
+            raise ValueError(f"{value} is not between {low} and {high}{f' {unit}' if unit else ''}")
+        return value
+    return AfterValidator(check)
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+positive = AfterValidator(_positive)
 
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> None:

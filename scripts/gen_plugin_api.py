@@ -11,15 +11,14 @@ from pathlib import Path
 
 import auditor
 from auditor import check as check_module
-from auditor.collector import CollectContext, Collector, CollectorUnavailable
 
 HEADER = """# Plugin API reference
 
 Generated from the docstrings by `scripts/gen_plugin_api.py`; the tutorial is
 `docs/plugins.md`. Everything importable from `auditor` (its `__all__`) is the public API,
 version {version} (`auditor.PLUGIN_API_VERSION`); a check declares the version it was
-built for in `api_version` and is refused at load when it differs. Collectors are
-imported from `auditor.collector`.
+built for in `api_version` and is refused at load when it differs. Checks, collectors and
+reporters are loaded and validated the same way (`auditor/registry.py`).
 """
 
 ARTIFACTS = """
@@ -62,8 +61,7 @@ def render() -> str:
     filters = "; ".join(f"`{k}`: {v}" for k, v in check_module.LINK_TARGET_FILTERS.items())
     parts.append(ARTIFACTS.format(filters=filters))
     names = [n for n in sorted(auditor.__all__) if not n.startswith("_") and n != "PLUGIN_API_VERSION"]
-    objects = [(n, getattr(auditor, n)) for n in names] + [
-        ("Collector", Collector), ("CollectContext", CollectContext), ("CollectorUnavailable", CollectorUnavailable)]
+    objects = [(n, getattr(auditor, n)) for n in names]
     for name, obj in objects:
         if not inspect.isclass(obj):
             continue

@@ -59,3 +59,104 @@ def test_a_check_that_cannot_be_imported_is_errored_not_fatal(monkeypatch, run_a
     status = {c["code"]: (c["status"], c["reason"]) for c in result.doc["checks"]}
     assert status["ACM999"][0] == "errored" and "acme_missing_module" in status["ACM999"][1]
     assert status["TP105"][0] == "failed"
+
+
+# -- one loader, one policy: collectors and reporters are validated like checks ------------
+
+def _collector(**attrs):
+    from auditor.collector import Collector
+
+    return type("K", (Collector,), {"name": "acme", "provides": ("acme_facts",), **attrs})
+
+
+@pytest.mark.parametrize(("attrs", "entry", "words"), [
+    ({}, "other", "does not match its name 'acme'"),
+    ({"provides": ()}, "acme", "must name the artifacts it provides"),
+    ({"Settings": dict}, "acme", "Settings must be a CollectorSettings model"),
+    ({"api_version": 99}, "acme", "plugin API version 99"),
+])
+def test_bad_collectors_refused(attrs, entry, words):
+    from auditor.registry import validate_collector_class
+
+    with pytest.raises(PluginError, match=words):
+        validate_collector_class(entry, _collector(**attrs), "acme-plugin")
+    validate_collector_class("acme", _collector(), "acme-plugin")  # the same class, declared properly, loads
+
+
+def test_not_a_collector_refused():
+    from auditor.registry import validate_collector_class
+
+    with pytest.raises(PluginError, match="collector acme from acme-plugin: is not a Collector subclass"):
+        validate_collector_class("acme", object, "acme-plugin")
+
+
+class _Reporter:
+    format = "acme"
+
+    def write(self, run, out_dir):
+        return out_dir / "acme.txt"
+
+
+def test_bad_reporters_refused():
+    from auditor.registry import validate_reporter_class
+
+    assert validate_reporter_class("acme", _Reporter, "acme-plugin") is _Reporter
+    with pytest.raises(PluginError, match="does not match its format 'acme'"):
+        validate_reporter_class("other", _Reporter, "acme-plugin")
+    with pytest.raises(PluginError, match="write"):
+        validate_reporter_class("acme", type("R", (), {"format": "acme"}), "acme-plugin")
+
+
+def _with_entry(monkeypatch, group, *extra):
+    import auditor.registry as registry
+
+    real = registry.entry_points
+    monkeypatch.setattr(registry, "entry_points",
+                        lambda group: [*real(group=group), *(ep for ep in extra if ep.group == group)])
+    return registry
+
+
+def test_a_collector_that_cannot_be_imported_is_named_not_fatal(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from auditor.collector import collector_failures, load_collectors
+    from auditor.registry import COLLECTOR_GROUP
+
+    _with_entry(monkeypatch, COLLECTOR_GROUP, EntryPoint("acme", "acme_missing_module:Acme", COLLECTOR_GROUP))
+    assert "acme" not in load_collectors() and "render" in load_collectors()
+    assert "acme_missing_module" in collector_failures()["acme"]
+
+
+def test_a_name_claimed_twice_refuses_to_load_for_every_kind(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from auditor.collector import load_collectors
+    from auditor.registry import COLLECTOR_GROUP, REPORTER_GROUP, load_reporters
+
+    _with_entry(monkeypatch, COLLECTOR_GROUP,
+                EntryPoint("render", "auditor.collect.crawl.feeds:FeedCollector", COLLECTOR_GROUP))
+    with pytest.raises(PluginError, match="collector render is claimed twice"):
+        load_collectors()
+    monkeypatch.undo()
+    _with_entry(monkeypatch, REPORTER_GROUP, EntryPoint("json", "auditor.report.csv:CsvReporter", REPORTER_GROUP))
+    with pytest.raises(PluginError, match="reporter json is claimed twice"):
+        load_reporters(["json"])
+
+
+def test_a_broken_reporter_fails_only_when_asked_for(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from auditor.registry import REPORTER_GROUP, load_reporters
+
+    _with_entry(monkeypatch, REPORTER_GROUP, EntryPoint("acme", "acme_missing_module:Acme", REPORTER_GROUP))
+    assert set(load_reporters(["html", "json"])) == {"html", "json"}
+    with pytest.raises(PluginError, match=r"reporter acme from .* cannot be loaded: .*acme_missing_module"):
+        load_reporters(["acme"])
+
+
+def test_builtin_collectors_and_reporters_pass_the_same_validation():
+    from auditor.collector import load_collectors
+    from auditor.registry import load_reporters
+
+    assert set(load_collectors()) == {"ads", "feeds", "language", "profiles", "render"}
+    assert set(load_reporters()) >= {"html", "json", "pdf", "junit", "sarif", "csv"}

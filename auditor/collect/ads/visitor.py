@@ -9,15 +9,15 @@ the status, every redirect hop, the final URL and, for HTML, the facts of
 the run artifact ``ads`` (``Ads``). Judging is left to ``checks/ads/``, so ``recheck`` can
 re-judge without fetching again.
 
-``[collectors.ads]`` settings: ``concurrency`` (landing pages fetched at once, default 4),
-``max_body_bytes`` (default 3,000,000) and ``internal_ads`` (default false: also treat the
-site's own banners as ads, see ``ads_banners``).
+``[collectors.ads]`` settings (``AdsSettings``): ``concurrency`` (landing pages fetched at
+once, default 4), ``max_body_bytes`` (default 3,000,000) and ``internal_ads`` (default
+false: also treat the site's own banners as ads, see ``banners.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 from auditor.artifacts import write, write_page
 from auditor.artifacts.ads import AdLanding, Ads
@@ -25,15 +25,23 @@ from auditor.collect.ads.banners import find_banners
 from auditor.collect.ads.csv_file import load_ads
 from auditor.collect.ads.landing_page import describe_landing
 from auditor.collect.http import Response
-from auditor.collector import CollectContext, Collector
-from auditor.errors import ConfigError, reject_unknown
+from auditor.collector import CollectContext, Collector, CollectorSettings
+from auditor.config import positive
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import parse_html
 
-__all__ = ["AdLandingCollector", "load_ads", "visit_record"]
+__all__ = ["AdLandingCollector", "AdsSettings", "load_ads", "visit_record"]
 
 LANDING = AdLanding.NAME
 SNIPPET = 500
+
+
+class AdsSettings(CollectorSettings):
+    """``[collectors.ads]``."""
+
+    concurrency: Annotated[int, positive] = 4  # landing pages fetched at once
+    max_body_bytes: Annotated[int, positive] = 3_000_000
+    internal_ads: bool = False  # also treat the site's own banners as ads (``banners.py``)
 
 
 class AdLandingCollector(Collector):
@@ -41,23 +49,12 @@ class AdLandingCollector(Collector):
 
     name = "ads"
     provides = ("ads", LANDING)
-    defaults: dict[str, Any] = {"concurrency": 4, "max_body_bytes": 3_000_000, "internal_ads": False}
-
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        reject_unknown("config: [collectors.ads]", self.settings, self.defaults)
-        for key, default in self.defaults.items():
-            value = self.settings.get(key, default)
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise ConfigError(f"config: [collectors.ads] {key} must be true or false")
-            elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"config: [collectors.ads] {key} must be a positive whole number")
-            setattr(self, key, value)
+    Settings = AdsSettings
+    settings: AdsSettings
 
     async def collect(self, ctx: CollectContext) -> None:
         ads = load_ads(ctx.config.ads) if ctx.config.ads is not None else []
-        if self.internal_ads:
+        if self.settings.internal_ads:
             ads += find_banners(ctx.store.pages(), ctx.scope.is_internal)
         if not ads:
             write(ctx.store, Ads())  # the ads checks end "not applicable"
@@ -65,11 +62,11 @@ class AdLandingCollector(Collector):
         write(ctx.store, Ads(tuple(ads)))
         done = {url for url, _ in ctx.store.page_artifacts(LANDING)}  # a resumed audit keeps its visits
         todo = list(dict.fromkeys(ad.final_url for ad in ads if ad.final_url not in done))
-        gate = asyncio.Semaphore(self.concurrency)
+        gate = asyncio.Semaphore(self.settings.concurrency)
 
         async def visit(url: str) -> None:
             async with gate:
-                res = await ctx.fetcher.fetch(url, max_body=self.max_body_bytes, want_body=lambda s, h: True)
+                res = await ctx.fetcher.fetch(url, max_body=self.settings.max_body_bytes, want_body=lambda s, h: True)
             write_page(ctx.store, url, visit_record(url, res))
 
         await asyncio.gather(*(visit(url) for url in todo))

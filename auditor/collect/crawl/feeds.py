@@ -24,7 +24,7 @@ from lxml import etree, html
 from auditor.artifacts import read, write
 from auditor.artifacts.crawl import Feeds, SitemapDates, Sitemaps
 from auditor.collect.crawl.robots import RobotsCache
-from auditor.collector import CollectContext, Collector
+from auditor.collector import CollectContext, Collector, CollectorSettings
 
 MAX_FEEDS = 10
 MAX_ITEMS = 50
@@ -148,6 +148,7 @@ class FeedCollector(Collector):
 
     name = "feeds"
     provides = ("feeds", "sitemap_dates")
+    Settings = CollectorSettings  # none: a [collectors.feeds] table is a mistake, said so
 
     async def collect(self, ctx: CollectContext) -> None:
         store = ctx.store

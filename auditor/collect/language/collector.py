@@ -26,9 +26,10 @@ import json
 import logging
 import time
 import zlib
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from pydantic import Field, field_validator
 
 from auditor import __version__
 from auditor.artifacts import read_pages, write, write_page
@@ -48,9 +49,9 @@ from auditor.collect.language.server import (
     server_version,
 )
 from auditor.collect.language.text import Block, page_blocks
-from auditor.collector import CollectContext, Collector, CollectorUnavailable
+from auditor.collector import CollectContext, Collector, CollectorSettings, CollectorUnavailable
+from auditor.config import validate_table
 from auditor.deflate import deflate, inflate
-from auditor.errors import ConfigError, reject_unknown
 from auditor.page import Page
 
 ARTIFACT = LanguageIssues.NAME
@@ -58,8 +59,7 @@ SUPPORTED = ("nl", "en")
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class LanguageSettings:
+class LanguageSettings(CollectorSettings):
     """``[collectors.language]`` in the config."""
 
     languagetool_url: str | None = None
@@ -71,8 +71,8 @@ class LanguageSettings:
     java_memory: str = "1g"
     startup_timeout: float = 180.0
     picky: bool = False
-    disabled_rules: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=lambda: list(SUPPORTED))
+    disabled_rules: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: list(SUPPORTED))
     default_language: str | None = None
     workers: int = 2
     cache: bool = True
@@ -80,18 +80,22 @@ class LanguageSettings:
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> LanguageSettings:
-        reject_unknown("config: [collectors.language]", raw, (f.name for f in fields(cls)))
-        try:
-            settings = cls(**raw)
-        except TypeError as exc:
-            raise ConfigError(f"config: [collectors.language] {exc}") from None
-        if settings.engine not in ("auto", "languagetool", "hunspell"):
-            raise ConfigError("config: [collectors.language] engine must be auto, languagetool or hunspell")
-        bad = sorted(set(settings.languages) - set(SUPPORTED))
+        return validate_table("config: [collectors.language]", cls, raw)
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        if value not in ("auto", "languagetool", "hunspell"):
+            raise ValueError("must be auto, languagetool or hunspell")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        bad = sorted(set(value) - set(SUPPORTED))
         if bad:
-            raise ConfigError(f"config: [collectors.language] languages: {bad[0]!r} is not supported "
-                              f"(supported: {', '.join(SUPPORTED)})")
-        return settings
+            raise ValueError(f"{bad[0]!r} is not supported (supported: {', '.join(SUPPORTED)})")
+        return value
 
 
 class LanguageCollector(Collector):
@@ -101,16 +105,15 @@ class LanguageCollector(Collector):
     provides = (ARTIFACT,)
     carry_over = ("page_text",)  # PAGE_TEXT: a page's text blocks and name facts
 
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self.options = LanguageSettings.parse(self.settings)
+    Settings = LanguageSettings
+    settings: LanguageSettings
 
     async def collect(self, ctx: CollectContext) -> None:
         await asyncio.to_thread(self.run, ctx)
 
     def run(self, ctx: CollectContext) -> dict[str, Any]:
         """The whole collection, synchronously (it runs in a worker thread)."""
-        opts = self.options
+        opts = self.settings
         started = time.perf_counter()
         lexicon, lexicon_problem = _lexicon(opts.languages)
         engine, grammar_reason = self._engine(ctx, lexicon, lexicon_problem)
@@ -132,7 +135,7 @@ class LanguageCollector(Collector):
         return artifact
 
     def _check_pages(self, ctx: CollectContext, engine: Engine, lexicon: Lexicon | None) -> dict[str, Any]:
-        opts = self.options
+        opts = self.settings
         cache = MatchCache((Path(opts.cache_file).expanduser() if opts.cache_file else default_path())
                            if opts.cache else None)
         try:
@@ -170,7 +173,7 @@ class LanguageCollector(Collector):
     # -- which engine ------------------------------------------------------------------
     def _engine(self, ctx: CollectContext, lexicon: Lexicon | None, lexicon_problem: str) -> tuple[Engine, str]:
         """LanguageTool when it can be had; else Hunspell with the reason grammar is skipped."""
-        opts = self.options
+        opts = self.settings
         reason = "Hunspell chosen in the configuration (engine = \"hunspell\")"
         if opts.engine != "hunspell":
             try:
@@ -186,7 +189,7 @@ class LanguageCollector(Collector):
     def _languagetool(self, ctx: CollectContext) -> LanguageToolEngine:
         """The engine for the first LanguageTool that can be had; a server we start is
         started only when a text is not in the cache."""
-        opts = self.options
+        opts = self.settings
         common = {"picky": opts.picky, "disabled_rules": opts.disabled_rules, "workers": opts.workers}
         if opts.languagetool_url:
             url = opts.languagetool_url.rstrip("/") + "/"

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 from urllib.parse import urljoin, urlsplit
 
 from auditor.artifacts import write
@@ -51,8 +51,8 @@ from auditor.collect.profiles.platforms.parse import (
     node_types,
     strings,
 )
-from auditor.collector import CollectContext, Collector
-from auditor.errors import ConfigError
+from auditor.collector import CollectContext, Collector, CollectorSettings
+from auditor.config import positive
 from auditor.model import BLOCKED_STATUSES, LinkResult
 from auditor.page import Page
 from auditor.urls import InvalidURL, normalise
@@ -65,27 +65,15 @@ MAX_LOCATIONS = 50
 MAX_VALUES = 50
 
 
-@dataclass
-class VisitorSettings:
+class VisitorSettings(CollectorSettings):
     """``[collectors.profiles]``: how much the visitor reads and visits."""
 
-    max_profiles: int = 25  # profiles visited per audit (most-linked first)
-    scan_pages: int = 30  # pages read for the organisation's own details and rel="me"/sameAs
-    max_body_bytes: int = 2_000_000  # per profile page (real channel pages are ~1 MB)
-    max_feed_bytes: int = 1_000_000
+    max_profiles: Annotated[int, positive] = 25  # profiles visited per audit (most-linked first)
+    scan_pages: Annotated[int, positive] = 30  # pages read for the organisation's own details and rel="me"/sameAs
+    max_body_bytes: Annotated[int, positive] = 2_000_000  # per profile page (real channel pages are ~1 MB)
+    max_feed_bytes: Annotated[int, positive] = 1_000_000
     feeds: bool = True  # also read a platform's public feed for post dates
-    concurrency: int = 4  # profiles visited at once (each host still has its own gate)
-
-
-def _settings(raw: dict[str, Any]) -> VisitorSettings:
-    known = {f.name: f for f in fields(VisitorSettings)}
-    for key, value in raw.items():
-        if key not in known:
-            raise ConfigError(f"config: [collectors.profiles] unknown setting {key!r}; known: {sorted(known)}")
-        want = bool if known[key].type == "bool" else int
-        if not isinstance(value, want) or (want is int and (isinstance(value, bool) or value < 1)):
-            raise ConfigError(f"config: [collectors.profiles] {key} must be a positive {want.__name__}")
-    return VisitorSettings(**raw)
+    concurrency: Annotated[int, positive] = 4  # profiles visited at once (each host still has its own gate)
 
 
 # -- what the site says about itself ----------------------------------------------------------
@@ -273,20 +261,19 @@ class ProfileVisitor(Collector):
     name = "profiles"
     provides = (ARTIFACT,)
 
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self.options = _settings(self.settings)
+    Settings = VisitorSettings
+    settings: VisitorSettings
 
     async def collect(self, ctx: CollectContext) -> None:
         start = ctx.scope.start_url
-        site = read_site(ctx.store, start, self.options.scan_pages)
+        site = read_site(ctx.store, start, self.settings.scan_pages)
         candidates = discover(ctx.store, start, site)
         own = [c for c in candidates if c.own]
-        visit, skipped = own[:self.options.max_profiles], own[self.options.max_profiles:]
+        visit, skipped = own[:self.settings.max_profiles], own[self.settings.max_profiles:]
         if skipped:
             ctx.notes.append(f"profiles: {len(own)} profiles found, the {len(visit)} linked most often were visited "
                              f"(raise [collectors.profiles] max_profiles to visit all)")
-        gate = asyncio.Semaphore(self.options.concurrency)
+        gate = asyncio.Semaphore(self.settings.concurrency)
         records = await asyncio.gather(*(self._visit(ctx, c, gate) for c in visit))
         others = [c.to_dict() for c in candidates if not c.own][:MAX_LOCATIONS]
         write(ctx.store, Profiles.from_json({
@@ -301,7 +288,7 @@ class ProfileVisitor(Collector):
             reused = _from_link_check(prior)
             if prior.status in BLOCKED_STATUSES or platforms.get(ref.platform).wall(reused):
                 return reused, "link check"
-        return await ctx.fetcher.fetch(ref.url, max_body=self.options.max_body_bytes), "visit"
+        return await ctx.fetcher.fetch(ref.url, max_body=self.settings.max_body_bytes), "visit"
 
     async def _visit(self, ctx: CollectContext, cand: Candidate, gate: asyncio.Semaphore) -> dict[str, Any]:
         async with gate:
@@ -335,15 +322,15 @@ class ProfileVisitor(Collector):
                      page_dates: list[Any], out: dict[str, Any]) -> None:
         dates = list(page_dates)
         out["source"] = "page" if dates else None
-        feed = platform.feed_url(ref, page) if self.options.feeds else None
+        feed = platform.feed_url(ref, page) if self.settings.feeds else None
         if feed and domain_of(feed) != domain_of(ref.url):
             # The page is untrusted: it may not send the auditor to other hosts.
             out["why_unknown"] = f"the page names a feed on another domain ({feed}); not followed"
             feed = None
-        if not self.options.feeds:
+        if not self.settings.feeds:
             out["why_unknown"] = "feeds are switched off ([collectors.profiles] feeds = false)"
         elif feed:
-            res = await ctx.fetcher.fetch(feed, max_body=self.options.max_feed_bytes)
+            res = await ctx.fetcher.fetch(feed, max_body=self.settings.max_feed_bytes)
             entries = feed_dates(res.body) if res.status == 200 and res.body else None
             out["feed"] = {"url": feed, "status": res.status, "error": res.error,
                            "entries": len(entries) if entries is not None else None}

@@ -15,7 +15,7 @@ a pool of tabs in one browser renders several at once, and every render has a ti
 limit, so a page that hangs, crashes its tab or loops in JavaScript is recorded as
 failed without stalling the run. The browser loads only the audited site (its domain,
 subdomains included) unless ``allow_hosts`` says otherwise; anything else is aborted
-before it leaves the machine. Settings: ``render_settings.RenderSettings``.
+before it leaves the machine. Settings: ``auditor.collect.render.settings.RenderSettings``.
 """
 
 from __future__ import annotations
@@ -120,13 +120,11 @@ class Renderer(Collector):
 
     name = "render"
     provides = ("render",)
-
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self.config = RenderSettings.from_dict(self.settings)  # a config mistake fails before the crawl
+    Settings = RenderSettings  # validated when the audit is set up: a mistake fails before the crawl
+    settings: RenderSettings
 
     async def collect(self, ctx: CollectContext) -> None:
-        cfg = self.config
+        cfg = self.settings
         todo = plan_candidates(ctx.store.render_candidates(), cfg.per_template, cfg.max_pages)
         ctx.store.index_layout_links()
         summary: dict[str, Any] = {

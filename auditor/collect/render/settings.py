@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from auditor.errors import ConfigError, reject_unknown
+from pydantic import field_validator
+
+from auditor.collector import CollectorSettings
+from auditor.config import between, validate_table
 
 # A recent Chrome on Android; ``{major}`` becomes the launched browser's major version so
 # sites that sniff the user agent serve what a phone with this browser would get.
@@ -86,54 +89,65 @@ RESOURCE_TYPES = frozenset({"document", "stylesheet", "image", "media", "font", 
                             "fetch", "eventsource", "websocket", "manifest", "other"})
 
 
-@dataclass(frozen=True)
-class RenderSettings:
-    """The ``[collectors.render]`` table, validated."""
+_LOOSE_TUPLE = ("allow_hosts", "block_hosts", "block_types", "consent_selectors")
+
+
+class RenderSettings(CollectorSettings):
+    """The ``[collectors.render]`` table, validated (``auditor.config.validate_table``)."""
 
     profiles: tuple[Profile, ...] = (BUILTIN_PROFILES["small"], BUILTIN_PROFILES["large"])
-    per_template: int = 2
-    max_pages: int = 500
-    concurrency: int = 2
-    timeout: float = 30.0
+    per_template: Annotated[int, between(0, 10_000)] = 2
+    max_pages: Annotated[int, between(1, 1_000_000)] = 500
+    concurrency: Annotated[int, between(1, 32)] = 2
+    timeout: Annotated[float, between(1, 600, "seconds")] = 30.0
     allow_hosts: tuple[str, ...] = ()
     block_hosts: tuple[str, ...] = DEFAULT_BLOCK_HOSTS
     block_types: tuple[str, ...] = ("media",)
     consent_selectors: tuple[str, ...] = DEFAULT_CONSENT_SELECTORS
     consent_text: str = DEFAULT_CONSENT_TEXT
     screenshots: bool = True
-    screenshot_max_height: int = 3000
+    screenshot_max_height: Annotated[int, between(200, 50_000)] = 3000
     executable: str = ""
-    sandbox: str = "auto"
-    js_heap_mb: int = 512
+    sandbox: Literal["auto", "on", "off"] = "auto"
+    js_heap_mb: Annotated[int, between(64, 8192)] = 512
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> RenderSettings:
-        reject_unknown("config: [collectors.render]", raw, (f.name for f in fields(cls)), "option")
-        values: dict[str, Any] = {}
-        for key, value in raw.items():
-            values[key] = _convert(key, value)
-        settings = cls(**values)
-        settings._validate()
-        return settings
+        return validate_table("config: [collectors.render]", cls, raw)
 
-    def _validate(self) -> None:
-        where = "config: [collectors.render]"
-        if not self.profiles:
-            raise ConfigError(f"{where} profiles: name at least one phone profile")
-        if len({p.name for p in self.profiles}) != len(self.profiles):
-            raise ConfigError(f"{where} profiles: names must differ")
-        for key, low, high in (("per_template", 0, 10_000), ("max_pages", 1, 1_000_000), ("concurrency", 1, 32),
-                               ("screenshot_max_height", 200, 50_000), ("js_heap_mb", 64, 8192)):
-            value = getattr(self, key)
-            if not low <= value <= high:
-                raise ConfigError(f"{where} {key}: {value} is not between {low} and {high}")
-        if not 1 <= self.timeout <= 600:
-            raise ConfigError(f"{where} timeout: {self.timeout} is not between 1 and 600 seconds")
-        bad = sorted(set(self.block_types) - RESOURCE_TYPES)
+    @field_validator(*_LOOSE_TUPLE, mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        return tuple(value) if isinstance(value, list) else value  # TOML has lists, not tuples
+
+    @field_validator("profiles", mode="before")
+    @classmethod
+    def _profiles(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise ValueError("expected a list of names or tables")
+        profiles = tuple(_profile(item) for item in value)
+        if not profiles:
+            raise ValueError("name at least one phone profile")
+        if len({p.name for p in profiles}) != len(profiles):
+            raise ValueError("names must differ")
+        return profiles
+
+    @field_validator("block_types")
+    @classmethod
+    def _types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = sorted(set(value) - RESOURCE_TYPES)
         if bad:
-            raise ConfigError(f"{where} block_types: {bad[0]!r} is not one of {sorted(RESOURCE_TYPES)}")
-        if self.sandbox not in ("auto", "on", "off"):
-            raise ConfigError(f"{where} sandbox: must be 'auto', 'on' or 'off'")
+            raise ValueError(f"{bad[0]!r} is not one of {sorted(RESOURCE_TYPES)}")
+        return value
+
+    @field_validator("sandbox", mode="before")
+    @classmethod
+    def _sandbox(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if value not in ("auto", "on", "off"):
+            raise ValueError("must be 'auto', 'on' or 'off'")
+        return value
 
     def host_allowed(self, host: str) -> bool:
         return any(fnmatch.fnmatchcase(host, p) for p in self.allow_hosts)
@@ -143,55 +157,31 @@ class RenderSettings:
                    for p in self.block_hosts)
 
 
-def _convert(key: str, value: Any) -> Any:
-    where = f"config: [collectors.render] {key}"
-    if key == "profiles":
-        if not isinstance(value, list):
-            raise ConfigError(f"{where}: expected a list of names or tables")
-        return tuple(_profile(item) for item in value)
-    if key in ("allow_hosts", "block_hosts", "block_types", "consent_selectors"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: expected a list of strings")
-        return tuple(value)
-    if key in ("per_template", "max_pages", "concurrency", "screenshot_max_height", "js_heap_mb"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a whole number")
-        return value
-    if key == "timeout":
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a number of seconds")
-        return float(value)
-    if key == "screenshots":
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false")
-        return value
-    if key == "sandbox" and isinstance(value, bool):
-        return "on" if value else "off"
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a string")
-    return value
-
-
 def _profile(item: Any) -> Profile:
-    where = "config: [collectors.render] profiles"
+    """A built-in profile by name, or a table (over the built-in of the same name, if any)."""
+    if isinstance(item, Profile):
+        return item
     if isinstance(item, str):
         if item not in BUILTIN_PROFILES:
-            raise ConfigError(f"{where}: unknown profile {item!r}; built-in: {sorted(BUILTIN_PROFILES)}")
+            raise ValueError(f"unknown profile {item!r}; built-in: {sorted(BUILTIN_PROFILES)}")
         return BUILTIN_PROFILES[item]
     if not isinstance(item, dict):
-        raise ConfigError(f"{where}: each profile is a name or a table")
+        raise ValueError("each profile is a name or a table")
     base = BUILTIN_PROFILES.get(str(item.get("name", "")))
     data = asdict(base) if base else {}
     data.update(item)
-    reject_unknown(where, data, (f.name for f in fields(Profile)), "key")
+    known = sorted(f.name for f in fields(Profile))
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; known: {known}")
     try:
         profile = Profile(**data)
     except TypeError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        raise ValueError(str(exc)) from None
     if not (isinstance(profile.name, str) and profile.name.isidentifier()):
-        raise ConfigError(f"{where}: name {profile.name!r} must be a simple word")
+        raise ValueError(f"name {profile.name!r} must be a simple word")
     if not (200 <= int(profile.width) <= 2000 and 200 <= int(profile.height) <= 4000):
-        raise ConfigError(f"{where}: {profile.name} width/height out of range")
+        raise ValueError(f"{profile.name} width/height out of range")
     if not 0.5 <= float(profile.device_scale_factor) <= 5:
-        raise ConfigError(f"{where}: {profile.name} device_scale_factor must be between 0.5 and 5")
+        raise ValueError(f"{profile.name} device_scale_factor must be between 0.5 and 5")
     return profile

@@ -45,7 +45,7 @@ def test_profiles_are_configurable_by_name_or_table():
 
 
 @pytest.mark.parametrize(("raw", "words"), [
-    ({"per_templates": 2}, "unknown option 'per_templates'"),
+    ({"per_templates": 2}, "unknown setting 'per_templates'"),
     ({"profiles": ["huge"]}, "unknown profile 'huge'"),
     ({"profiles": []}, "at least one"),
     ({"concurrency": 0}, "concurrency: 0 is not between 1 and 32"),
