@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
 import time
 import traceback
@@ -181,8 +182,8 @@ class Runner:
                 continue
             try:
                 with self._phase(f"check_{check.code}"):
-                    findings = run_isolated(check, lambda c=check: c.check_site(store, ctx), ctx.site_time_limit,
-                                            check.code)
+                    findings = run_isolated(check, functools.partial(check.check_site, store, ctx),
+                                            ctx.site_time_limit, check.code)
             except CheckOutcome as outcome:
                 self._record(check, outcome.status, outcome.reason)
                 continue
