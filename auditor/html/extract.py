@@ -8,8 +8,9 @@ pages per second); checks that want it build it lazily from ``Page.soup``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree, html
 
@@ -25,6 +26,15 @@ _LINK_TAGS = ("a", "area", "img", "link", "script", "iframe", "source", "base")
 _WALKED_TAGS = (*_LINK_TAGS, "title", "meta")
 _ROBOTS_META = ("robots", "touchpoint-auditor")
 _IDS = etree.XPath("//@id|//a/@name")
+# What a search result and a share preview are made of (the impression family): meta names
+# and properties kept as written (lower case), and the <link rel> values kept with them.
+_HEAD_META = frozenset({
+    "description", "og:title", "og:description", "og:image", "og:image:width", "og:image:height",
+    "og:image:secure_url", "og:site_name", "og:url", "og:type", "twitter:card", "twitter:title",
+    "twitter:description", "twitter:image", "application-name",
+})
+_HEAD_TEXT = 1000  # characters kept of one meta value
+_NAV_HREFS = etree.XPath("//nav//a/@href|//*[@role='navigation']//a/@href|//header//a/@href")
 _WS = re.compile(r"\s+")
 # <link rel> values that point at something a browser fetches for the page.
 _FETCHED_LINK_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "manifest"}
@@ -55,6 +65,8 @@ class Extracted:
     title: str | None
     language: str | None
     meta_robots: str
+    # The page's search and share facts (``head_facts``): plain JSON, only the keys found.
+    head: dict[str, Any] = field(default_factory=dict)
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -70,6 +82,7 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
     append = links.append
     title_el = None
     robots: list[str] = []
+    head: dict[str, Any] = {}
     for el in tree.iter(*_WALKED_TAGS):
         tag = el.tag
         if tag == "a":  # most links: the short way, one href, the text of the link
@@ -87,8 +100,13 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
                 title_el = el
             continue
         if tag == "meta":
-            if (el.get("name") or "").lower() in _ROBOTS_META:
+            name = (el.get("name") or "").lower()
+            if name in _ROBOTS_META:
                 robots.append((el.get("content") or "").lower())
+                continue
+            name = name or (el.get("property") or "").lower()
+            if name in _HEAD_META and name not in head:
+                head[name] = _WS.sub(" ", el.get("content") or "").strip()[:_HEAD_TEXT]
             continue
         if tag == "base":
             href = el.get("href")
@@ -103,6 +121,8 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
             if not rel & (_FETCHED_LINK_RELS | _NAV_LINK_RELS):
                 continue  # preconnect, dns-prefetch, …: hints, not documents
             hrefs = [el.get("href")]
+            if rel & _HEAD_LINK_RELS:
+                _head_link(head, rel, el, base, strip_params)
         else:
             src = el.get("src")
             hrefs = [src] if src else []
@@ -124,10 +144,46 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
             if tag == "area" or tag == "img":
                 text = el.get("alt") or ""
             append(Link(resolved[0], resolved[1], text[:MAX_LINK_TEXT], tag))
+    image = head.get("og:image")
+    if image:  # checked like a resource, so the impression family knows whether it loads
+        resolved = resolve(base, image, strip_params)
+        if resolved is not None and (resolved, "meta") not in seen:
+            append(Link(resolved[0], resolved[1], "og:image", "meta"))
     anchors = frozenset(str(v) for v in _IDS(tree))
     title = _WS.sub(" ", title_el.text_content()).strip()[:500] if title_el is not None else None
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    return Extracted(tree, tuple(links), anchors, title, (lang or "").strip()[:35] or None, " ".join(robots))
+    return Extracted(tree, tuple(links), anchors, title, (lang or "").strip()[:35] or None, " ".join(robots), head)
+
+
+_HEAD_LINK_RELS = {"canonical", "alternate", "icon"}
+
+
+def _head_link(head: dict[str, Any], rel: set[str], el: html.HtmlElement, base: str, strip_params: bool) -> None:
+    """Record a canonical, an ``hreflang`` alternate or an icon (absolute URLs; the
+    fragment of a canonical kept, since a canonical with one names another address)."""
+    href = (el.get("href") or "").strip()
+    resolved = resolve(base, href, False) if href else None
+    if resolved is None:
+        return
+    url = resolved[0] + (f"#{resolved[1]}" if resolved[1] else "")
+    if "canonical" in rel:
+        head.setdefault("canonical", url)
+    elif "icon" in rel:
+        head.setdefault("icons", []).append(url)
+    elif el.get("hreflang"):
+        head.setdefault("hreflang", []).append([el.get("hreflang", "").strip().lower()[:35], url])
+
+
+def nav_links(tree: html.HtmlElement, base_url: str) -> list[str]:
+    """The URLs linked from the page's navigation (``<nav>``, ``role=navigation``, ``<header>``),
+    in document order, once each. Called for the home page only (a tree search per page
+    would cost the crawl for what every page's menu repeats)."""
+    out: dict[str, None] = {}
+    for href in _NAV_HREFS(tree):
+        resolved = resolve(base_url, str(href), False)
+        if resolved is not None:
+            out.setdefault(resolved[0], None)
+    return list(out)
 
 
 def _link_text(el: html.HtmlElement) -> str:

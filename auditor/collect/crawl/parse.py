@@ -27,6 +27,7 @@ from auditor.collect.crawl.parse_pool import ParsePool, discard_spares, spares
 from auditor.collect.render.templates import renderable, skeleton
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract
+from auditor.html.head import head_record
 from auditor.model import Finding, Hop
 from auditor.page import Page
 from auditor.runtime import tune_gc
@@ -75,6 +76,8 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     )
     findings, ended = run_page_checks(checks, page, ctx, skip)
     facts = page_facts(page)
+    if facts:  # the search and share facts (the impression family); the navigation of the crawl's first page
+        facts["head"] = head_record(ex, fetched.headers, fetched.url if fetched.depth == 0 else None)
     if templates and facts and renderable(page):
         facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
     nofollow = "nofollow" in ex.meta_robots
