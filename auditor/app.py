@@ -50,9 +50,9 @@ def prepare(config: Config, *, ads: bool = True) -> dict[str, type]:
 def stored_config(run_dir: Path) -> dict[str, Any]:
     """The configuration an audit in ``run_dir`` was started with (``--resume``, ``recheck``);
     empty when the store has none."""
-    from auditor.store import RunStore, require_run_dir
+    from auditor.store import RunStore, require_intact_run_dir
 
-    require_run_dir(run_dir)
+    require_intact_run_dir(run_dir)  # a damaged store is one line, and the folder stays as it was
     store = RunStore(run_dir)
     try:
         return dict(store.meta("config") or {})
@@ -68,39 +68,41 @@ def audit(config: Config, out: Path, *, previous: Path | None = None, resume: bo
     be read makes the audit a full one, with a note); ``resume``:
     go on with the audit stored in ``out``. A folder this call creates is removed again
     when the audit ends in an ``AuditorError`` before it stored a page (a mistyped URL
-    must not leave an empty audit folder behind)."""
+    must not leave an empty audit folder behind). The folder is locked meanwhile
+    (``auditor.store.lock``): another audit of it is refused in one line."""
     from auditor.runner import Runner
     from auditor.runtime import tune_gc
-    from auditor.store import STORE_FILE, require_run_dir
+    from auditor.store import STORE_FILE, hold_run_dir, require_run_dir
 
     out = Path(out)
-    if resume:
-        require_run_dir(out)
-    elif (out / STORE_FILE).exists():
-        raise InputError(f"{out} already holds an audit: continue it with --resume {out}, or choose another --out")
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    tune_gc()  # this process is the audit's: see auditor.runtime
-    try:
-        return Runner(config, out, resume=resume, progress=progress, previous=previous).run()
-    except CrawlAborted:
-        raise  # what was collected is kept, to be resumed
-    except AuditorError:
-        if created:
-            discard_if_empty(out)
-        raise
-    finally:
-        if progress is not None:
-            progress.done()
+    with hold_run_dir(out) as lock:  # one writer per run folder: a second audit is refused here
+        try:
+            if resume:
+                require_run_dir(out)
+            elif (out / STORE_FILE).exists():
+                raise InputError(f"{out} already holds an audit: continue it with --resume {out}, "
+                                 "or choose another --out")
+            tune_gc()  # this process is the audit's: see auditor.runtime
+            return Runner(config, out, resume=resume, progress=progress, previous=previous).run()
+        except CrawlAborted:
+            raise  # what was collected is kept, to be resumed
+        except AuditorError:
+            if lock.created:
+                discard_if_empty(out)
+            raise
+        finally:
+            if progress is not None:
+                progress.done()
 
 
 def recheck(config: Config, run_dir: Path) -> AuditRun:
     """Judge the run stored in ``run_dir`` again with ``config``; nothing is fetched."""
     from auditor.runner import Runner
-    from auditor.store import require_run_dir
+    from auditor.store import hold_run_dir, require_run_dir
 
     require_run_dir(run_dir)
-    return Runner(config, run_dir).recheck()
+    with hold_run_dir(run_dir):  # not while an audit writes the folder
+        return Runner(config, run_dir).recheck()
 
 
 def write_reports(run: AuditRun, out: Path, reporters: dict[str, type]) -> dict[str, Path]:

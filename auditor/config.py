@@ -123,10 +123,25 @@ class CrawlConfig(_Strict):
     def _ca_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.is_file():
             raise ValueError(f"CA bundle {str(path)!r} does not exist")
+        if path is not None:
+            _require_pem_certificates(path)
         return path
 
     def resolves(self) -> list[Resolve]:
         return [Resolve.parse(s) for s in self.resolve]
+
+
+def _require_pem_certificates(path: Path) -> None:
+    """Load the CA bundle as the crawler will (``ssl``): a garbage or empty file is named now,
+    before anything is written, not as "[X509] PEM lib" half-way through an audit."""
+    import ssl
+
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError as exc:
+        raise ValueError(f"CA bundle {str(path)!r} holds no PEM certificate ({exc.reason or exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"CA bundle {str(path)!r} cannot be read ({exc})") from None
 
 
 class ChecksConfig(_Strict):

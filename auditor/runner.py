@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +26,7 @@ from auditor.artifacts.crawl import NotFoundProbe, Sitemaps
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawl.crawler import Crawler, CrawlStats, not_found_probe, preflight
 from auditor.collect.crawl.follows import LinkPolicy
-from auditor.collect.crawl.incremental import PreviousRun, reuse_keys
+from auditor.collect.crawl.incremental import reuse_keys
 from auditor.collect.crawl.parse import PageParser
 from auditor.collect.crawl.parse_pool import default_workers
 from auditor.collect.crawl.politeness import HostGate
@@ -42,7 +41,7 @@ from auditor.isolation import run_isolated
 from auditor.model import AuditRun, CheckResult, Finding, Location, severity_rank
 from auditor.page import Page
 from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
-from auditor.store import RunStore
+from auditor.store import PreviousRun, RunStore, StoreUnreadable
 from auditor.touchpoints import touchpoints_from_links
 from auditor.urls import InvalidURL, Scope, host_of, normalise, origin_of, registrable_domain
 
@@ -413,7 +412,7 @@ class Runner:
         store.set_meta(previous=str(self.previous))
         try:
             previous = PreviousRun(self.previous, keys)
-        except (OSError, sqlite3.DatabaseError) as exc:
+        except (OSError, StoreUnreadable) as exc:
             self.notes.append(f"not incremental: the previous run {self.previous} cannot be read ({exc})")
             return None
         if not previous.complete:

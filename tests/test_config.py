@@ -35,3 +35,31 @@ def test_resolve_parse(spec, expected):
 def test_resolve_rejects(spec):
     with pytest.raises(ConfigError):
         Resolve.parse(spec)
+
+
+@pytest.mark.parametrize(("content", "name"), [
+    (b"this is no certificate\n", "garbage.pem"),
+    (b"", "empty.pem"),
+    (b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n", "broken.pem"),
+])
+def test_a_ca_bundle_without_a_pem_certificate_is_named_before_anything_is_written(tmp_path, capsys, content, name):
+    """Issue 24: not "[X509] PEM lib" and a half-made output folder, but one line naming the file."""
+    from auditor.cli import main
+
+    bundle = tmp_path / name
+    bundle.write_bytes(content)
+    out = tmp_path / "out"
+    assert main(["audit", "https://www.example.nl/", "--ca-bundle", str(bundle), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"touchpoint-auditor: error: config: crawl.ca_bundle: CA bundle {str(bundle)!r} holds no "
+                          "PEM certificate (") and err.count("\n") == 1, err
+    assert not out.exists()
+
+
+def test_a_ca_bundle_with_a_certificate_is_taken(tmp_path):
+    import trustme
+
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))  # a throw-away CA, as the TLS fixture server's
+    cfg = load_config(None, {"target": "https://www.example.nl/", "crawl": {"ca_bundle": bundle}})
+    assert cfg.crawl.ca_bundle == bundle

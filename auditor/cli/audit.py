@@ -4,6 +4,7 @@ and the exit status. The audit itself is ``auditor/app.py``, shared with the nig
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,10 +31,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    with contextlib.ExitStack() as held:
+        return _audit_held(args, held)
+
+
+def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
     from auditor.config import Config, load_config
-    from auditor.store import require_run_dir
+    from auditor.store import hold_run_dir, require_run_dir
 
     if args.resume:
+        require_run_dir(args.resume)
+        held.enter_context(hold_run_dir(args.resume))  # refused while its audit still runs
         stored = app.stored_config(args.resume)
         if not stored:
             raise InputError(f"{args.resume}: the run store has no configuration to resume from")
@@ -49,6 +57,7 @@ def _audit(args: argparse.Namespace) -> int:
     reporters = app.prepare(config, ads=not args.resume)
     if args.previous is not None:
         require_run_dir(args.previous)
+    held.enter_context(hold_run_dir(out))  # the audit and its reports: one writer per run folder
     try:
         run = app.audit(config, out, previous=args.previous, resume=bool(args.resume),
                         progress=Progress(not args.quiet))
@@ -65,13 +74,15 @@ def _audit(args: argparse.Namespace) -> int:
 
 def cmd_recheck(args: argparse.Namespace) -> int:
     from auditor.config import Config, apply_overrides
+    from auditor.store import hold_run_dir
 
     data = app.stored_config(args.run_dir)
     apply_overrides(data, overrides(args))
     config = Config.model_validate(data)
     reporters = app.prepare(config, ads=False)
-    run = app.recheck(config, args.run_dir)
-    written = app.write_reports(run, args.run_dir, reporters)
+    with hold_run_dir(args.run_dir):  # the store and the reports: not while an audit writes the folder
+        run = app.recheck(config, args.run_dir)
+        written = app.write_reports(run, args.run_dir, reporters)
     _summary(run, written)
     return exit_status(run, config.report.fail_on)
 

@@ -14,7 +14,8 @@ table or writes SQL against it; the rest of the code goes through this API.
 - ``carry.py``: pages taken over unchanged from the previous run, copied in SQL.
 - ``previous.py``: the site's previous run, read-only (incremental re-crawl).
 - ``results.py``: meta values, run-level artifacts, findings, check results.
-- ``run.py``: ``RunStore``, the parts above in one object.
+- ``run.py``: ``RunStore``, the parts above in one object; opening a run folder, intact.
+- ``lock.py``: one writer per run folder (``flock``), shared with the nightly per-site lock.
 - ``sqlite.py``: everything that is SQLite's own (pragmas, ``OR REPLACE``, JSON functions,
   temp tables, ``ATTACH``, the raw read connection); the other modules are portable Core.
 """
@@ -25,18 +26,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from auditor.store.lock import RunDirLocked, hold_run_dir
     from auditor.store.previous import PreviousRun, TakenOver
     from auditor.store.rows import content_hash, page_row
-    from auditor.store.run import RunStore, require_run_dir, stored_page_count
+    from auditor.store.run import RunStore, StoreDamaged, require_intact_run_dir, require_run_dir, stored_page_count
     from auditor.store.schema import STORE_FILE
+    from auditor.store.sqlite import StoreUnreadable
 
-__all__ = ["STORE_FILE", "PreviousRun", "RunStore", "TakenOver", "content_hash", "page_row", "require_run_dir",
-           "stored_page_count"]
+__all__ = ["STORE_FILE", "PreviousRun", "RunDirLocked", "RunStore", "StoreDamaged", "StoreUnreadable", "TakenOver",
+           "content_hash", "hold_run_dir", "page_row", "require_intact_run_dir", "require_run_dir", "stored_page_count"]
 
 # Loaded on first use (PEP 562): the parse workers import ``rows.page_row`` and nothing
 # else of the store, and must not pay for importing SQLAlchemy (0.15 s a process).
 _HOME = {"PreviousRun": "previous", "TakenOver": "previous", "content_hash": "rows", "page_row": "rows",
-         "RunStore": "run", "require_run_dir": "run", "stored_page_count": "run", "STORE_FILE": "schema"}
+         "RunStore": "run", "require_run_dir": "run", "stored_page_count": "run",
+         "StoreDamaged": "run", "require_intact_run_dir": "run", "RunDirLocked": "lock", "hold_run_dir": "lock",
+         "STORE_FILE": "schema", "StoreUnreadable": "sqlite"}
 
 
 def __getattr__(name: str) -> Any:

@@ -40,7 +40,7 @@ class PreviousRun:
 
     ``keys`` are this run's reuse keys per page check; the previous run's findings of a
     check are reusable when its key was the same then and it finished normally. Raises
-    ``OSError`` when there is no store, ``sqlite.DatabaseError`` when it cannot be read.
+    ``OSError`` when there is no store, ``sqlite.StoreUnreadable`` when it cannot be read.
     """
 
     def __init__(self, run_dir: Path, keys: dict[str, str | None]) -> None:
@@ -76,7 +76,7 @@ class PreviousRun:
                         self._validators[url] = (head.get("etag"), head.get("last-modified"), chash)
         except exc.DBAPIError as error:
             self._reader.close()
-            raise (error.orig or error) from None  # the driver's own error (``sqlite.DatabaseError``), as documented
+            raise (error.orig or error) from None  # the driver's own error (``StoreUnreadable``)
         except BaseException:
             self._reader.close()
             raise

@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -38,8 +39,8 @@ __all__ = [
     "MARK_DONE",
     "RESULT_FILTERS",
     "TARGET_FILTERS",
-    "DatabaseError",
     "Reader",
+    "StoreUnreadable",
     "connect",
     "copy_taken",
     "insert_ignore",
@@ -50,7 +51,7 @@ __all__ = [
     "target_rows",
 ]
 
-DatabaseError = sqlite3.DatabaseError  # what a damaged or foreign file raises
+StoreUnreadable = sqlite3.DatabaseError  # what a damaged or foreign store file raises
 
 
 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -75,7 +76,7 @@ def open_engine(path: Path, readonly: bool = False) -> Engine:
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     """A raw connection; ``readonly`` never writes the file (not even a journal mode)."""
     if readonly:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
     return sqlite3.connect(path, check_same_thread=False)
 
 
@@ -228,17 +229,22 @@ def _marks(values: Iterable[Any]) -> str:
 
 
 def integrity_problem(path: Path) -> str | None:
-    """What is wrong with the store file ``path`` as SQLite says it (None: intact).
+    """What is wrong with the store file ``path``, as SQLite says it, in one line (None: intact).
 
     ``PRAGMA quick_check`` reads every page of the file (not the cross-checks of indexes
-    that ``integrity_check`` adds): a truncated file, a page of garbage, or a file that is
-    not a database at all. The file is opened read-only and never changed.
+    that ``integrity_check`` adds): it finds a truncated file, pages of garbage, or a file
+    that is not a database at all. The file is opened read-only and nothing is written
+    beside it: without a ``-wal`` file (a store closed normally) it is opened ``immutable``,
+    else SQLite would create the ``-wal`` and ``-shm`` files of a WAL database on opening.
     """
+    wal = path.with_name(path.name + "-wal")
+    uri = f"file:{quote(str(path))}?{'mode=ro' if wal.exists() else 'immutable=1'}"
     try:
-        with contextlib.closing(connect(path, readonly=True)) as db:
-            rows = [r[0] for r in db.execute("PRAGMA quick_check")]
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            rows = [str(r[0]) for r in db.execute("PRAGMA quick_check(3)")]
     except sqlite3.DatabaseError as exc:
         return str(exc)
     if rows == ["ok"]:
         return None
-    return "; ".join(str(r) for r in rows[:3]) + ("; …" if len(rows) > 3 else "")
+    lines = [line for row in rows for line in row.splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines) or "quick_check failed"
