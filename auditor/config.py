@@ -304,6 +304,15 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> None:
             data[section] = values
 
 
+def stored_config(data: dict[str, Any], run_dir: Path) -> Config:
+    """Validate the configuration stored in a run folder (``--resume``, ``recheck``): what
+    changed since (a CA bundle gone or overwritten) is one line, not a traceback."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"the configuration stored in {run_dir}: {first_error(exc)}") from None
+
+
 def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """Read ``path`` (TOML) if given, apply CLI ``overrides`` (nested dict), validate."""
     data: dict[str, Any] = {}

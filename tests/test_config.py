@@ -63,3 +63,25 @@ def test_a_ca_bundle_with_a_certificate_is_taken(tmp_path):
     trustme.CA().cert_pem.write_to_path(str(bundle))  # a throw-away CA, as the TLS fixture server's
     cfg = load_config(None, {"target": "https://www.example.nl/", "crawl": {"ca_bundle": bundle}})
     assert cfg.crawl.ca_bundle == bundle
+
+
+@pytest.mark.parametrize("command", ["recheck", "resume"])
+def test_a_ca_bundle_spoiled_after_the_audit_is_one_line_on_recheck_and_resume(tmp_path, capsys, command):
+    import trustme
+
+    from auditor.cli import main
+    from auditor.store import RunStore
+
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    cfg = load_config(None, {"target": "https://www.example.nl/", "crawl": {"ca_bundle": bundle}})
+    run = tmp_path / "run"
+    store = RunStore(run)
+    store.set_meta(config=cfg.model_dump(mode="json"))
+    store.close()
+    bundle.write_text("overwritten\n", "utf-8")
+    argv = ["recheck", str(run)] if command == "recheck" else ["audit", "--resume", str(run), "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == (f"touchpoint-auditor: error: the configuration stored in {run}: crawl.ca_bundle: CA bundle "
+                   f"{str(bundle)!r} holds no PEM certificate (NO_CERTIFICATE_OR_CRL_FOUND)\n")

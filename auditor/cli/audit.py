@@ -36,7 +36,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
-    from auditor.config import Config, load_config
+    from auditor.config import load_config, stored_config
     from auditor.store import hold_run_dir, require_run_dir
 
     if args.resume:
@@ -45,7 +45,7 @@ def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
         stored = app.stored_config(args.resume)
         if not stored:
             raise InputError(f"{args.resume}: the run store has no configuration to resume from")
-        config = Config.model_validate(stored)
+        config = stored_config(stored, args.resume)
         out: Path = args.resume
     else:
         if not args.url:
@@ -73,12 +73,12 @@ def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
-    from auditor.config import Config, apply_overrides
+    from auditor.config import apply_overrides, stored_config
     from auditor.store import hold_run_dir
 
     data = app.stored_config(args.run_dir)
     apply_overrides(data, overrides(args))
-    config = Config.model_validate(data)
+    config = stored_config(data, args.run_dir)
     reporters = app.prepare(config, ads=False)
     with hold_run_dir(args.run_dir):  # the store and the reports: not while an audit writes the folder
         run = app.recheck(config, args.run_dir)
