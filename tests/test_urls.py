@@ -67,3 +67,40 @@ def test_resolve_fast_paths_agree_with_urljoin(base, href):
     from urllib.parse import urljoin
 
     assert resolve(base, href) == normalise(urljoin(base, href))
+
+
+@pytest.mark.parametrize(("base", "href", "expected"), [
+    # Sites edited on Windows: a browser reads a backslash as a slash.
+    ("https://ex.nl/a/p", r"media\files\pdf\x.pdf", ("https://ex.nl/a/media/files/pdf/x.pdf", None)),
+    ("https://ex.nl/a/p", r"\media\x.pdf", ("https://ex.nl/media/x.pdf", None)),
+    ("https://ex.nl/a/p", r"/\other.nl/x", ("https://other.nl/x", None)),
+    # WYSIWYG editors wrap long hrefs: tabs and newlines are dropped, not escaped.
+    ("https://ex.nl/a/p", "/nieuws/lang-\n   artikel.html", ("https://ex.nl/nieuws/lang-%20%20%20artikel.html", None)),
+    ("https://ex.nl/a/p", "https://ex.nl/lang\t\r\npad.html", ("https://ex.nl/langpad.html", None)),
+    # Missing or single slashes after the scheme: another scheme's URL is repaired; with the
+    # page's own scheme the browser reads a path on the same site (and so do we).
+    ("http://ex.nl/a/p", "https:/example.nl/", ("https://example.nl/", None)),
+    ("https://ex.nl/a/p", "https:/example.nl/", ("https://ex.nl/example.nl/", None)),
+    ("https://ex.nl/a/p", "http:example.nl/", ("http://example.nl/", None)),
+    ("https://ex.nl/a/p", "https:\\\\example.nl\\x", ("https://example.nl/x", None)),
+    ("http://ex.nl/a/p", "http:example.nl/", ("http://ex.nl/a/example.nl/", None)),  # same scheme: relative
+    # IDNA, UTS #46 non-transitional: ß stays a ß.
+    ("https://ex.nl/", "https://faß.example/", ("https://xn--fa-hia.example/", None)),
+    ("https://ex.nl/", "https://FAß.Example/Pad", ("https://xn--fa-hia.example/Pad", None)),
+    # Percent-escapes are kept as written: that is what goes on the wire.
+    ("https://ex.nl/", "/zoek%3Dx?q=a%3Db&r=%2F", ("https://ex.nl/zoek%3Dx?q=a%3Db&r=%2F", None)),
+    ("https://ex.nl/", "/a b?c d#e f", ("https://ex.nl/a%20b?c%20d", "e%20f")),
+])
+def test_resolve_as_a_browser(base, href, expected):
+    assert resolve(base, href) == expected
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("file:///C:/Users/jan/Documents/brochure.pdf", "file:///C:/Users/jan/Documents/brochure.pdf"),
+    (r"C:\Users\jan\brochure.pdf", r"c:\Users\jan\brochure.pdf"),
+    ("http://exa mple.nl/", "http://exa mple.nl/"),
+    ("https://ex.nl:99999/", "https://ex.nl:99999/"),
+])
+def test_unusable_links_come_back_when_asked(href, expected):
+    assert resolve("https://ex.nl/a/p", href) is None
+    assert resolve("https://ex.nl/a/p", href, unusable=True) == (expected, None)

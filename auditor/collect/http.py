@@ -15,9 +15,9 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import aiohttp
+import yarl
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
@@ -26,7 +26,7 @@ from auditor.collect.crawl.retry import RetryPolicy
 from auditor.collect.guard import AddressPolicy, BlockedAddress, GuardedConnector
 from auditor.config import CrawlConfig, Resolve
 from auditor.model import Hop
-from auditor.urls import host_of, normalise
+from auditor.urls import host_of, resolve
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 KEPT_HEADERS = (
@@ -189,15 +189,15 @@ class Fetcher:
             status, headers, body, truncated = outcome
             location = headers.get("location")
             if status in REDIRECT_STATUSES and location:
-                try:
-                    nxt, _ = normalise(urljoin(current, location), strip_params=False)
-                except ValueError:
+                resolved = resolve(current, location, strip_params=False)  # as a browser reads Location
+                if resolved is None:
                     res.status, res.headers = status, headers
                     scheme = location.split(":", 1)[0].strip().lower() if ":" in location else ""
                     why = (f"{scheme}: is not a web address, not followed" if scheme.isalpha() and scheme not in
                            ("http", "https") else "not a valid URL")
                     res.error, res.error_detail = "invalid-redirect", f"Location {location[:200]!r}: {why}"
                     return res
+                nxt = resolved[0]
                 res.hops.append(Hop(current, status, nxt))
                 if nxt in visited:
                     res.status, res.headers, res.final_url = status, headers, nxt
@@ -250,7 +250,9 @@ class Fetcher:
         headers = {"Authorization": self.auth} if self.auth and host == self._auth_host else None
         if conditional:
             headers = {**(headers or {}), **conditional}
-        async with self.session.request(method, url, allow_redirects=False, headers=headers) as resp:
+        # Sent as written: yarl would otherwise re-quote it (``%3D`` going out as ``=``).
+        wire = yarl.URL(url, encoded=True) if url.isascii() else url
+        async with self.session.request(method, wire, allow_redirects=False, headers=headers) as resp:
             headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
             body, truncated = b"", False
             wanted = method != "HEAD" and resp.status not in REDIRECT_STATUSES and (
