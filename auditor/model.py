@@ -54,6 +54,13 @@ class Hop:
     location: str
 
 
+# Elements whose link a visitor follows (``meta-refresh``: a refresh redirect; ``button``: a GET
+# form's ``formaction``), and elements that load something into the page itself.
+HYPERLINK_ELEMENTS = frozenset({"a", "area", "meta-refresh", "button"})
+RESOURCE_ELEMENTS = frozenset({"img", "link", "script", "source", "iframe", "frame", "video", "audio", "track",
+                               "object", "embed"})
+
+
 class Link(NamedTuple):
     """An outgoing reference found in a page: a hyperlink or an embedded resource.
 
@@ -66,12 +73,12 @@ class Link(NamedTuple):
     url: str
     fragment: str | None = None
     text: str = ""
-    element: str = "a"  # a, area, img, link, script, iframe, source, form
+    element: str = "a"  # a tag name: see HYPERLINK_ELEMENTS and RESOURCE_ELEMENTS
 
     @property
     def is_resource(self) -> bool:
         """Embedded resources (images, stylesheets, scripts) break the page itself when missing."""
-        return self.element in ("img", "link", "script", "source", "iframe")
+        return self.element in RESOURCE_ELEMENTS
 
 
 @dataclass(frozen=True, slots=True)

@@ -323,6 +323,7 @@ class Runner:
                             templates="render" in self.required)
         crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                           progress=self.progress, previous=previous)
+        crawler.start_fragment = normalise(self.config.target or "", strip_params=False)[1]  # checked by TP105
         if self.resume and store.meta("seeded"):
             todo = crawler.resume()
             self.notes.append(f"resumed: {todo} URLs were still to do")

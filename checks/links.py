@@ -19,8 +19,17 @@ from urllib.parse import unquote
 from auditor.artifacts import read
 from auditor.artifacts.crawl import NotFoundProbe
 from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
-from auditor.model import BLOCKED_STATUSES, Finding, LinkResult, Location, is_bot_wall
+from auditor.model import (
+    BLOCKED_STATUSES,
+    HYPERLINK_ELEMENTS,
+    RESOURCE_ELEMENTS,
+    Finding,
+    LinkResult,
+    Location,
+    is_bot_wall,
+)
 from auditor.page import Page
+from auditor.urls import is_web_url
 
 _LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|auth/|account/login|inloggen)", re.I)
 _ERROR_TEXT = {
@@ -35,9 +44,8 @@ _ERROR_TEXT = {
     "too-many-redirects": "the link redirects too many times",
     "invalid-redirect": "the link redirects to an invalid address",
     "invalid-url": "the address is invalid",
+    "unusable-url": "no visitor's browser can open this address",
 }
-RESOURCE_ELEMENTS = frozenset({"img", "link", "script", "source", "iframe"})
-HYPERLINK_ELEMENTS = frozenset({"a", "area"})
 
 
 @dataclass(frozen=True)
@@ -140,10 +148,14 @@ class BrokenInternalLink(_BrokenLinks):
 
     What it checks
     --------------
-    Every hyperlink (``<a href>``, ``<area>``) to a page on the audited site is followed.
-    It is broken when the page answers 4xx or 5xx (after redirects), or cannot be
-    reached at all (DNS, refused connection, timeout, TLS). 401, 403, 429 and bot walls
-    are not counted as broken (see TP107); redirect loops are reported by TP103.
+    Every hyperlink (``<a href>``, ``<area>``, a ``<meta http-equiv="refresh">``
+    redirect, a GET form's ``<button formaction>``) to a page on the audited site is
+    followed, resolved as a browser resolves it. It is broken when the page answers 4xx
+    or 5xx (after redirects), or cannot be reached at all (DNS, refused connection,
+    timeout, TLS). An address no visitor's browser can open — a ``file:///C:/…`` path
+    pasted from an office document, an address the URL standard rejects — is broken
+    too. 401, 403, 429 and bot walls are not counted as broken (see TP107); redirect
+    loops are reported by TP103.
 
     Why it matters
     --------------
@@ -161,7 +173,9 @@ class BrokenInternalLink(_BrokenLinks):
     default_severity = "error"
 
     def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
-        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if site.is_internal(target) else []
+        # An address no browser can open (file:///C:/…) is broken on the site itself.
+        own = site.is_internal(target) or not is_web_url(target)
+        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if own else []
 
     def describe(self, target: str, why: str, pages: int) -> str:
         return f"Broken link to {target}: {why}; linked from {pages} page{'s' if pages != 1 else ''}."
@@ -192,7 +206,8 @@ class BrokenExternalLink(BrokenInternalLink):
     default_severity = "warning"
 
     def select(self, site: SiteView, target: str, refs: list[LinkRef]) -> list[LinkRef]:
-        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if not site.is_internal(target) else []
+        external = not site.is_internal(target) and is_web_url(target)
+        return [r for r in refs if r.element in HYPERLINK_ELEMENTS] if external else []
 
 
 class BrokenResource(BrokenInternalLink):
@@ -200,9 +215,11 @@ class BrokenResource(BrokenInternalLink):
 
     What it checks
     --------------
-    Every ``<img>``, ``<source>``, ``<script src>``, ``<link>`` (stylesheets, icons,
-    canonical and alternate links) and ``<iframe>`` the page references, on the site or
-    elsewhere, is fetched; 4xx, 5xx and network failures are reported.
+    Every ``<img>`` (and each ``srcset`` candidate), ``<source>``, ``<script src>``,
+    ``<link>`` (stylesheets, icons, canonical and alternate links, ``imagesrcset``),
+    ``<iframe>`` and ``<frame>``, ``<video>`` (and its poster), ``<audio>``, ``<track>``,
+    ``<object data>`` and ``<embed>`` the page references, on the site or elsewhere, is
+    fetched; 4xx, 5xx and network failures are reported.
 
     Why it matters
     --------------

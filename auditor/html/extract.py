@@ -21,9 +21,17 @@ MAX_LINK_TEXT = 200
 # The elements that can carry a link, walked once in document order by ``iter`` (in C).
 # An XPath union of ``//a[@href]|//img[@src]|…`` scans the tree once per branch and then
 # sorts the union: three times the cost on a 20 KB page. Attributes are tested in the loop.
-_LINK_TAGS = ("a", "area", "img", "link", "script", "iframe", "source", "base")
-# The same walk picks up the title and the robots meta tags (a find per page cost 15 us each).
+_LINK_TAGS = ("a", "area", "img", "link", "script", "iframe", "source", "base", "frame", "video", "audio", "track",
+              "embed", "object", "button")
+# The same walk picks up the title and the meta tags (robots, refresh, head facts): a find
+# per page cost 15 us each.
 _WALKED_TAGS = (*_LINK_TAGS, "title", "meta")
+# Attributes holding one URL, per element (``src`` for the rest); srcset-like ones are parsed apart.
+_URL_ATTRIBUTES = {"object": ("data",), "video": ("src", "poster"), "button": ("formaction",)}
+_SPACE = " \t\n\r\f"
+# <meta http-equiv="refresh" content="5; url='/new'">: the HTML standard's shared declarative
+# refresh steps (a number, then ';' or ',', then optionally "url=", then the URL, maybe quoted).
+_REFRESH = re.compile(r"\s*[0-9.]*\s*[;,]?\s*(?:url\s*=\s*)?(.*)", re.I | re.S)
 _ROBOTS_META = ("robots", "touchpoint-auditor")
 _IDS = etree.XPath("//@id|//a/@name")
 # What a search result and a share preview are made of (the impression family): meta names
@@ -69,8 +77,54 @@ class Extracted:
     head: dict[str, Any] = field(default_factory=dict)
 
 
-def _srcset_urls(value: str) -> list[str]:
-    return [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+def srcset_urls(value: str) -> list[str]:
+    """The image candidates' URLs of a ``srcset``, parsed as the HTML standard does: a URL
+    runs to the next whitespace (commas inside it, as in ``w_100,h_50``, belong to it); a
+    comma outside parentheses ends a candidate's descriptors."""
+    urls: list[str] = []
+    pos, end = 0, len(value)
+    while True:
+        while pos < end and (value[pos] in _SPACE or value[pos] == ","):
+            pos += 1
+        if pos >= end:
+            return urls
+        start = pos
+        while pos < end and value[pos] not in _SPACE:
+            pos += 1
+        url = value[start:pos]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            in_parens = False
+            while pos < end:
+                char = value[pos]
+                pos += 1
+                if char == "(":
+                    in_parens = True
+                elif char == ")":
+                    in_parens = False
+                elif char == "," and not in_parens:
+                    break
+        if url:
+            urls.append(url)
+
+
+def refresh_url(content: str) -> str | None:
+    """The target of a ``<meta http-equiv="refresh">``'s content, None for a plain reload."""
+    match = _REFRESH.match(content)
+    url = match.group(1).strip() if match else ""
+    if url[:1] in ("'", '"'):
+        quote = url[0]
+        url = url[1:].split(quote, 1)[0]
+    return url or None
+
+
+def _form_method(el: html.HtmlElement) -> str:
+    method = el.get("formmethod")
+    if method is None:
+        form = next(el.iterancestors("form"), None)
+        method = form.get("method") if form is not None else None
+    return (method or "get").strip().lower()
 
 
 def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool = True) -> Extracted:
@@ -87,7 +141,7 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
         tag = el.tag
         if tag == "a":  # most links: the short way, one href, the text of the link
             href = el.get("href")
-            resolved = resolve(base, href, strip_params) if href else None
+            resolved = resolve(base, href, strip_params, True) if href else None
             if resolved is None:
                 continue
             key = (resolved, tag)
@@ -104,36 +158,46 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
             if name in _ROBOTS_META:
                 robots.append((el.get("content") or "").lower())
                 continue
-            name = name or (el.get("property") or "").lower()
-            if name in _HEAD_META and name not in head:
-                head[name] = _WS.sub(" ", el.get("content") or "").strip()[:_HEAD_TEXT]
-            continue
-        if tag == "base":
+            if not name and (el.get("http-equiv") or "").lower() == "refresh":
+                hrefs = [refresh_url(el.get("content") or "")]  # the crawler follows it like a redirect
+                tag = "meta-refresh"
+            else:
+                name = name or (el.get("property") or "").lower()
+                if name in _HEAD_META and name not in head:
+                    head[name] = _WS.sub(" ", el.get("content") or "").strip()[:_HEAD_TEXT]
+                continue
+        elif tag == "base":
             href = el.get("href")
             resolved = resolve(base_url, href, strip_params) if href else None
             if resolved and base == base_url:
                 base = resolved[0]
             continue
-        if tag == "area":
+        elif tag == "area":
             hrefs = [el.get("href")]
         elif tag == "link":
             rel = set((el.get("rel") or "").lower().split())
             if not rel & (_FETCHED_LINK_RELS | _NAV_LINK_RELS):
                 continue  # preconnect, dns-prefetch, …: hints, not documents
             hrefs = [el.get("href")]
+            imagesrcset = el.get("imagesrcset")
+            if imagesrcset:
+                hrefs += srcset_urls(imagesrcset)
             if rel & _HEAD_LINK_RELS:
                 _head_link(head, rel, el, base, strip_params)
+        elif tag == "button":
+            if _form_method(el) != "get":
+                continue  # a POST target answers a form, not a visit: not checked
+            hrefs = [el.get("formaction")]
         else:
-            src = el.get("src")
-            hrefs = [src] if src else []
+            hrefs = [el.get(attr) for attr in _URL_ATTRIBUTES.get(tag, ("src",))]
             if tag == "img" or tag == "source":
                 srcset = el.get("srcset")
                 if srcset:
-                    hrefs += _srcset_urls(srcset)
+                    hrefs += srcset_urls(srcset)
         for href in hrefs:
             if not href:
                 continue
-            resolved = resolve(base, href, strip_params)
+            resolved = resolve(base, href, strip_params, True)
             if resolved is None:
                 continue
             key = (resolved, tag)
@@ -143,6 +207,8 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
             text = ""
             if tag == "area" or tag == "img":
                 text = el.get("alt") or ""
+            elif tag == "button":
+                text = _link_text(el)
             append(Link(resolved[0], resolved[1], text[:MAX_LINK_TEXT], tag))
     image = head.get("og:image")
     if image:  # checked like a resource, so the impression family knows whether it loads

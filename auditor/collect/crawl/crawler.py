@@ -28,7 +28,7 @@ from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract, visible_text
 from auditor.model import LinkResult
 from auditor.store import PreviousRun, RunStore, content_hash
-from auditor.urls import Scope
+from auditor.urls import Scope, is_web_url
 
 SNIPPET_BYTES = 16_384
 FLUSH_PAGES = 200
@@ -77,6 +77,15 @@ def result_of(res: Response) -> LinkResult:
     )
 
 
+def unusable_result(url: str) -> LinkResult:
+    """The facts of an address no browser can open from the web (never fetched)."""
+    if url[:5].lower() == "file:" or (len(url) > 2 and url[1] == ":" and url[0].isalpha()):
+        detail = "a file on the author's own computer (file: or a drive letter), not on the web"
+    else:
+        detail = "not a valid web address (the URL parser rejects it)"
+    return LinkResult(url=url, status=None, error="unusable-url", error_detail=detail)
+
+
 class Crawler:
     """Crawls one site into a ``RunStore``; ``parser`` parses each page and runs page checks."""
 
@@ -101,6 +110,9 @@ class Crawler:
         self._wakeup = asyncio.Event()
         self._active = 0
         self.prefetched: dict[str, Response] = {}
+        # The ``#fragment`` of the address the audit was given: checked on the start page like
+        # a link's (TP105), as a visitor who opens that address lands there.
+        self.start_fragment: str | None = None
 
     # -- frontier -------------------------------------------------------------
     def resume(self) -> int:
@@ -243,7 +255,10 @@ class Crawler:
             content_type=res.content_type, headers=res.headers, hops=tuple(res.hops),
             fetched_at=res.fetched_at, truncated=res.truncated,
         ))
-        self.store.add_page(parsed.row, res.body, parsed.link_rows, parsed.findings)
+        link_rows = parsed.link_rows
+        if self.start_fragment and url == self.scope.start_url:
+            link_rows = [*link_rows, (url, url, self.start_fragment, "the audited address", "a", 1)]
+        self.store.add_page(parsed.row, res.body, link_rows, parsed.findings)
         self.stats.pages += 1
         add, seen = self.add, self._seen
         for target, kind in parsed.follows:
@@ -270,6 +285,11 @@ class Crawler:
             self.add(target, kind, depth + 1)
 
     async def _check(self, url: str) -> None:
+        if not is_web_url(url):  # file:///C:/…, a malformed address: broken for every visitor
+            self.stats.checked += 1
+            self.stats.errors += 1
+            self.store.add_result(unusable_result(url))
+            return
         if self.scope.is_internal(url) and await self._disallowed(url):
             return
         res = await self.fetcher.fetch(url, method="HEAD")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.model import Link
-from auditor.urls import Scope
+from auditor.urls import Scope, is_web_url
 
 LinkRow = tuple[str, str, str | None, str, str, int]  # source, target, fragment, text, element, internal
 
@@ -39,11 +39,11 @@ class LinkPolicy:
             if url in out:
                 continue
             if inside:
-                if element == "a" or element == "area":
+                if element == "a" or element == "area" or element == "meta-refresh":  # a refresh redirect
                     if follow and allow(url):
                         out[url] = "crawl"
                 else:
                     out[url] = "check"
-            elif check_external:
-                out[url] = "check"
+            elif check_external or not is_web_url(url):
+                out[url] = "check"  # an unusable address (file:, malformed) is recorded as such, never fetched
         return rows, list(out.items())
