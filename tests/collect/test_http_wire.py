@@ -25,7 +25,7 @@ def _recording_app(seen: list[str]) -> web.Application:
 
 
 async def _fetch(url: str):
-    cfg = CrawlConfig(rate_limit=0)
+    cfg = CrawlConfig(rate_limit=0, allow_private=["127.0.0.1"])  # the fixture server is on loopback
     session = make_session(cfg)
     try:
         return await Fetcher(cfg, session, HostGate(cfg.per_host, 0)).fetch(url)
