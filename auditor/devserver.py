@@ -175,15 +175,21 @@ def _authorised(request: web.Request, user: str, password: str) -> bool:
     return request.headers.get("Authorization") == expected
 
 
-def _tls_context(site: FixtureSite, names: list[str]) -> ssl.SSLContext:
-    """A server context with a certificate for ``names`` from a throw-away CA (trustme);
-    the CA's PEM is written next to nothing else in a temp dir, for ``--ca-bundle``."""
+def _tls_context(site: FixtureSite, names: list[str], ca: Any = None, not_after: Any = None) -> ssl.SSLContext:
+    """A server context with a certificate for ``names`` from a throw-away CA (trustme), or
+    from ``ca`` (a ``trustme.CA`` shared by several servers) and valid until ``not_after``
+    (a past date makes an expired certificate); the CA's PEM is written next to nothing else
+    in a temp dir, for ``--ca-bundle``."""
+    import datetime as dt
     import tempfile
 
     import trustme
 
-    ca = trustme.CA()
-    cert = ca.issue_cert(*names)
+    ca = ca or trustme.CA()
+    not_before = None
+    if not_after is not None:  # valid from before now (or, for an expired one, before its end)
+        not_before = min(dt.datetime.now(dt.UTC) - dt.timedelta(days=1), not_after - dt.timedelta(days=90))
+    cert = ca.issue_cert(*names, not_before=not_before, not_after=not_after)
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(ctx)
     folder = Path(tempfile.mkdtemp(prefix="fixture-ca-"))
@@ -194,14 +200,15 @@ def _tls_context(site: FixtureSite, names: list[str]) -> ssl.SSLContext:
 
 @contextmanager
 def serve(root: Path, port: int = 0, host: str = "127.0.0.1", *, vhosts: dict[str, Path] | None = None,
-          tls_names: list[str] | None = None) -> Iterator[FixtureSite]:
+          tls_names: list[str] | None = None, tls_ca: Any = None, tls_not_after: Any = None) -> Iterator[FixtureSite]:
     """Serve ``root`` on ``host`` in a background thread; yields the site (``.base_url``).
 
     ``vhosts`` maps host names to folders; ``tls_names`` serves HTTPS with a certificate for
-    those names from a throw-away CA whose PEM is ``site.ca_file``.
+    those names from a throw-away CA whose PEM is ``site.ca_file``, or from ``tls_ca`` (a
+    ``trustme.CA``), valid until ``tls_not_after`` (a ``datetime``; past: expired).
     """
     site = FixtureSite(root, vhosts)
-    ssl_ctx = _tls_context(site, [*tls_names, host]) if tls_names else None
+    ssl_ctx = _tls_context(site, [*tls_names, host], tls_ca, tls_not_after) if tls_names else None
     with serve_app(site.app(), host, port, ssl_ctx, name=f"fixture-site-{Path(root).name}") as base_url:
         site.base_url = base_url
         yield site

@@ -1,11 +1,20 @@
 """First-impression checks (TP8xx): what a prospect sees of the site before the visit.
 
 The search result a page makes (title, description, indexing, canonical, language
-alternates) and the preview a shared link gets. Most are site checks over the search and
+alternates), the preview a shared link gets, and the domain in the address bar (https,
+redirects, www and bare, the certificate, mixed content). Most are site checks over the search and
 share facts each page's parse stored (``auditor.html.head``): nothing is fetched or
 parsed again at the end of the run.
 """
 
+from checks.impression.domain import (
+    CertificateProblem,
+    HttpLinkToOwnSite,
+    HttpNotRedirected,
+    MixedContent,
+    PageNotHttps,
+    WwwAndBareDomain,
+)
 from checks.impression.indexing import CanonicalElsewhere, HreflangNoReturn, NoindexInNavigation
 from checks.impression.share import BrokenShareImage, IncompleteSharePreview, SmallShareImage
 from checks.impression.snippet import (
@@ -19,7 +28,23 @@ from checks.impression.snippet import (
 )
 
 __all__ = [
-    "BrokenShareImage", "CanonicalElsewhere", "DuplicateMetaDescription", "DuplicateTitle", "HreflangNoReturn",
-    "IncompleteSharePreview", "MetaDescriptionLength", "MissingMetaDescription", "MissingTitle",
-    "NoindexInNavigation", "SmallShareImage", "TitleOnlySiteName", "TitleTooLong",
+    "BrokenShareImage",
+    "CanonicalElsewhere",
+    "CertificateProblem",
+    "DuplicateMetaDescription",
+    "DuplicateTitle",
+    "HreflangNoReturn",
+    "HttpLinkToOwnSite",
+    "HttpNotRedirected",
+    "IncompleteSharePreview",
+    "MetaDescriptionLength",
+    "MissingMetaDescription",
+    "MissingTitle",
+    "MixedContent",
+    "NoindexInNavigation",
+    "PageNotHttps",
+    "SmallShareImage",
+    "TitleOnlySiteName",
+    "TitleTooLong",
+    "WwwAndBareDomain",
 ]

@@ -27,6 +27,7 @@ EXPECTED = {
     "TP812": {"/img/weg.png"},
     "TP813": {"/img/klein.png"},
     "TP802": {"/actie-kopie.html"},  # with /actie.html
+    "TP814": {"/"},  # the fixture server speaks plain http: every page, in one finding
 }
 
 
@@ -50,6 +51,7 @@ def test_every_planted_defect_and_nothing_else(audited):
         found.setdefault(f["code"], set()).add((f["target"] or f["url"]).removeprefix(base))
     assert found == EXPECTED
     by_code = {f["code"]: f for f in doc["findings"]}
+    assert by_code["TP814"]["occurrences"] == doc["pages_crawled"] == 12
     assert by_code["TP806"]["occurrences"] == 2 and by_code["TP802"]["occurrences"] == 2
     assert by_code["TP809"]["severity"] == "error" and by_code["TP809"]["evidence"]["status"] == 404
     assert {f["evidence"]["source"] for f in doc["findings"] if f["code"] == "TP808"} == {

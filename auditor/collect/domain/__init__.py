@@ -1,0 +1,56 @@
+"""The domain collector: how the site's addresses answer and what certificates they show.
+
+Provides the run artifact ``domain`` for the impression family's domain checks (TP814–TP817)::
+
+    {"start_url": …, "host": "www.x.nl", "other_host": "x.nl",
+     "addresses": {"http": {url, status, final_url, error, detail, hops: [[url, status, location]…]},
+                   "https": {…}, "other_http": {…}, "other_https": {…}},
+     "certificates": {"www.x.nl": {host, port, trusted, error, detail, not_after, names, issuer}, …}}
+
+It does the I/O and judges nothing: four GET requests (no body read) through the run's
+fetcher, which follows redirects hop by hop, and one TLS handshake per host that answers
+over https. ``--resolve`` and ``--ca-bundle`` apply as everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit
+
+from auditor.collect.domain.tls import certificate
+from auditor.collect.domain.variants import host_variants, outcome, variant_urls
+from auditor.collect.http import ssl_context
+from auditor.collector import CollectContext, Collector
+
+__all__ = ["DomainCollector"]
+
+
+def _no_body(status: int, headers: dict[str, str]) -> bool:
+    return False
+
+
+class DomainCollector(Collector):
+    """Fetches the site's http/https and www/bare addresses and handshakes with each host."""
+
+    name = "domain"
+    provides = ("domain",)
+
+    async def collect(self, ctx: CollectContext) -> None:
+        start = ctx.scope.start_url
+        host, other = host_variants(start)
+        urls = variant_urls(start)
+        results = await asyncio.gather(*(ctx.fetcher.fetch(u, want_body=_no_body) for u in urls.values()))
+        addresses = {name: outcome(res) for name, res in zip(urls, results, strict=True)}
+        tls = ssl_context(ctx.config.crawl)
+        rules = ctx.config.crawl.resolves()
+        hosts: dict[str, int] = {}
+        for name, url in urls.items():
+            parts = urlsplit(url)
+            record = addresses[name]
+            if parts.scheme == "https" and (record["status"] is not None or record["error"] == "tls"):
+                hosts.setdefault(parts.hostname or "", parts.port or 443)
+        certs = await asyncio.gather(*(certificate(h, p, tls, rules, ctx.fetcher.policy) for h, p in hosts.items()))
+        ctx.store.set_artifact("domain", {
+            "start_url": start, "host": host, "other_host": other or None, "addresses": addresses,
+            "certificates": {c.host: c.to_dict() for c in certs},
+        })
