@@ -158,5 +158,5 @@ def test_builtin_collectors_and_reporters_pass_the_same_validation():
     from auditor.collector import load_collectors
     from auditor.registry import load_reporters
 
-    assert set(load_collectors()) == {"ads", "feeds", "language", "profiles", "render"}
+    assert set(load_collectors()) == {"ads", "domain", "feeds", "language", "profiles", "render"}
     assert set(load_reporters()) >= {"html", "json", "pdf", "junit", "sarif", "csv"}
