@@ -72,6 +72,8 @@ class CrawlConfig(_Strict):
     max_retry_after: float = Field(120.0, ge=0)
     max_body_bytes: int = Field(5_000_000, ge=1024)
     max_redirects: int = Field(10, ge=1, le=50)
+    max_url_variants: int = Field(1000, ge=1, description="URLs differing only in one parameter's value "
+                                                          "crawled before it counts as a trap")
     user_agent: str = "touchpoint-auditor/0.1 (+https://github.com/touchpoint-auditor/touchpoint-auditor)"
     headers: dict[str, str] = Field(default_factory=dict)
     auth: BasicAuth | None = None

@@ -367,6 +367,7 @@ class Runner:
                               "URLs were found but not crawled")
         if stats.skipped_robots:
             self.notes.append(f"{stats.skipped_robots} URLs not fetched: disallowed by robots.txt")
+        self.notes.extend(stats.limit_notes)  # traps met, pages cut, links capped
 
     def _finish(self, store: RunStore, scope: Scope, stats: CrawlStats) -> AuditRun:
         """Merge the findings, settle every check's status, and close the run."""

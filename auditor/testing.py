@@ -47,8 +47,9 @@ __all__ = ["Case", "CheckRun", "MemorySite", "load_cases", "make_page", "make_re
 
 def make_page(url: str, html: str | bytes = "", *, status: int = 200, headers: Mapping[str, str] | None = None,
               content_type: str = "text/html; charset=utf-8", redirects: Sequence[Hop] = (),
-              depth: int = 0, final_url: str | None = None) -> Page:
-    """A page as the crawler would have stored it, parsed with the crawler's extractor."""
+              depth: int = 0, final_url: str | None = None, truncated: bool = False) -> Page:
+    """A page as the crawler would have stored it, parsed with the crawler's extractor
+    (``truncated``: cut at ``max_body_bytes``)."""
     url, _ = normalise(url, strip_params=False)
     body = html.encode("utf-8") if isinstance(html, str) else html
     encoding = detect_encoding(body, content_type)
@@ -57,7 +58,7 @@ def make_page(url: str, html: str | bytes = "", *, status: int = 200, headers: M
     hdrs = {"content-type": content_type, **{k.lower(): v for k, v in (headers or {}).items()}}
     return Page(url=url, final_url=final, status=status, body=body, encoding=encoding, headers=hdrs,
                 redirects=tuple(redirects), content_type=content_type, language=ex.language, title=ex.title,
-                links=ex.links, anchors=ex.anchors, depth=depth, _tree=ex.tree)
+                links=ex.links, anchors=ex.anchors, depth=depth, truncated=truncated, _tree=ex.tree)
 
 
 def make_result(url: str, status: int | None = 200, *, error: str | None = None,
@@ -206,7 +207,8 @@ class Case:
 
     def run(self, check_cls: type[Check]) -> CheckRun:
         pages = [make_page(p["url"], p.get("html", ""), status=p.get("status", 200),
-                           headers=p.get("headers"), content_type=p.get("content_type", "text/html; charset=utf-8"))
+                           headers=p.get("headers"), content_type=p.get("content_type", "text/html; charset=utf-8"),
+                           truncated=p.get("truncated", False))
                  for p in self.pages]
         results = [make_result(r["url"], r.get("status"), error=r.get("error"), redirects=r.get("redirects", ()),
                                headers=r.get("headers"), snippet=r.get("snippet", ""),

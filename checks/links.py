@@ -37,6 +37,9 @@ _ERROR_TEXT = {
     "refused": "the server refused the connection",
     "connect": "the server could not be reached",
     "timeout": "the server did not answer in time",
+    "too-slow": "too slow to load",
+    "protocol": "the server's answer is not valid HTTP",
+    "encoding": "the server's answer cannot be unpacked",
     "tls": "the secure connection failed (TLS certificate problem)",
     "connection": "the connection broke off",
     "payload": "the server sent a broken answer",
@@ -306,17 +309,24 @@ class RedirectChain(SiteCheck):
             target, result, refs = link_target.url, link_target.result, link_target.refs
             if result is None:
                 continue
-            loop = result.error in ("redirect-loop", "too-many-redirects")
-            if len(result.redirects) < 2 and not loop:
+            loop = result.error == "redirect-loop"
+            cut = result.error == "too-many-redirects"  # a long chain, followed as far as max_redirects
+            if len(result.redirects) < 2 and not (loop or cut):
                 continue
             hops = [f"{h.url} → {h.status}" for h in result.redirects]
             locations = _locations(refs, ctx.max_locations)
-            what = "redirects in a loop" if loop else f"passes {len(result.redirects)} redirects"
+            if loop:
+                message = f"The link to {target} redirects in a loop (back to {result.final_url}); it never arrives."
+            elif cut:
+                message = (f"The link to {target} is a chain of more than {len(result.redirects)} redirects; "
+                           f"it was followed as far as {result.final_url} and not further (max_redirects).")
+            else:
+                message = (f"The link to {target} passes {len(result.redirects)} redirects before arriving at "
+                           f"{result.final_url}.")
             yield self.finding(
                 url=locations[0].url, target=target, locations=locations, occurrences=_pages_count(refs),
-                severity="error" if loop else None,
-                message=f"The link to {target} {what} before arriving at {result.final_url}.",
-                evidence={**_evidence(result), "hops": hops, "loop": loop},
+                severity="error" if loop or cut else None, message=message,
+                evidence={**_evidence(result), "hops": hops, "loop": loop, "cut_at_max_redirects": cut},
             )
 
 

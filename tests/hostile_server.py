@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import socket
+import struct
 import threading
 import zlib
 from collections.abc import Iterator
@@ -29,18 +30,35 @@ from auditor.devserver import serve_app
 BOMB_BYTES = 1 << 30  # what each compressed bomb inflates to: 1 GiB
 HUGE_PAGE_BYTES = 200_000_000
 MANY_LINKS = 500_000
+ROBOTS_PREFIX = b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n#"
+SITEMAP_PREFIX = b"<?xml version='1.0'?><urlset><url><loc>/</loc></url>"
+FEED_PREFIX = b"<?xml version='1.0'?><rss><channel>"
+PAGE_PREFIX = b"<html><body><p>"
 
 
 @functools.cache
-def bomb(encoding: str, prefix: bytes = b"<html><body><p>") -> bytes:
-    """``BOMB_BYTES`` of ``prefix`` then spaces, compressed (``gzip`` or ``deflate``)."""
-    wbits = 31 if encoding == "gzip" else 15
-    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+def bomb(encoding: str, prefix: bytes = PAGE_PREFIX) -> bytes:
+    """``prefix`` then ``BOMB_BYTES`` of spaces, compressed (``gzip`` or ``deflate``, zlib format).
+
+    Built from one compressed megabyte repeated: after a full flush deflate starts afresh,
+    so the same block compresses to the same bytes (0.1 s instead of compressing 1 GiB)."""
     block = b" " * (1 << 20)
-    parts = [packer.compress(prefix)]
-    parts += [packer.compress(block) for _ in range(BOMB_BYTES >> 20)]
-    parts.append(packer.flush())
-    return b"".join(parts)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = packer.compress(prefix) + packer.flush(zlib.Z_FULL_FLUSH)
+    piece = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    tail = packer.flush()
+    count = BOMB_BYTES >> 20
+    raw = head + piece * count + tail
+    if encoding == "gzip":
+        crc = zlib.crc32(prefix)
+        for _ in range(count):
+            crc = zlib.crc32(block, crc)
+        size = (len(prefix) + BOMB_BYTES) & 0xFFFFFFFF
+        return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + raw + struct.pack("<II", crc, size)
+    adler = zlib.adler32(prefix)
+    for _ in range(count):
+        adler = zlib.adler32(block, adler)
+    return b"\x78\xda" + raw + struct.pack(">I", adler)
 
 
 def _html(body: str, title: str = "hostile") -> web.Response:
@@ -54,6 +72,14 @@ class HostileSite:
     def __init__(self, admin: str = "http://127.0.0.1:9/") -> None:
         self.admin = admin.rstrip("/")
         self.requests: list[str] = []
+        self.closing = False  # set when the test ends: the endless handlers stop
+
+    async def _linger(self, seconds: float = 3600) -> None:
+        """Sleep like a server that never answers, until the test ends."""
+        for _ in range(int(seconds / 0.1)):
+            if self.closing:
+                return
+            await asyncio.sleep(0.1)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -119,8 +145,8 @@ class HostileSite:
         encoding = "deflate" if request.path == "/bombs/deflate" else "gzip"
         ctype = "application/rss+xml" if request.path.endswith(".xml") else (
             "application/pdf" if request.path.endswith(".pdf") else "text/html")
-        body = bomb(encoding, b"<?xml version='1.0'?><rss><channel>" if ctype.endswith("xml")
-                    else b"<html><body><p>")
+        body = bomb(encoding, FEED_PREFIX if ctype.endswith("xml")
+                    else PAGE_PREFIX)
         headers = {"Content-Encoding": encoding, "Content-Type": ctype}
         if request.path != "/bombs/gzip-chunked":
             return web.Response(body=body, headers=headers)
@@ -202,16 +228,22 @@ class HostileSite:
 
     async def slow(self, request: web.Request) -> web.StreamResponse:
         if request.path == "/slow/never":
-            await asyncio.sleep(3600)
+            await self._linger()
         if request.path == "/slow/reset":
             request.transport.close()  # type: ignore[union-attr]
-            await asyncio.sleep(3600)
+            await self._linger()
         resp = web.StreamResponse(headers={"Content-Type": "text/html"})
-        if request.path == "/slow/headers":
-            await asyncio.sleep(3600)  # the status line never comes
+        if request.path == "/slow/headers":  # a slowloris of headers: one byte every half second
+            transport = request.transport
+            assert transport is not None
+            transport.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not self.closing and not transport.is_closing():
+                transport.write(b"a")
+                await asyncio.sleep(0.5)
+            return resp
         await resp.prepare(request)
         with contextlib.suppress(ConnectionResetError, RuntimeError):
-            while True:
+            while not self.closing:
                 await resp.write(b"<")
                 await asyncio.sleep(0.5)
         return resp
@@ -227,12 +259,12 @@ class HostileSite:
 
     async def robots(self, request: web.Request) -> web.StreamResponse:
         # A gzip bomb as robots.txt: Content-Encoding gzip, 1 GiB of "# " comments.
-        return web.Response(body=bomb("gzip", b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n#"),
+        return web.Response(body=bomb("gzip", ROBOTS_PREFIX),
                             headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"})
 
     async def sitemap(self, request: web.Request) -> web.StreamResponse:
         # A gzip *file* (not an encoding) that inflates to 1 GiB.
-        return web.Response(body=bomb("gzip", b"<?xml version='1.0'?><urlset><url><loc>/</loc></url>"),
+        return web.Response(body=bomb("gzip", SITEMAP_PREFIX),
                             headers={"Content-Type": "application/gzip"})
 
     async def home(self, request: web.Request) -> web.StreamResponse:
@@ -303,11 +335,17 @@ class AdminServer:
 def serve_hostile() -> Iterator[tuple[HostileSite, str, AdminServer, str]]:
     """The admin server and the hostile site (which knows the admin's address), both on
     127.0.0.1: yields ``(site, site_base_url, admin, admin_base_url)``."""
+    for encoding, prefix in (("gzip", PAGE_PREFIX), ("deflate", PAGE_PREFIX), ("gzip", FEED_PREFIX),
+                             ("gzip", ROBOTS_PREFIX), ("gzip", SITEMAP_PREFIX)):
+        bomb(encoding, prefix)  # built before the audit starts: not a slow answer
     admin = AdminServer()
     with serve_app(admin.app(), name="hostile-admin") as admin_url:
         site = HostileSite(admin_url)
         with serve_app(site.app(), name="hostile-site") as site_url:
-            yield site, site_url, admin, admin_url
+            try:
+                yield site, site_url, admin, admin_url
+            finally:
+                site.closing = True
 
 
 RAW_ANSWERS = {

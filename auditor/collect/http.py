@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import socket
 import ssl
 import time
@@ -119,7 +120,8 @@ def make_session(cfg: CrawlConfig, policy: AddressPolicy | None = None) -> aioht
 
 
 def classify_error(exc: BaseException) -> tuple[str, str]:
-    """Map an aiohttp/asyncio exception to ``(kind, detail)``."""
+    """Map an aiohttp/asyncio exception to ``(kind, detail)``: the detail is a sentence a
+    client can read, not aiohttp's raw text (which can carry the server's garbage bytes)."""
     detail = str(exc) or exc.__class__.__name__
     if isinstance(exc, BlockedAddress):
         return "private-address", detail
@@ -135,13 +137,39 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
         if isinstance(os_error, socket.gaierror):
             return "dns", detail
         return "connect", detail
-    if isinstance(exc, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+    if isinstance(exc, aiohttp.ServerTimeoutError):
         return "timeout", "no answer within the time limit"
+    if isinstance(exc, asyncio.TimeoutError):  # the request's total deadline, not a pause between bytes
+        return "too-slow", "no complete answer within the time limit"
     if isinstance(exc, aiohttp.InvalidURL):
         return "invalid-url", detail
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return "payload", detail
+        return "payload", _payload_sentence(detail)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "connection", "the server closed the connection without a (complete) answer"
+    if isinstance(exc, aiohttp.ClientResponseError):  # raised by the response parser: not HTTP
+        return _protocol_sentence(getattr(exc, "message", "") or detail)
     return "connection", detail
+
+
+def _payload_sentence(detail: str) -> str:
+    cut = re.search(r"received (\d+) of (\d+) bytes", detail)
+    if cut:
+        return f"the answer was cut short: the server announced {cut[2]} bytes and sent {cut[1]}"
+    if "content-encoding" in detail.lower() or "decompress" in detail.lower():
+        return "the compressed answer could not be unpacked (corrupt or not what the server said it was)"
+    return "the answer broke off while it was being sent"
+
+
+def _protocol_sentence(message: str) -> tuple[str, str]:
+    if "content-encoding" in message.lower():
+        encoding = re.search(r"content-encoding: ([\w ()-]+)", message, re.I)
+        name = encoding[1].strip() if encoding else "an unknown encoding"
+        return "encoding", f"it is compressed as {name}, which the auditor did not ask for and cannot read"
+    if "\\x16\\x03" in message:
+        return "protocol", ("a TLS (HTTPS) handshake came back on a plain-HTTP address: the link should "
+                            "probably start with https://")
+    return "protocol", "no proper status line: another kind of service listens there, or the server is broken"
 
 
 class OutOfTime(Exception):
@@ -231,6 +259,8 @@ class Fetcher:
                     outcome = await self._request(url, method, cap, want_body, host, conditional)
             except (TimeoutError, aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
                 kind, detail = classify_error(exc)
+                if kind == "too-slow":
+                    detail = f"no complete answer within {self.cfg.timeout:g} s (the request's time limit)"
                 delay = self.retry.delay_after_error(kind, attempt)
                 if delay is None:
                     res.error, res.error_detail = kind, detail

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 
+MAX_LINKS_PER_PAGE = 10_000  # links stored, checked and followed per page; a real page has a few hundred
 SITEMAP_INFLATED_BYTES = 50_000_000  # the sitemaps protocol's own limit, uncompressed
 FEED_INFLATED_BYTES = 10_000_000
 _STEP = 1 << 20

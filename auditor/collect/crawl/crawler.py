@@ -15,13 +15,15 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.artifacts.crawl import NotFoundProbe
 from auditor.collect.crawl.parse import Fetched, PageParser
 from auditor.collect.crawl.robots import RobotsCache
+from auditor.collect.crawl.traps import TrapDetector
 from auditor.collect.http import Fetcher, OutOfTime, Response
+from auditor.collect.limits import MAX_LINKS_PER_PAGE
 from auditor.config import CrawlConfig
 from auditor.errors import UnreachableTarget
 from auditor.html.charset import detect_encoding
@@ -49,11 +51,37 @@ class CrawlStats:
     skipped_robots: int = 0
     stopped_by_budget: bool = False
     unchanged: int = 0  # pages taken over from the previous run (incremental re-crawl)
+    skipped_traps: int = 0
+    skipped_depth: int = 0  # links not followed: deeper than max_depth
+    truncated: int = 0  # pages cut at max_body_bytes
+    links_capped: int = 0  # pages with more links than MAX_LINKS_PER_PAGE
+    # Pages cut, links left out, traps met: one line each for the run's notes (limits.py, traps.py).
+    limit_notes: list[str] = field(default_factory=list)
+    _examples: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"pages": self.pages, "checked": self.checked, "errors": self.errors, "unchanged": self.unchanged,
                 "skipped_max_pages": self.skipped_max_pages, "skipped_robots": self.skipped_robots,
-                "stopped_by_budget": self.stopped_by_budget}
+                "stopped_by_budget": self.stopped_by_budget, "skipped_traps": self.skipped_traps,
+                "truncated": self.truncated, "links_capped": self.links_capped}
+
+    def example(self, what: str, url: str) -> None:
+        self._examples.setdefault(what, url)
+
+    def conclude(self, cfg: CrawlConfig, traps: TrapDetector) -> None:
+        """The notes about limits reached during the crawl (called once, at its end)."""
+        notes = traps.notes()
+        if self.skipped_depth:
+            notes.append(f"max depth ({cfg.max_depth} clicks) reached: {self.skipped_depth} links to deeper pages "
+                         f"were not followed, e.g. {self._examples['depth'][:200]}")
+        if self.truncated:
+            notes.append(f"{self.truncated} pages larger than max_body_bytes ({cfg.max_body_bytes:,} bytes, after "
+                         f"unpacking) were cut there and judged on their first part only, e.g. "
+                         f"{self._examples['truncated'][:200]}")
+        if self.links_capped:
+            notes.append(f"{self.links_capped} pages have more than {MAX_LINKS_PER_PAGE:,} links: only the first "
+                         f"{MAX_LINKS_PER_PAGE:,} were followed and checked, e.g. {self._examples['links'][:200]}")
+        self.limit_notes = notes
 
 
 def _is_html_answer(status: int, headers: dict[str, str]) -> bool:
@@ -102,6 +130,7 @@ class Crawler:
         self.parser = parser
         self.progress = progress
         self.stats = CrawlStats()
+        self.traps = TrapDetector(cfg.max_url_variants)
         self._seen: set[str] = set()
         self._queue: deque[tuple[str, str, int]] = deque()
         self._crawl_budget = cfg.max_pages
@@ -134,6 +163,12 @@ class Crawler:
             return False
         if kind == "crawl":
             if depth > self.cfg.max_depth:
+                self.stats.skipped_depth += 1
+                self.stats.example("depth", url)
+                return False
+            if self.traps.trapped(url):
+                self._seen.add(url)  # counted once
+                self.stats.skipped_traps += 1
                 return False
             if self._crawl_budget <= 0:
                 self.stats.skipped_max_pages += 1
@@ -158,6 +193,7 @@ class Crawler:
             if self.parser is not None:
                 self.parser.close()
             self.store.flush()
+            self.stats.conclude(self.cfg, self.traps)
         return self.stats
 
     def _out_of_time(self) -> bool:
@@ -260,6 +296,12 @@ class Crawler:
             link_rows = [*link_rows, (url, url, self.start_fragment, "the audited address", "a", 1)]
         self.store.add_page(parsed.row, res.body, link_rows, parsed.findings)
         self.stats.pages += 1
+        if res.truncated:
+            self.stats.truncated += 1
+            self.stats.example("truncated", url)
+        if parsed.links_capped:
+            self.stats.links_capped += 1
+            self.stats.example("links", url)
         add, seen = self.add, self._seen
         for target, kind in parsed.follows:
             if target not in seen:  # most are: menus and footers repeat on every page

@@ -24,6 +24,7 @@ from typing import Any
 from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.crawl.follows import LinkPolicy, LinkRow
 from auditor.collect.crawl.parse_pool import ParsePool, discard_spares, spares
+from auditor.collect.limits import MAX_LINKS_PER_PAGE
 from auditor.collect.render.templates import renderable, skeleton
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract
@@ -60,6 +61,7 @@ class Parsed:
     follows: list[tuple[str, str]]
     findings: list[Finding]
     ended: list[tuple[str, str, str, str]] = field(default_factory=list)  # code, status, reason, traceback
+    links_capped: int = 0  # how many links the page has when more than MAX_LINKS_PER_PAGE (the rest ignored)
 
 
 def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, policy: LinkPolicy, strip_params: bool,
@@ -67,11 +69,13 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     """Parse once, extract, run the page checks on the same tree, build the store rows."""
     encoding = detect_encoding(fetched.body, fetched.content_type)
     ex = extract(fetched.body, encoding, fetched.url, strip_params)
+    found = len(ex.links)
+    links = ex.links[:MAX_LINKS_PER_PAGE]  # 500,000 links: store, check and follow a bounded number
     page = Page(
         url=fetched.url, final_url=fetched.url, status=fetched.status, body=fetched.body, encoding=encoding,
         headers=fetched.headers, redirects=fetched.hops, content_type=fetched.content_type,
         fetched_at=fetched.fetched_at, language=ex.language or fetched.headers.get("content-language"),
-        title=ex.title, links=ex.links, anchors=ex.anchors, depth=fetched.depth, truncated=fetched.truncated,
+        title=ex.title, links=links, anchors=ex.anchors, depth=fetched.depth, truncated=fetched.truncated,
         _tree=ex.tree,
     )
     findings, ended = run_page_checks(checks, page, ctx, skip)
@@ -81,9 +85,9 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     if templates and facts and renderable(page):
         facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
     nofollow = "nofollow" in ex.meta_robots
-    rows, follows = policy.apply(fetched.url, ex.links, not nofollow)
+    rows, follows = policy.apply(fetched.url, links, not nofollow)
     row = page_row(page, facts=facts, nofollow=nofollow, follows=follows)
-    return Parsed(row, rows, follows, findings, ended)
+    return Parsed(row, rows, follows, findings, ended, found if found > MAX_LINKS_PER_PAGE else 0)
 
 
 # -- the worker process -----------------------------------------------------------

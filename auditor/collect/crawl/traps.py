@@ -1,0 +1,102 @@
+"""Crawler traps: URL spaces without end, recognised before they eat the crawl.
+
+A calendar that links to next month forever, a relative link that makes every page one
+level deeper (``/a/a/a/…``), a session id minted for every link: each is an infinite
+set of internal URLs. Without a rule the crawl fills ``max_pages`` with them (the
+issue's calendar ended at 1,204 pages with no note) and misses the real site. The rules,
+cheap enough for every queued URL:
+
+* **repeating path segments**: a segment (not a number) three times in one path;
+* **session ids**: a session parameter (``sid``, ``PHPSESSID``, ``jsessionid`` …) — at most
+  ``SESSION_VARIANTS`` URLs of one path, whatever the id;
+* **calendars**: a date-like parameter (``month``, ``year``, ``date`` …) or a path with a
+  year-month in it — at most ``CALENDAR_VARIANTS`` URLs per calendar;
+* **one parameter, endless values**: more than ``max_variants`` URLs that differ only in
+  the value of one parameter (an ever-growing counter).
+
+A URL caught by a rule is not queued; the run's notes say which trap, how many URLs were
+left out and one example, so an auditor can tell a trap from a large site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+SESSION_VARIANTS = 3
+CALENDAR_VARIANTS = 100
+_SESSION = re.compile(r"^(sid|sessid|session|session_?id|phpsessid|jsessionid|aspsessionid\w*|cfid|cftoken|"
+                      r"s_id|zenid|osCsid)$", re.I)
+_CALENDAR = re.compile(r"^(month|year|date|day|week|cal|calendar|maand|jaar|datum|dag|week|ym|yearmonth|"
+                       r"monat|jahr|mois|annee|tx_\w*\[(month|year|day)\])$", re.I)
+_PATH_YEAR_MONTH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
+_DIGITS = re.compile(r"\d+")
+_LABELS = {
+    "path": "repeating path segments (each page links one level deeper)",
+    "session": "session ids in URLs (the same page under ever new addresses)",
+    "calendar": "a calendar (next month, next year, … without end)",
+    "variants": "URLs that differ only in one parameter's value (an ever-growing counter or filter)",
+}
+
+
+@dataclass
+class TrapDetector:
+    """Decides per internal URL whether it belongs to a trap; counts what it left out."""
+
+    max_variants: int = 1000
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+    _families: Counter[tuple[str, ...]] = field(default_factory=Counter)
+
+    def trapped(self, url: str) -> str | None:
+        """The kind of trap ``url`` belongs to (and count it), or None to queue it."""
+        kind = self._kind(url)
+        if kind is not None:
+            self.skipped[kind] += 1
+            self.examples.setdefault(kind, url)
+        return kind
+
+    def _kind(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        path = parts.path
+        if _repeats(path):
+            return "path"
+        if ";jsessionid=" in path.lower() and self._over(("session", path.split(";")[0]), SESSION_VARIANTS):
+            return "session"
+        if _PATH_YEAR_MONTH.search(path) and self._over(("calendar", _DIGITS.sub("N", path)), CALENDAR_VARIANTS):
+            return "calendar"
+        if not parts.query:
+            return None
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        names = tuple(sorted(name for name, _ in params))
+        if any(_SESSION.match(name) for name in names):
+            return "session" if self._over(("session", path), SESSION_VARIANTS) else None
+        if any(_CALENDAR.match(name) for name in names):
+            return "calendar" if self._over(("calendar", path, *names), CALENDAR_VARIANTS) else None
+        if len(params) <= 8:  # one family per parameter: the URL with that parameter's value left out
+            over = False
+            for i, (name, _value) in enumerate(params):
+                rest = tuple(sorted(f"{n}={v}" for j, (n, v) in enumerate(params) if j != i))
+                over = self._over(("variants", path, name, *rest), self.max_variants) or over
+            if over:
+                return "variants"
+        return None
+
+    def _over(self, family: tuple[str, ...], limit: int) -> bool:
+        """Count one more URL of ``family``: True once it has more than ``limit``."""
+        self._families[family] += 1
+        return self._families[family] > limit
+
+    def notes(self) -> list[str]:
+        """One line per trap met: what, how many URLs were left out, an example."""
+        return [f"crawler trap: {_LABELS[kind]}: {count} URLs not crawled, e.g. {self.examples[kind][:200]}"
+                for kind, count in self.skipped.most_common()]
+
+
+def _repeats(path: str) -> bool:
+    segments = [s.lower() for s in path.split("/") if s and not s.isdigit()]
+    if len(segments) < 3:
+        return False
+    return Counter(segments).most_common(1)[0][1] >= 3
