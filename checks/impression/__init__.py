@@ -26,11 +26,13 @@ from checks.impression.snippet import (
     TitleOnlySiteName,
     TitleTooLong,
 )
+from checks.impression.structure import DeepKeyPage, OrphanPage
 
 __all__ = [
     "BrokenShareImage",
     "CanonicalElsewhere",
     "CertificateProblem",
+    "DeepKeyPage",
     "DuplicateMetaDescription",
     "DuplicateTitle",
     "HreflangNoReturn",
@@ -42,6 +44,7 @@ __all__ = [
     "MissingTitle",
     "MixedContent",
     "NoindexInNavigation",
+    "OrphanPage",
     "PageNotHttps",
     "SmallShareImage",
     "TitleOnlySiteName",

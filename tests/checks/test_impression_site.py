@@ -28,6 +28,8 @@ EXPECTED = {
     "TP813": {"/img/klein.png"},
     "TP802": {"/actie-kopie.html"},  # with /actie.html
     "TP814": {"/"},  # the fixture server speaks plain http: every page, in one finding
+    "TP820": {"/archief/openingstijden.html"},  # home > archief > 2019 > winkel > openingstijden: 4 clicks
+    "TP821": {"/vergeten-actie.html"},  # only in the sitemap
 }
 
 
@@ -51,8 +53,9 @@ def test_every_planted_defect_and_nothing_else(audited):
         found.setdefault(f["code"], set()).add((f["target"] or f["url"]).removeprefix(base))
     assert found == EXPECTED
     by_code = {f["code"]: f for f in doc["findings"]}
-    assert by_code["TP814"]["occurrences"] == doc["pages_crawled"] == 12
+    assert by_code["TP814"]["occurrences"] == doc["pages_crawled"] == 17
     assert by_code["TP806"]["occurrences"] == 2 and by_code["TP802"]["occurrences"] == 2
+    assert by_code["TP820"]["evidence"]["clicks"] == 4 and by_code["TP820"]["evidence"]["kind"] == "opening_hours"
     assert by_code["TP809"]["severity"] == "error" and by_code["TP809"]["evidence"]["status"] == 404
     assert {f["evidence"]["source"] for f in doc["findings"] if f["code"] == "TP808"} == {
         "robots meta tag", "X-Robots-Tag header"}
