@@ -1,4 +1,5 @@
-"""Spelling checks (TP301 misspelling, TP302 grammar) over what the language collector found.
+"""Spelling checks (TP301 misspelling, TP302 grammar, TP303 worth a look) over what the
+language collector found.
 
 The collector (``auditor/collect/language/collector.py``) did the I/O: every distinct block of text
 checked once by LanguageTool (or Hunspell), with the pages it appears on. These checks
@@ -6,6 +7,11 @@ judge: the organisation's own words are not errors (its names, its recurring pro
 names, its dictionary), style is off unless asked for, and one problem is one finding
 listing every page. Judging here, not in the collector, means a changed dictionary takes
 effect on ``recheck`` without checking any text again.
+
+Confidence: a client reads every finding as the tool's word, so TP301 and TP302 assert
+only what they are confident of (``confidence``: a close suggestion, not a name, not the
+site's own vocabulary, not a rule that reads across a phrase boundary). What they set
+aside is not hidden: TP303 lists it as "worth a look", at information level.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from auditor.artifacts import read
 from auditor.artifacts.language import LanguageIssue, LanguageIssues, SiteNames
@@ -28,6 +35,21 @@ WHERE = {"title": "the page title", "description": "the meta description", "alt"
          "heading": "a heading", "button": "a button", "text": "the page text"}
 MAX_DICTIONARY_BYTES = 5_000_000
 MAX_EVIDENCE_PAGES = 50
+DEFAULT_MIN_CONFIDENCE = 0.8
+# LanguageTool rules about articles and agreement that read across phrase boundaries ("Bij
+# NOC hoort meestal het" + "De Telegraaf", "De gilde organiseert" read as a past participle):
+# reported as TP302 only when the second opinion (``_second_opinion``) finds no boundary.
+SECOND_OPINION_RULES = frozenset({"DE_ONVERWACHT", "HET_FIETS", "EEN_LELIJKE_MEISJE", "HET_STUK_DIE",
+                                  "DE_WKWVLT3EP", "DE_HET", "HET_DE"})
+SECOND_OPINION_CATEGORIES = frozenset({"CONGRUENTIE", "MOM__GRAMMAR__CONSTITUENT_AGREEMENT__NOUN_PHRASE"})
+# Standard in Flanders, flagged by LanguageTool's Dutch rules (also for nl-BE): on a Belgian
+# page not an error. Besides these, every rule that asks for "an alternative understood in
+# the whole language area" (plezant, goesting, kot, proficiat) is a regionalism.
+FLEMISH_RULES = frozenset({"NL_SIMPLE_REPLACE_DE_GILDE", "NL_SIMPLE_REPLACE_OM___U", "TIJD_NOTATIES"})
+REGIONAL_MESSAGE = "in het hele taalgebied"
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:de|het|een|die|deze|dat)\s*$", re.I)
+_SECTION = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]+/([^/?#]*)/", re.I)
+
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
@@ -42,12 +64,19 @@ class LanguageOptions:
     ignore_with_digits: bool = True  # model numbers: X200, CW4
     own_terms_min_pages: int = 2  # a capitalised term seen on this many pages in different texts is the client's
     second_opinion: bool = True  # a word the Hunspell dictionary knows (or its compound parts) is no typo
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE  # below it: TP303 "worth a look", not TP301/TP302
+    max_edit_distance: int = 2  # a misspelling's closest suggestion is at most this many keystrokes away
+    vocabulary_min_texts: int = 3  # a word the site writes in this many different texts is its vocabulary
 
     def __post_init__(self) -> None:
         if self.dictionary and not Path(self.dictionary).expanduser().is_file():
             raise ValueError(f"dictionary file {self.dictionary!r} does not exist")
         if self.own_terms_min_pages < 1:
             raise ValueError("own_terms_min_pages must be at least 1")
+        if not 0 <= self.min_confidence <= 1:
+            raise ValueError("min_confidence must be between 0 and 1")
+        if self.max_edit_distance < 1 or self.vocabulary_min_texts < 2:
+            raise ValueError("max_edit_distance must be at least 1 and vocabulary_min_texts at least 2")
 
 
 @dataclass
@@ -145,23 +174,262 @@ def _where(issues: list[LanguageIssue]) -> list[str]:
     return sorted({WHERE.get(i.where, i.where) for i in issues})
 
 
+# -- confidence ---------------------------------------------------------------------------
+
+def edit_distance(a: str, b: str, limit: int = 4) -> int:
+    """Keystrokes between ``a`` and ``b`` (Damerau-Levenshtein, case-insensitive), capped at ``limit``."""
+    a, b = a.lower(), b.lower()
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) >= limit:
+            return limit
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+@dataclass
+class Judged:
+    """One problem (issues grouped), with how sure the checks are of it and why not more."""
+
+    kind: str  # spelling | grammar
+    key: str
+    issues: list[LanguageIssue]
+    confidence: float
+    doubts: list[str]
+
+
+def _regional(issue: LanguageIssue) -> bool:
+    """Standard Belgian Dutch on a Belgian page (plezant, 20u, de gilde)."""
+    return issue.lang == "nl-BE" and (issue.rule in FLEMISH_RULES or REGIONAL_MESSAGE in issue.message)
+
+
+def _section(url: str) -> str:
+    """The site section of a page: the first folder of its path ("" for top-level pages)."""
+    match = _SECTION.match(url)
+    return match.group(1) if match else ""
+
+
+def _place(issue: LanguageIssue) -> str:
+    """Where one problem lives: its section when all its pages share one, else its text block
+    (a template text on pages of many sections)."""
+    sections = {_section(url) for url, _ in issue.pages}
+    return f"section:{sections.pop()}" if len(sections) == 1 else f"block:{issue.block}"
+
+
+def _name_doubt(issues: list[LanguageIssue]) -> tuple[float, str | None]:
+    reasons = [i.name for i in issues]
+    named = [r for r in reasons if r]
+    if not named:
+        return 1.0, None
+    if len(named) == len(reasons):
+        return 0.4, f"reads as a name or title ({named[0]})"
+    return 0.8, f"reads as a name or title in some places ({named[0]})"
+
+
+def _spelling_confidence(issues: list[LanguageIssue], options: LanguageOptions,
+                         vocabulary: dict[str, int]) -> tuple[float, list[str]]:
+    first = issues[0]
+    word = first.text
+    doubts: list[str] = []
+    if first.dictionary:
+        distances = [edit_distance(word, s) for s in first.suggestions[:5]]
+        distance = min(distances, default=None)
+        if distance == 0:  # usb-stick → USB-stick: a matter of capitals, and often of taste
+            score = 0.5
+            doubts.append("only the capitals differ")
+        elif distance is None:
+            score = 0.3
+            doubts.append("no suggestion")
+        elif distance <= options.max_edit_distance:
+            score = 0.95 if distance == 1 else 0.85
+        else:
+            score = 0.5
+            doubts.append(f"the closest suggestion is {distance}+ keystrokes away")
+        other = next((i.known_in for i in issues if i.known_in), None)
+        if other:
+            score *= 0.5
+            doubts.append(f"a word in {LANGUAGE_NAMES.get(other[:2], other)}")
+        texts = vocabulary.get(word.lower(), 0)
+        if texts >= options.vocabulary_min_texts:
+            score *= 0.7
+            doubts.append(f"the site writes it in {texts} different texts")
+    else:
+        score = 0.9
+    factor, why = _name_doubt(issues)
+    if why:
+        score *= factor
+        doubts.append(why)
+    return round(score, 3), doubts
+
+
+def _second_opinion(issue: LanguageIssue) -> str | None:
+    """Why a match of a rule in ``SECOND_OPINION_RULES`` reads across a phrase boundary
+    (None: it does not, the rule stands)."""
+    after = issue.after
+    text = issue.text
+    following = after.lstrip()
+    if not following or following[:1] in ",.;:!?)–—|/•·":
+        return "the phrase ends right after it"
+    if following[:1].isupper() and after[:1].isspace():
+        return "a name or a new phrase follows"
+    if issue.rule == "DE_WKWVLT3EP" and (_ARTICLE_BEFORE.search(issue.before) or
+                                            _ARTICLE_BEFORE.search(text.rsplit(" ", 1)[0] if " " in text else "")):
+        return "an article before it makes it a noun"
+    return None
+
+
+def _grammar_confidence(issues: list[LanguageIssue]) -> tuple[float, list[str]]:
+    first = issues[0]
+    score, doubts = 0.9, []
+    if first.rule in SECOND_OPINION_RULES or first.category in SECOND_OPINION_CATEGORIES:
+        boundary = _second_opinion(first)
+        if boundary:
+            score *= 0.5
+            doubts.append(f"second opinion: {boundary}")
+    factor, why = _name_doubt(issues)
+    if why:
+        score *= factor
+        doubts.append(why)
+    return round(score, 3), doubts
+
+
+def _vocabulary(issues: Iterable[LanguageIssue]) -> dict[str, int]:
+    """Flagged words by the number of different texts the site writes them in."""
+    texts: dict[str, set[str]] = {}
+    for issue in issues:
+        if issue.kind == "spelling" and issue.dictionary:
+            texts.setdefault(issue.text.lower(), set()).add(issue.block)
+    return {word: len(blocks) for word, blocks in texts.items()}
+
+
+def judge_spelling(data: LanguageIssues, options: LanguageOptions) -> Iterator[Judged]:
+    """Every misspelling candidate that is not the organisation's own word, with its confidence."""
+    own = OwnWords(data.site_names, options)
+    groups: dict[tuple[str, str], list[LanguageIssue]] = {}
+    for issue in data.issues:
+        if issue.kind != "spelling" or issue.rule in options.ignore_rules or _regional(issue):
+            continue
+        # A word the dictionary does not know is one problem wherever it is; a rule about
+        # a word in its context (d/t) is one problem per section (or template text).
+        where = "" if issue.dictionary else f"{issue.rule}:{_place(issue)}:"
+        groups.setdefault((issue.lang[:2], where + issue.text.lower()), []).append(issue)
+    vocabulary = _vocabulary(data.issues)
+    for (lang, key), issues in sorted(groups.items()):
+        if issues[0].dictionary and _acceptable(issues[0].text, issues, own, options):
+            continue
+        confidence, doubts = _spelling_confidence(issues, options, vocabulary)
+        yield Judged("spelling", f"{lang}:{key}", issues, confidence, doubts)
+
+
+def judge_grammar(data: LanguageIssues, options: GrammarOptions) -> Iterator[Judged]:
+    """Every grammar candidate (style too when asked), with its confidence."""
+    kinds = {"grammar", "style"} if options.style else {"grammar"}
+    own = OwnWords(data.site_names, options)
+    groups: dict[str, list[LanguageIssue]] = {}
+    for issue in data.issues:
+        if issue.kind not in kinds or issue.rule in options.ignore_rules or _regional(issue):
+            continue
+        if _name_variant(issue) or own.accepts(issue.text):
+            continue
+        groups.setdefault(f"{issue.rule}:{_place(issue)}:{issue.text}", []).append(issue)
+    for key, issues in sorted(groups.items()):
+        confidence, doubts = _grammar_confidence(issues)
+        yield Judged("grammar", key, issues, confidence, doubts)
+
+
+def _acceptable(word: str, issues: list[LanguageIssue], own: OwnWords, options: LanguageOptions) -> bool:
+    if own.fine(word) or _name_variant(issues[0]):
+        return True
+    parts = issues[0].parts
+    if parts and (len(parts) > 1 or options.second_opinion) and \
+            all(known or own.fine(part) for part, known in parts):
+        return True
+    return _own_term(word, issues, options)
+
+
+def _own_term(word: str, issues: list[LanguageIssue], options: LanguageOptions) -> bool:
+    """A product name: capitalised mid-sentence somewhere, in the same spelling in two
+    or more different texts, on ``own_terms_min_pages`` pages or more. A typo in the
+    footer repeats in one text only, and a lowercase word is never taken for a name."""
+    if not any(c.isupper() for c in word):
+        return False
+    same = [i for i in issues if i.text == word]
+    mid_sentence = any(not i.sentence.startswith(word) for i in same)
+    blocks = {i.block for i in same}
+    return mid_sentence and len(blocks) >= 2 and len(_pages(same)) >= options.own_terms_min_pages
+
+
+def _spelling_finding(check: SiteCheck, judged: Judged, data: LanguageIssues, ctx: CheckContext,
+                      **extra: Any) -> Finding:
+    issues = judged.issues
+    lang = issues[0].lang[:2]
+    word = issues[0].text
+    pages = _pages(issues)
+    suggestions = list(issues[0].suggestions)
+    hint = f"; did you mean “{suggestions[0]}”?" if suggestions else "."
+    return check.finding(
+        url=pages[0], locations=_locations(issues, ctx.max_locations), occurrences=_occurrences(issues, pages),
+        key=judged.key,
+        message=f"“{word}” looks misspelt{hint} ({LANGUAGE_NAMES.get(lang, lang)}, in "
+                f"{' and '.join(_where(issues))}, on {len(pages)} page{'s' if len(pages) != 1 else ''})",
+        evidence={"word": word, "language": lang, "suggestions": suggestions,
+                  "sentence": issues[0].sentence, "rule": issues[0].rule, "where": _where(issues),
+                  "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages),
+                  "engine": data.engine, "confidence": judged.confidence, "doubts": judged.doubts},
+        **extra,
+    )
+
+
+def _grammar_finding(check: SiteCheck, judged: Judged, ctx: CheckContext, **extra: Any) -> Finding:
+    issues = judged.issues
+    first = issues[0]
+    pages = _pages(issues)
+    suggestion = f" Suggestion: “{first.suggestions[0]}”." if first.suggestions else ""
+    return check.finding(
+        url=pages[0], locations=_locations(issues, ctx.max_locations), occurrences=_occurrences(issues, pages),
+        key=judged.key,
+        message=f"{first.message.rstrip()} (in “{_short(first.sentence)}”){suggestion}",
+        evidence={"text": first.text, "sentence": first.sentence, "suggestions": list(first.suggestions),
+                  "rule": first.rule, "category": first.category, "kind": first.kind,
+                  "language": first.lang[:2], "where": _where(issues),
+                  "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages),
+                  "confidence": judged.confidence, "doubts": judged.doubts},
+        **({"severity": "info"} if first.kind == "style" else {}), **extra,
+    )
+
+
 class Misspelling(SiteCheck):
     """A word on the site is misspelt.
 
     What it checks
     --------------
     The text a visitor reads on every page (body text, headings, buttons, menus and
-    footer), the page titles, meta descriptions and image alt texts, in Dutch and
-    English, checked by LanguageTool (or Hunspell where LanguageTool is not available).
-    Each page's language comes from ``<html lang>`` or ``Content-Language`` and is
-    corrected by detection when missing or wrong; a block in another language is checked
-    in that language. Text repeated on many pages (header, menu, footer) is checked once:
-    a typo there is one finding listing every page. Not errors: URLs, e-mail addresses,
-    phone numbers, hashtags, code, text in other scripts, abbreviations and model
-    numbers, the organisation's names (title, ``og:site_name``, schema.org, domain,
+    footer), the page titles, meta descriptions and image alt texts, in Dutch (Belgian
+    Dutch on a ``.be`` site or an ``nl-BE`` page) and English, checked by LanguageTool (or
+    Hunspell where LanguageTool is not available). Each page's language comes from
+    ``<html lang>`` or ``Content-Language`` and is corrected by detection when missing or
+    wrong; a block in another language is checked in that language. Text repeated on many
+    pages (header, menu, footer) is checked once: a typo there is one finding listing
+    every page. Not errors: URLs, e-mail addresses, phone numbers, hashtags, code, tokens
+    such as ``micro:bit`` or ``display.show``, text in other scripts, abbreviations and
+    model numbers, the organisation's names (title, ``og:site_name``, schema.org, domain,
     social handles), capitalised product names that recur across the site in the same
     spelling, words the Hunspell dictionary knows (including Dutch compounds of two known
     words), and the words in the configured dictionary (``dictionary``, ``ignore_words``).
+    Only confident matches are reported here (``min_confidence``, default 0.8): a
+    suggestion within ``max_edit_distance`` keystrokes, the word unknown to LanguageTool
+    and Hunspell in every checked language, not a name (capitalised mid-sentence, a run of
+    capitalised words, quoted, in italics, the text of a link to another site), not the
+    site's own vocabulary (written in ``vocabulary_min_texts`` different texts). The rest
+    is listed by TP303 as worth a look.
 
     Why it matters
     --------------
@@ -184,52 +452,9 @@ class Misspelling(SiteCheck):
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         data = language_issues(ctx)
-        own = OwnWords(data.site_names, self.options)
-        groups: dict[tuple[str, str], list[LanguageIssue]] = {}
-        for issue in data.issues:
-            if issue.kind != "spelling" or issue.rule in self.options.ignore_rules:
-                continue
-            # A word the dictionary does not know is one problem wherever it is; a rule about
-            # a word in its context (d/t) is one problem per text.
-            where = "" if issue.dictionary else f"{issue.rule}:{issue.block}:"
-            groups.setdefault((issue.lang[:2], where + issue.text.lower()), []).append(issue)
-        for (lang, key), issues in sorted(groups.items()):
-            word = issues[0].text
-            if issues[0].dictionary and self._acceptable(word, issues, own):
-                continue
-            locations = _locations(issues, ctx.max_locations)
-            pages = _pages(issues)
-            suggestions = list(issues[0].suggestions)
-            hint = f"; did you mean “{suggestions[0]}”?" if suggestions else "."
-            yield self.finding(
-                url=pages[0], locations=locations, occurrences=_occurrences(issues, pages), key=f"{lang}:{key}",
-                message=f"“{word}” looks misspelt{hint} ({LANGUAGE_NAMES.get(lang, lang)}, in "
-                        f"{' and '.join(_where(issues))}, on {len(pages)} page{'s' if len(pages) != 1 else ''})",
-                evidence={"word": word, "language": lang, "suggestions": suggestions,
-                          "sentence": issues[0].sentence, "rule": issues[0].rule, "where": _where(issues),
-                          "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages),
-                          "engine": data.engine},
-            )
-
-    def _acceptable(self, word: str, issues: list[LanguageIssue], own: OwnWords) -> bool:
-        if own.fine(word) or _name_variant(issues[0]):
-            return True
-        parts = issues[0].parts
-        if parts and (len(parts) > 1 or self.options.second_opinion) and \
-                all(known or own.fine(part) for part, known in parts):
-            return True
-        return self._own_term(word, issues)
-
-    def _own_term(self, word: str, issues: list[LanguageIssue]) -> bool:
-        """A product name: capitalised mid-sentence somewhere, in the same spelling in two
-        or more different texts, on ``own_terms_min_pages`` pages or more. A typo in the
-        footer repeats in one text only, and a lowercase word is never taken for a name."""
-        if not any(c.isupper() for c in word):
-            return False
-        same = [i for i in issues if i.text == word]
-        mid_sentence = any(not i.sentence.startswith(word) for i in same)
-        blocks = {i.block for i in same}
-        return mid_sentence and len(blocks) >= 2 and len(_pages(same)) >= self.options.own_terms_min_pages
+        for judged in judge_spelling(data, self.options):
+            if judged.confidence >= self.options.min_confidence:
+                yield _spelling_finding(self, judged, data, ctx)
 
 
 class GrammarError(SiteCheck):
@@ -241,9 +466,14 @@ class GrammarError(SiteCheck):
     (the Dutch d/t errors), confused words, punctuation, casing. Style, typography and
     redundancy rules are left out unless ``style = true``; LanguageTool's picky rules
     only run with ``[collectors.language] picky = true``. Rules can be switched off with
-    ``ignore_rules``. Text repeated on many pages is one finding listing every page.
-    Where LanguageTool cannot run (no Java), this check ends *unverifiable* and the report
-    says why: Hunspell checks spelling only.
+    ``ignore_rules``. Text repeated on many pages is one finding listing every page; the
+    same error on many pages of one section is one finding. On a Belgian page (``.be``
+    site, ``nl-BE``) standard Flemish (``plezant``, ``20u``, ``de gilde``) is not an
+    error. Article and agreement rules that read across phrase boundaries (the list
+    ``SECOND_OPINION_RULES``) are reported only when a second opinion finds no boundary;
+    matches below ``min_confidence`` (a name, a quote, a boundary) go to TP303. Where
+    LanguageTool cannot run (no Java), this check ends *unverifiable* and the report says
+    why: Hunspell checks spelling only.
 
     Why it matters
     --------------
@@ -268,25 +498,54 @@ class GrammarError(SiteCheck):
         if not data.grammar:
             raise Unverifiable(f"grammar not checked: {data.grammar_reason or 'no grammar service'}; "
                                "spelling was checked with Hunspell only")
-        kinds = {"grammar", "style"} if self.options.style else {"grammar"}
-        own = OwnWords(data.site_names, self.options)
-        groups: dict[str, list[LanguageIssue]] = {}
-        for issue in data.issues:
-            if issue.kind not in kinds or issue.rule in self.options.ignore_rules:
-                continue
-            if _name_variant(issue) or own.accepts(issue.text):
-                continue
-            groups.setdefault(f"{issue.rule}:{issue.block}:{issue.text}", []).append(issue)
-        for key, issues in sorted(groups.items()):
-            first = issues[0]
-            pages = _pages(issues)
-            suggestion = f" Suggestion: “{first.suggestions[0]}”." if first.suggestions else ""
-            yield self.finding(
-                url=pages[0], locations=_locations(issues, ctx.max_locations), occurrences=_occurrences(issues, pages),
-                key=key, severity="info" if first.kind == "style" else None,
-                message=f"{first.message.rstrip()} (in “{_short(first.sentence)}”){suggestion}",
-                evidence={"text": first.text, "sentence": first.sentence, "suggestions": list(first.suggestions),
-                          "rule": first.rule, "category": first.category, "kind": first.kind,
-                          "language": first.lang[:2], "where": _where(issues),
-                          "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages)},
-            )
+        for judged in judge_grammar(data, self.options):
+            if judged.confidence >= self.options.min_confidence:
+                yield _grammar_finding(self, judged, ctx)
+
+
+class WorthALook(SiteCheck):
+    """Spelling or grammar matches not certain enough to call errors: worth a look.
+
+    What it checks
+    --------------
+    What TP301 and TP302 set aside because they are not confident of it (below
+    ``min_confidence``, default 0.8): a word that reads as a name or a title
+    (capitalised mid-sentence, a run of capitalised words, quoted, in italics, the text
+    of a link to another site), a word another checked language knows (an English term in
+    Dutch text), a word the site uses in many texts, an unknown word without a close
+    suggestion, a grammar rule that may read across a phrase boundary. Each finding
+    carries the confidence and the doubts. Information only, shown collapsed in the
+    report: nothing is hidden, and nothing uncertain is asserted as an error. Set the same
+    ``min_confidence`` (and ``dictionary``) here as for TP301 and TP302 when you change
+    them there.
+
+    Why it matters
+    --------------
+    Most of what a dictionary does not know on a real site is a name, a title or a term
+    of the trade; a report that calls those errors is not believed. A few of them are
+    errors all the same, and a reader who knows the site sees which in seconds.
+
+    How to fix
+    ----------
+    Skim the list. Correct what is wrong; add the site's own names and terms to the
+    dictionary file (``[checks.TP301] dictionary``, and the same here) so that they are
+    not listed again.
+    """
+
+    code = "TP303"
+    name = "spelling-worth-a-look"
+    family = "spelling"
+    requires = ("pages", ARTIFACT)
+    default_severity = "info"
+    Options = GrammarOptions
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        data = language_issues(ctx)
+        threshold = self.options.min_confidence
+        for judged in judge_spelling(data, self.options):
+            if judged.confidence < threshold:
+                yield _spelling_finding(self, judged, data, ctx)
+        if data.grammar:
+            for judged in judge_grammar(data, self.options):
+                if judged.confidence < threshold:
+                    yield _grammar_finding(self, judged, ctx)

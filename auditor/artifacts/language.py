@@ -42,6 +42,13 @@ class LanguageIssue:
     occurrences: int = 0
     dictionary: bool = True
     parts: tuple[tuple[str, bool], ...] | None = None
+    # Facts of the text around the match (``collect/language/context.py``), weighed by the
+    # checks' confidence: the text just before and after it in its block, why it reads as a
+    # name or title (None: it does not), another checked language whose dictionary knows it.
+    before: str = ""
+    after: str = ""
+    name: str | None = None
+    known_in: str | None = None
 
 
 @dataclass(frozen=True)

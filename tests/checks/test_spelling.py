@@ -7,19 +7,22 @@ from typing import Any
 
 import pytest
 
+from auditor.errors import ConfigError
 from auditor.testing import make_page, run_check
-from checks.spelling import GrammarError, Misspelling
+from checks.spelling import GrammarError, Misspelling, WorthALook, edit_distance
 
 PAGE = make_page("https://ex.nl/", "<p>x</p>")
 
 
 def issue(text: str, *, kind: str = "spelling", rule: str = "MORFOLOGIK_RULE_NL_NL", sentence: str | None = None,
           pages: tuple[str, ...] = ("https://ex.nl/",), block: str = "b1", where: str = "text",
-          suggestions: tuple[str, ...] = (), parts: list[list[Any]] | None = None, lang: str = "nl",
+          suggestions: tuple[str, ...] | None = None, parts: list[list[Any]] | None = None, lang: str = "nl",
           category: str | None = None, dictionary: bool = True) -> dict[str, Any]:
     return {"kind": kind, "lang": lang, "rule": rule, "category": category or ("TYPOS" if kind == "spelling" else "X"),
             "issue_type": "misspelling", "message": "Mogelijke fout.", "text": text,
-            "suggestions": list(suggestions), "sentence": sentence or f"Een zin met {text} erin.", "where": where,
+            # By default a suggestion one keystroke away, as for most real typos.
+            "suggestions": list(suggestions if suggestions is not None else (text[:-1],)),
+            "sentence": sentence or f"Een zin met {text} erin.", "where": where,
             "element": "main p", "block": block, "pages": [[p, "main p"] for p in pages],
             "occurrences": len(pages), "dictionary": dictionary, "parts": parts}
 
@@ -122,10 +125,11 @@ def test_a_template_typo_or_a_lowercase_word_is_never_taken_for_a_name():
     assert words(run(Misspelling, footer, *lowercase, *at_start)) == ["Instalatie", "Voorbehoudem", "gratiss"]
 
 
-def test_a_context_rule_in_the_typos_category_is_one_finding_per_text():
-    found = [issue("word", rule="WORD_ZONDER_IK", dictionary=False, block="a", pages=("https://ex.nl/a",)),
-             issue("word", rule="WORD_ZONDER_IK", dictionary=False, block="b", pages=("https://ex.nl/b",))]
-    assert len(run(Misspelling, *found).findings) == 2
+def test_a_context_rule_in_the_typos_category_is_one_finding_per_section():
+    found = [issue("word", rule="WORD_ZONDER_IK", dictionary=False, block="a", pages=("https://ex.nl/nieuws/a",)),
+             issue("word", rule="WORD_ZONDER_IK", dictionary=False, block="b", pages=("https://ex.nl/nieuws/b",)),
+             issue("word", rule="WORD_ZONDER_IK", dictionary=False, block="c", pages=("https://ex.nl/agenda/c",))]
+    assert sorted(f.occurrences for f in run(Misspelling, *found).findings) == [1, 2]
 
 
 def test_ignored_rules_are_not_reported():
@@ -176,3 +180,76 @@ def test_a_capped_page_list_still_counts_every_page():
     capped = issue("voorbehoudem", pages=("https://ex.nl/a", "https://ex.nl/b"))
     capped["occurrences"] = 500
     assert [f.occurrences for f in run(Misspelling, capped).findings] == [500]
+
+
+# -- confidence: only what the checks are sure of is TP301/TP302, the rest TP303 -------------
+
+def test_edit_distance_counts_keystrokes_with_swaps():
+    assert [edit_distance("gratiss", "gratis"), edit_distance("begeleidnig", "begeleiding"),
+            edit_distance("spektakulair", "spectaculair"), edit_distance("usb-stick", "USB-stick"),
+            edit_distance("Yakusho", "Caruso")] == [1, 1, 2, 0, 3]
+
+
+@pytest.mark.parametrize(("found", "doubt"), [
+    (issue("Yakusho", suggestions=("Takeshi",)), "keystrokes away"),
+    (issue("crowdpleaser", suggestions=()), "no suggestion"),
+    (issue("usb-stick", suggestions=("USB-stick",)), "only the capitals differ"),
+    ({**issue("Thonny", suggestions=("Tonny",)), "name": "capitalised mid-sentence"}, "name or title"),
+    ({**issue("Behind", suggestions=("Bevind",)), "name": "link", "known_in": "en-US"}, "a word in English"),
+])
+def test_an_uncertain_misspelling_is_worth_a_look_not_an_error(found, doubt):
+    assert run(Misspelling, found).findings == []
+    [look] = run(WorthALook, found).findings
+    assert look.code == "TP303" and look.severity == "info"
+    assert look.evidence["confidence"] < 0.8 and any(doubt in d for d in look.evidence["doubts"])
+
+
+def test_a_close_suggestion_is_confident_and_never_also_worth_a_look():
+    found = issue("instalatie", suggestions=("installatie",))
+    [finding] = run(Misspelling, found).findings
+    assert finding.evidence["confidence"] >= 0.8 and finding.evidence["doubts"] == []
+    assert run(WorthALook, found).findings == []
+
+
+def test_the_confidence_threshold_is_configurable():
+    found = issue("spektakulair", suggestions=("spectaculair",))  # two keystrokes: 0.85
+    assert len(run(Misspelling, found).findings) == 1
+    assert run(Misspelling, found, options={"min_confidence": 0.9}).findings == []
+    assert len(run(WorthALook, found, options={"min_confidence": 0.9}).findings) == 1
+    assert run(Misspelling, found, options={"max_edit_distance": 1}).findings == []
+    with pytest.raises(ConfigError, match="min_confidence"):
+        run(Misspelling, found, options={"min_confidence": 2})
+
+
+def test_a_word_the_site_writes_in_many_texts_is_its_vocabulary():
+    found = [issue("flexibeams", suggestions=("flexibels",), block=b, pages=(f"https://ex.nl/{b}",)) for b in "abc"]
+    assert run(Misspelling, *found).findings == []
+    assert "3 different texts" in run(WorthALook, *found).findings[0].evidence["doubts"][0]
+    assert len(run(Misspelling, *found[:2]).findings) == 1
+
+
+def test_standard_flemish_on_a_belgian_page_is_not_an_error():
+    flemish = [issue("om 20u", kind="grammar", rule="NL_SIMPLE_REPLACE_OM___U", lang="nl-BE"),
+               issue("de gilde", kind="grammar", rule="NL_SIMPLE_REPLACE_DE_GILDE", lang="nl-BE"),
+               {**issue("plezant", kind="grammar", rule="NL_SIMPLE_REPLACE_PLEZANT", lang="nl-BE"),
+                "message": "Kies liever een alternatief dat in het hele taalgebied te begrijpen is."}]
+    assert run(GrammarError, *flemish).findings == [] and run(WorthALook, *flemish).findings == []
+    dutch = [{**f, "lang": "nl"} for f in flemish]
+    assert len(run(GrammarError, *dutch).findings) == 3
+
+
+def test_agreement_rules_across_a_phrase_boundary_need_a_second_opinion():
+    across = {**issue("het", kind="grammar", rule="DE_ONVERWACHT"), "before": "Bij NOC hoort meestal ",
+              "after": " De Telegraaf."}
+    participle = {**issue("gilde", kind="grammar", rule="DE_WKWVLT3EP"), "before": "De ", "after": " organiseert"}
+    real = {**issue("de meisje", kind="grammar", rule="DE_ONVERWACHT"), "before": "Ik zie ", "after": " lopen."}
+    assert [f.evidence["text"] for f in run(GrammarError, across, participle, real).findings] == ["de meisje"]
+    looks = run(WorthALook, across, participle, real).findings
+    assert sorted(f.evidence["text"] for f in looks) == ["gilde", "het"]
+    assert all("second opinion" in f.evidence["doubts"][0] for f in looks)
+
+
+def test_grammar_in_a_name_or_quote_is_worth_a_look():
+    quoted = {**issue("vermakelijke maar", kind="grammar", rule="KOMMA_MAAR"), "name": "quoted"}
+    assert run(GrammarError, quoted).findings == []
+    assert [f.code for f in run(WorthALook, quoted).findings] == ["TP303"]

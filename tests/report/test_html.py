@@ -170,3 +170,15 @@ def test_json_contract_fields(tmp_path):
     assert set(doc["findings"][0]) >= {"code", "name", "severity", "url", "target", "message", "evidence",
                                        "occurrences", "fingerprint"}
     assert doc["touchpoints"][0]["details"] == {"section": "/", "language": "en"}  # additive
+
+
+def test_an_information_only_group_starts_collapsed():
+    run = make_run((finding(), finding("TP303", severity="info", target=None, message="“Yakusho”: worth a look"),
+                    finding("TP303", severity="info", target=None, url="https://ex.nl/b")),
+                   checks=(CheckResult("TP101", "broken-internal-link", "failed", None, "links"),
+                           CheckResult("TP303", "spelling-worth-a-look", "failed", None, "spelling")))
+    doc = _doc(render_html(run, checks={}))
+    [group] = doc.xpath("//article[@data-code='TP303']")
+    [collapsed] = group.xpath(".//details[@class='info-group']")
+    assert collapsed.get("open") is None and len(collapsed.xpath(".//details[contains(@class,'finding')]")) == 2
+    assert doc.xpath("//article[@data-code='TP101']//details[@class='info-group']") == []

@@ -28,6 +28,7 @@ import time
 import zlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
@@ -141,7 +142,8 @@ class LanguageCollector(Collector):
         try:
             checker = TextChecker(engine, cache, languages=tuple(opts.languages),
                                   max_locations=ctx.config.report.max_locations,
-                                  default_language=opts.default_language, lexicon=lexicon)
+                                  default_language=opts.default_language, lexicon=lexicon,
+                                  host=urlsplit(ctx.scope.start_url).hostname or "")
             names = SiteNames(ctx.scope.start_url)
             kept = 0
             stored = _stored_records(ctx)  # URL order, like page_heads
@@ -159,7 +161,7 @@ class LanguageCollector(Collector):
                     kept += 1
                 if record["names"] is not None:
                     names.add_facts(record["names"])
-                checker.add_blocks(url, record["language"], [Block(*b) for b in record["blocks"]],
+                checker.add_blocks(url, record["language"], [Block.from_list(b) for b in record["blocks"]],
                                    (record["detected"], record["block_detected"]))
                 if done % 200 == 0:
                     ctx.store.flush(wait=False)
@@ -254,7 +256,7 @@ def page_record(page: Page) -> dict[str, Any]:
     blocks = page_blocks(page)
     detected, block_detected = detect_languages(blocks)
     return {"v": __version__, "language": page.language,
-            "blocks": [[b.text, b.where, b.element, b.lang] for b in blocks],
+            "blocks": [b.as_list() for b in blocks],
             "detected": detected, "block_detected": block_detected,
             "names": SiteNames.page_facts(page) if page.status == 200 else None}
 

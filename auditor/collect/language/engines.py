@@ -24,6 +24,9 @@ BATCH_CHARS = 12_000  # texts per LanguageTool request: fewer round trips, bound
 MAX_SUGGESTIONS = 5
 SLOW_SUGGESTIONS = 200
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzéèëêïöüáóú"
+# Dutch separable-verb particles: "mee" + "schieten" is a word no dictionary lists.
+SEPARABLE_PARTICLES = ("mee", "op", "af", "aan", "uit", "door", "toe", "terug", "bij", "weg", "neer", "samen",
+                       "tegen", "vast", "los", "na", "in", "over", "voor", "om")
 # Rules that judge layout, not language: web text cut into blocks trips them constantly.
 DEFAULT_DISABLED_RULES = ("WHITESPACE_RULE", "UPPERCASE_SENTENCE_START", "PUNCTUATION_PARAGRAPH_END",
                           "COMMA_PARENTHESIS_WHITESPACE", "SENTENCE_WHITESPACE", "EN_UNPAIRED_BRACKETS",
@@ -151,20 +154,29 @@ class Lexicon:
             return self._check(lang, "é" + word[1:].lower())
         return False
 
-    def compound(self, lang: str, word: str, suggestions: Sequence[str] = ()) -> tuple[str, str] | None:
+    def compound(self, lang: str, word: str, suggestions: Sequence[str] = (), *,
+                 known_suggestions: bool = False) -> tuple[str, str] | None:
         """Two known parts of four letters or more (with a linking s, e or en), or None.
 
-        Only for Dutch, and not when a plain word (no compound itself) is one keystroke
-        away: ``verschill`` splits into ``vers`` + ``chill`` but is ``verschil`` mistyped.
+        Only for Dutch, and not when a dictionary word or a plain word (no compound itself)
+        is one keystroke away: ``verschill`` splits into ``vers`` + ``chill`` but is
+        ``verschil`` mistyped. A separable-verb particle counts as a first part (``mee`` + ``schieten``).
         """
         w = word.lower()
         if not lang.startswith("nl") or lang not in self._dicts or len(w) < 8 or not w.isalpha():
             return None
-        if any(one_edit(w, s.lower()) and not self._split(lang, s.lower()) for s in suggestions):
+        # With ``known_suggestions`` (LanguageTool's, not Hunspell's own compounds) a
+        # suggestion one keystroke away is what was meant: "programeren" is "programmeren"
+        # mistyped, whatever parts it splits into.
+        if any(one_edit(w, s.lower()) and ((known_suggestions and self._check(lang, s)) or
+                                           not self._split(lang, s.lower())) for s in suggestions):
             return None
         return self._split(lang, w)
 
     def _split(self, lang: str, w: str) -> tuple[str, str] | None:
+        for particle in SEPARABLE_PARTICLES:  # meeschieten, terugbellen: a particle and a known verb
+            if w.startswith(particle) and len(w) - len(particle) >= 5 and self._check(lang, w[len(particle):]):
+                return particle, w[len(particle):]
         for i in range(len(w) - 4, 3, -1):
             head, tail = w[:i], w[i:]
             if not self._check(lang, tail):

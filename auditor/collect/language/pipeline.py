@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from auditor.collect.language.cache import MatchCache, text_key
+from auditor.collect.language.context import around, name_reason
 from auditor.collect.language.detect import detect, primary
 from auditor.collect.language.engines import Engine, Lexicon, RawMatch
 from auditor.collect.language.text import Block, ignored_spans, page_blocks
@@ -29,6 +30,13 @@ MAX_SENTENCE = 300
 MIN_DETECT_WORDS = 8  # a block this long may show its own language (a quote, a mixed page)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*\s+")
 _HYPHEN = re.compile(r"[-‐‑]")
+
+
+def regional(tag: str | None, host: str) -> str | None:
+    """Dutch on a ``.be`` site is Belgian Dutch (``nl-BE``) unless the page says otherwise."""
+    if tag == "nl" and (host == "be" or host.endswith(".be")):
+        return "nl-BE"
+    return tag
 
 
 @lru_cache(maxsize=512)  # a handful of distinct tags, asked for every text block
@@ -53,6 +61,7 @@ class _Text:
     lang: str
     where: str
     element: str
+    marks: tuple[tuple[int, int, str], ...] = ()
     pages: list[tuple[str, str]] = field(default_factory=list)
     count: int = 0
     matches: list[RawMatch] | None = None
@@ -63,8 +72,9 @@ class TextChecker:
 
     def __init__(self, engine: Engine, cache: MatchCache, *, languages: tuple[str, ...] = ("nl", "en"),
                  max_locations: int = 1000, default_language: str | None = None,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, host: str = "") -> None:
         self.engine = engine
+        self.host = host.lower().rstrip(".")  # the site's host: a .be site writes Belgian Dutch
         self.cache = cache
         self.languages = frozenset(languages)
         self.max_locations = max_locations
@@ -112,7 +122,7 @@ class TextChecker:
                 continue
             entry = self.texts.get(key)
             if entry is None:
-                entry = self.texts[key] = _Text(block.text, lang, block.where, block.element)
+                entry = self.texts[key] = _Text(block.text, lang, block.where, block.element, block.marks)
                 self.pending.append(key)
                 self.pending_chars += len(block.text)
                 self.stats["blocks_unique"] += 1
@@ -124,6 +134,9 @@ class TextChecker:
             self.flush()
 
     def _page_language(self, url: str, language: str | None, detected: str | None) -> str | None:
+        return regional(self._declared_or_detected(url, language, detected), self.host)
+
+    def _declared_or_detected(self, url: str, language: str | None, detected: str | None) -> str | None:
         declared = lang_tag(language)
         if detected and primary(declared) != detected:
             if declared and len(self.corrected) < 100:
@@ -136,11 +149,10 @@ class TextChecker:
         common = self.page_languages.most_common(1)
         return common[0][0] if common else None
 
-    @staticmethod
-    def _block_language(block: Block, page_lang: str, detected: str | None) -> str:
-        lang = lang_tag(block.lang) or page_lang
+    def _block_language(self, block: Block, page_lang: str, detected: str | None) -> str:
+        lang = regional(lang_tag(block.lang), self.host) or page_lang
         if detected and detected != primary(lang):
-            return lang_tag(detected) or lang
+            return regional(lang_tag(detected), self.host) or lang
         return lang
 
     # -- checking --------------------------------------------------------------------
@@ -191,16 +203,19 @@ class TextChecker:
                     self.stats["issues_dropped"] += 1
                     continue
                 word = entry.text[m.offset:m.offset + m.length]
+                before, after = around(entry.text, m.offset, m.offset + m.length)
                 issue = {
                     "kind": m.kind, "lang": entry.lang, "rule": m.rule, "category": m.category,
                     "issue_type": m.issue_type, "message": m.message, "text": word,
                     "suggestions": list(m.suggestions), "sentence": sentence_around(entry.text, m.offset, m.length),
                     "where": entry.where, "element": entry.element, "block": key,
                     "pages": [list(p) for p in entry.pages], "occurrences": entry.count,
-                    "dictionary": m.dictionary,
+                    "dictionary": m.dictionary, "before": before, "after": after,
+                    "name": name_reason(entry.text, m.offset, m.offset + m.length, entry.marks),
                 }
                 if m.dictionary:
                     issue["parts"] = self._parts(entry.lang, word, m.suggestions)
+                    issue["known_in"] = self._known_elsewhere(entry.lang, word)
                 issues.append(issue)
         stats = dict(self.stats)
         stats["languages"] = dict(self.page_languages)
@@ -214,7 +229,19 @@ class TextChecker:
         if lexicon is None:
             return None
         parts = [p for p in _HYPHEN.split(word) if p] if _HYPHEN.search(word) else [word]
-        return [[p, bool(lexicon.known(lang, p) or lexicon.compound(lang, p, suggestions))] for p in parts]
+        return [[p, bool(lexicon.known(lang, p) or lexicon.compound(lang, p, suggestions, known_suggestions=True))]
+                for p in parts]
+
+
+    def _known_elsewhere(self, lang: str, word: str) -> str | None:
+        """Another checked language whose dictionary knows ``word`` (an English term in Dutch text)."""
+        lexicon = self.lexicon
+        if lexicon is None:
+            return None
+        for other in sorted(lexicon.languages):
+            if primary(other) != primary(lang) and lexicon.known(other, word):
+                return other
+        return None
 
 
 def _outside_ignored(text: str, matches: list[RawMatch]) -> list[RawMatch]:

@@ -209,3 +209,37 @@ def test_a_cache_file_of_another_layout_is_started_anew(tmp_path):
     assert cache.get_many(["k"]) == {}
     cache.put_many({"k": []})
     assert cache.get_many(["k"]) == {"k": []}
+
+
+def test_dutch_on_a_belgian_site_is_checked_as_belgian_dutch(lexicon, tmp_path):
+    langs: list[str] = []
+
+    class Recording(HunspellEngine):
+        def check_many(self, lang, texts):
+            langs.append(lang)
+            return super().check_many(lang, texts)
+
+    tc = checker(Recording(lexicon), tmp_path, host="www.gilde.be")
+    tc.add_page(make_page("https://www.gilde.be/", '<html lang="nl"><body><p>Een plezante avond van de gilde '
+                          "met muziek en dans voor iedereen.</p></body></html>"))
+    tc.add_page(make_page("https://www.gilde.be/en", '<html lang="en"><body><p>A pleasant evening of the guild '
+                          "with music and dance for everyone.</p></body></html>"))
+    tc.finish()
+    assert sorted(set(langs)) == ["en-US", "nl-BE"]
+    langs.clear()
+    tc = checker(Recording(lexicon), tmp_path, host="www.gilde.nl")
+    tc.add_page(make_page("https://www.gilde.nl/", '<html lang="nl-BE"><body><p>Een avond.</p></body></html>'))
+    tc.add_page(make_page("https://www.gilde.nl/b", '<html lang="nl"><body><p>Een andere avond.</p></body></html>'))
+    tc.finish()
+    assert sorted(set(langs)) == ["nl", "nl-BE"]
+
+
+def test_issues_carry_the_facts_the_checks_weigh(lexicon, tmp_path):
+    tc = checker(HunspellEngine(lexicon), tmp_path, lexicon=lexicon)
+    tc.add_page(page("a", "<p>Een verassend mooie film, <em>Kimitachi Ikiru</em>, met Yakusho in de hoofdrol "
+                          "en een gratiss kaartje voor de crowd.</p>"))
+    found = issues_by_word(tc.finish())
+    assert found["Kimitachi"]["name"] == "italic" and found["Yakusho"]["name"] == "capitalised mid-sentence"
+    assert found["gratiss"]["name"] is None and found["gratiss"]["before"].endswith("een ")
+    assert found["gratiss"]["after"].startswith(" kaartje")
+    assert found["crowd"]["known_in"] in ("en-US", "en-GB") and found["gratiss"]["known_in"] is None

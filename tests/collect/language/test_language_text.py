@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.collect.language.context import name_reason
 from auditor.collect.language.detect import detect, primary
 from auditor.collect.language.names import SiteNames
 from auditor.collect.language.pipeline import lang_tag, sentence_around
-from auditor.collect.language.text import MAX_BLOCK_CHARS, ignored_spans, page_blocks
+from auditor.collect.language.text import MAX_BLOCK_CHARS, Block, ignored_spans, page_blocks
 from auditor.testing import make_page
 
 HTML = """<html lang="nl"><head><title>Onze diensten | Groenhuis</title>
@@ -112,3 +113,50 @@ def test_site_names_from_meta_json_ld_titles_domain_and_profiles():
     assert untitled.result()["names"] == ["Bakkerij Zoet"]  # the title part every page ends with
     assert result["handles"] == ["groenhuis-installatietechniek", "groenhuis_installatie"]
     assert result["domains"] == ["groenhuis-installatie"]
+
+
+def test_layout_boundaries_as_a_browser_draws_them():
+    html = """<html lang="nl"><body><main>
+    <p><span style="display:inline-block;width:90px">wanneer:</span>zaterdag<br>
+    <span style="DISPLAY: inline-flex">waar:</span>Filmhuis</p>
+    <div style="display:flex"><span>een</span><span style="display: block">twee</span></div>
+    <table><tr><td>Wicked</td><td>zaal 2</td></tr></table><p>Een <b>vet</b>woord blijft één woord.</p>
+    </main></body></html>"""
+    texts = [b.text for b in page_blocks(make_page("https://ex.nl/", html))]
+    assert texts == ["wanneer: zaterdag", "waar: Filmhuis", "een", "twee", "Wicked", "zaal 2",
+                     "Een vetwoord blijft één woord."]
+
+
+def test_names_and_titles_are_marked_on_their_block():
+    html = """<html lang="nl"><body><p>Na jaren draait <em>Aquaman and the Lost Kingdom</em> in de
+    zalen; lees <a href="https://www.imdb.com/x">Wonka Behind the Scenes</a>, <a href="/intern">ons stuk</a>,
+    <cite>Gojira</cite> en <q>een zeereis</q>.</p><p>Een \ue000vervalst\ue001 teken.</p></body></html>"""
+    blocks = page_blocks(make_page("https://www.filmkrant.nl/", html))
+    marked = [(blocks[0].text[s:e], kind) for s, e, kind in blocks[0].marks]
+    assert marked == [("Aquaman and the Lost Kingdom", "italic"), ("Wonka Behind the Scenes", "link"),
+                      ("Gojira", "title"), ("een zeereis", "quote")]
+    assert blocks[1].text == "Een vervalst teken." and blocks[1].marks == ()  # a page cannot forge marks
+    assert Block.from_list(blocks[0].as_list()) == blocks[0]
+    assert Block.from_list(["oud record", "text", "main p", None]) == Block("oud record", "text", "main p")
+
+
+@pytest.mark.parametrize("token", ["micro:bit", "display.scroll", "/home/pi/projecten", "score_speler1",
+                                   "button_a.is_pressed", "~/public_html", "12:00"])
+def test_tokens_joined_inside_a_word_are_left_alone(token):
+    sentence = f"Gebruik {token} in de les."
+    assert any(sentence[s:e].startswith(token.lstrip("~")) or sentence[s:e] == token
+               for s, e in ignored_spans(sentence)), ignored_spans(sentence)
+
+
+@pytest.mark.parametrize(("text", "word", "reason"), [
+    ("Na jaren draait Aquaman and the Lost Kingdom vanaf woensdag.", "and", "capitalised run"),
+    ("Kōji Yakusho won in Cannes de prijs.", "Kōji", "capitalised run"),
+    ("Leer programmeren in Thonny op zaterdag.", "Thonny", "capitalised mid-sentence"),
+    ('De recensent noemt het “een vermakelijke maar rommelige zeereis” vandaag.', "vermakelijke maar", "quoted"),
+    ("Het is een verassend persoonlijke film.", "verassend", None),
+    ("Vrijwiligers zijn welkom. Ook jij!", "Vrijwiligers", None),
+    ("wanneer: Zaterdag om tien uur", "Zaterdag", None),
+])
+def test_what_reads_as_a_name(text, word, reason):
+    start = text.index(word)
+    assert name_reason(text, start, start + len(word)) == reason
