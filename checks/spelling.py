@@ -380,7 +380,7 @@ def _spelling_finding(check: SiteCheck, judged: Judged, data: LanguageIssues, ct
         key=judged.key,
         message=f"“{word}” looks misspelt{hint} ({LANGUAGE_NAMES.get(lang, lang)}, in "
                 f"{' and '.join(_where(issues))}, on {len(pages)} page{'s' if len(pages) != 1 else ''})",
-        evidence={"word": word, "language": lang, "suggestions": suggestions,
+        evidence={"word": word, "text": word, "language": lang, "suggestions": suggestions,
                   "sentence": issues[0].sentence, "rule": issues[0].rule, "where": _where(issues),
                   "pages": pages[:MAX_EVIDENCE_PAGES], "page_count": len(pages),
                   "engine": data.engine, "confidence": judged.confidence, "doubts": judged.doubts},
@@ -538,6 +538,7 @@ class WorthALook(SiteCheck):
     requires = ("pages", ARTIFACT)
     default_severity = "info"
     Options = GrammarOptions
+    report_collapsed = True  # leads, not verdicts: the report shows the group closed
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
         data = language_issues(ctx)

@@ -92,7 +92,7 @@
       var button = moreButton(list);
       button.hidden = rest <= 0;
       button.textContent = message("more", { n: Math.min(rest, pageSize), rest: rest });
-      list.parentNode.hidden = seen === 0;
+      list.closest(".code-group").hidden = seen === 0;
       matched += seen;
     });
     families.forEach(function (fam) {
@@ -114,6 +114,8 @@
       apply();
     }
     target.open = true;
+    var collapsed = target.closest(".info-group");  /* information-only groups start collapsed */
+    if (collapsed) { collapsed.open = true; }
     target.scrollIntoView();
     var summary = target.querySelector("summary");
     if (summary) { summary.focus(); }
@@ -124,7 +126,7 @@
   form.addEventListener("reset", function () { limits.clear(); setTimeout(apply, 0); });
   toggle.addEventListener("click", function () {
     var open = toggle.getAttribute("aria-pressed") !== "true";
-    root.querySelectorAll(".finding:not([hidden])").forEach(function (el) { el.open = open; });
+    root.querySelectorAll(".finding:not([hidden]), .info-group").forEach(function (el) { el.open = open; });
     toggle.setAttribute("aria-pressed", open ? "true" : "false");
     toggle.textContent = toggle.getAttribute(open ? "data-close" : "data-open");
   });
@@ -132,7 +134,7 @@
   window.addEventListener("beforeprint", function () {
     lists.forEach(function (list) { limits.set(list, Infinity); });
     apply();
-    root.querySelectorAll(".finding:not([hidden])").forEach(function (el) { el.open = true; });
+    root.querySelectorAll(".finding:not([hidden]), .info-group").forEach(function (el) { el.open = true; });
   });
   groups.forEach(function (group) { group.hidden = false; });
   form.hidden = false;

@@ -100,6 +100,7 @@ class CodeGroup:
     count: int
     occurrences: int
     hidden_in_pdf: int = 0
+    collapsed: bool = False  # the check asks for its group to start closed (TP303 "worth a look")
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,12 @@ class _Builder:
     def severity_label(self, severity: str) -> str:
         return self.cat.get(f"severity.{severity}") or severity
 
+    def collapsed(self, code: str) -> bool:
+        """A check whose findings are leads, not verdicts, has its group start closed
+        (``report_collapsed = True`` on the check class); never in the PDF."""
+        info = self.checks.get(code)
+        return bool(info and getattr(info.cls, "report_collapsed", False)) and not self.pdf
+
     def text(self, code: str, part: str, name: str = "") -> tuple[str, str | None]:
         info = self.checks.get(code)
         return code_text(self.cat, code, part, cls=info.cls if info else None, doc=info.doc if info else None,
@@ -346,7 +353,7 @@ class _Builder:
                 why=why, why_lang=why_lang, fix=fix, fix_lang=fix_lang, severity=worst,
                 severity_label=self.severity_label(worst), findings=[self.finding(f) for f in shown],
                 count=len(items), occurrences=sum(f.occurrences for f in items),
-                hidden_in_pdf=len(items) - len(shown)))
+                hidden_in_pdf=len(items) - len(shown), collapsed=self.collapsed(code)))
         groups = []
         for family in sorted(by_family, key=_family_order):
             codes = sorted(by_family[family], key=lambda g: (-severity_rank(g.severity), g.code))

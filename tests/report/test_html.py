@@ -172,12 +172,17 @@ def test_json_contract_fields(tmp_path):
     assert doc["touchpoints"][0]["details"] == {"section": "/", "language": "en"}  # additive
 
 
-def test_an_information_only_group_starts_collapsed():
+def test_a_group_of_leads_starts_collapsed():
     run = make_run((finding(), finding("TP303", severity="info", target=None, message="“Yakusho”: worth a look"),
                     finding("TP303", severity="info", target=None, url="https://ex.nl/b")),
                    checks=(CheckResult("TP101", "broken-internal-link", "failed", None, "links"),
                            CheckResult("TP303", "spelling-worth-a-look", "failed", None, "spelling")))
-    doc = _doc(render_html(run, checks={}))
+    from auditor.report.view import CheckInfo
+    from checks.spelling import WorthALook
+
+    checks = {"TP303": CheckInfo(WorthALook, "spelling", WorthALook.doc_sections())}
+    assert _doc(render_html(run, checks={})).xpath("//details[@class='info-group']") == []  # only when asked
+    doc = _doc(render_html(run, checks=checks))
     [group] = doc.xpath("//article[@data-code='TP303']")
     [collapsed] = group.xpath(".//details[@class='info-group']")
     assert collapsed.get("open") is None and len(collapsed.xpath(".//details[contains(@class,'finding')]")) == 2
