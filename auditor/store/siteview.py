@@ -26,10 +26,10 @@ __all__ = ["StoredSite"]
 
 
 class StoredSite(Writer):
-    def __init__(self, run_dir: Path, start_url: str = "", is_internal: Any = None) -> None:
+    def __init__(self, run_dir: Path) -> None:
         super().__init__(run_dir)
-        self.start_url = start_url
-        self._is_internal = is_internal
+        self.start_url = ""
+        self._is_internal: Any = None
         self._indexed: set[str] = set()  # the link indexes built so far (``sqlite.link_index``)
 
     def set_scope(self, scope: Any) -> None:

@@ -74,9 +74,17 @@ def open_engine(path: Path, readonly: bool = False) -> Engine:
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    """A raw connection; ``readonly`` never writes the file (not even a journal mode)."""
+    """A raw connection; ``readonly`` writes nothing, neither the file nor beside it.
+
+    A store closed normally has no ``-wal`` file: it is opened ``immutable``, because opening
+    a WAL database even read-only creates its ``-wal`` and ``-shm`` files. One with a
+    ``-wal`` (its audit was killed, or still runs) is opened read-only with it, to see
+    what was committed there.
+    """
     if readonly:
-        return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "immutable=1"
+        return sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, check_same_thread=False)
     return sqlite3.connect(path, check_same_thread=False)
 
 
@@ -233,14 +241,10 @@ def integrity_problem(path: Path) -> str | None:
 
     ``PRAGMA quick_check`` reads every page of the file (not the cross-checks of indexes
     that ``integrity_check`` adds): it finds a truncated file, pages of garbage, or a file
-    that is not a database at all. The file is opened read-only and nothing is written
-    beside it: without a ``-wal`` file (a store closed normally) it is opened ``immutable``,
-    else SQLite would create the ``-wal`` and ``-shm`` files of a WAL database on opening.
+    that is not a database at all. Nothing is written (``connect(readonly=True)``).
     """
-    wal = path.with_name(path.name + "-wal")
-    uri = f"file:{quote(str(path))}?{'mode=ro' if wal.exists() else 'immutable=1'}"
     try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+        with contextlib.closing(connect(path, readonly=True)) as db:
             rows = [str(r[0]) for r in db.execute("PRAGMA quick_check(3)")]
     except sqlite3.DatabaseError as exc:
         return str(exc)

@@ -124,10 +124,10 @@ class Writer:
             if links:  # the bulk of every write: plain tuples, no per-row dicts
                 conn.exec_driver_sql(sqlite.INSERT_LINKS, links)
             for table in (urls_t, results_t, findings_t, page_artifacts_t, taken_t):
-                rows = pending.get(table)
-                if rows:
+                table_rows = pending.get(table)
+                if table_rows:
                     replace = table in (results_t, page_artifacts_t)
-                    conn.execute(sqlite.insert_replace(table) if replace else sqlite.insert_ignore(table), rows)
+                    conn.execute(sqlite.insert_replace(table) if replace else sqlite.insert_ignore(table), table_rows)
             if done:
                 conn.exec_driver_sql(sqlite.MARK_DONE, [(u,) for u in done])
 

@@ -31,3 +31,19 @@ def test_body_round_trips_and_is_plain_zlib(tmp_path):
     assert zlib.decompress(stored) == body  # the standard library reads it
     assert len(stored) < len(body) / 5  # and it is compressed
     assert digest == hashlib.sha1(body).hexdigest()
+
+
+def test_stored_page_count_reads_without_changing_the_folder(tmp_path):
+    """What the audit service asks before removing a folder an audit stored nothing in."""
+    from auditor.store import stored_page_count
+
+    assert stored_page_count(tmp_path / "none") == 0  # no store at all
+    store = RunStore(tmp_path / "run")
+    store.add_page(page_row(Page(url="https://x.nl/", final_url="https://x.nl/", status=200)), b"x", [], [])
+    store.close()
+    before = sorted(p.name for p in (tmp_path / "run").iterdir())
+    assert stored_page_count(tmp_path / "run") == 1
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == before
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "run.sqlite").write_bytes(b"not a database at all, but no empty file either")
+    assert stored_page_count(tmp_path / "junk") is None  # unreadable: the caller leaves it alone
