@@ -359,6 +359,8 @@ class Runner:
     def _crawl_notes(self, stats: CrawlStats) -> None:
         """What the report must say about a crawl that did not see everything."""
         cfg = self.config.crawl
+        if stats.dns_note:
+            self.notes.append(stats.dns_note)
         if stats.stopped_by_budget:
             self.notes.append(f"time budget of {cfg.time_budget:g} s reached: the crawl is incomplete "
                               f"(resume with --resume {self.run_dir})")

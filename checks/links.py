@@ -34,6 +34,7 @@ from auditor.urls import is_web_url
 _LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|auth/|account/login|inloggen)", re.I)
 _ERROR_TEXT = {
     "dns": "the domain name does not exist (DNS lookup failed)",
+    "dns-failed": "the host name could not be looked up (the DNS server did not answer)",
     "refused": "the server refused the connection",
     "connect": "the server could not be reached",
     "timeout": "the server did not answer in time",
@@ -59,10 +60,21 @@ class Verdict:
     reason: str = ""
 
 
-def verdict(result: LinkResult | None) -> Verdict:
-    """Judge one fetched URL: the single rule behind TP101, TP102, TP106 and TP107."""
+_DNS_DOWN = ("network or DNS unavailable in this run (most external host names could not be looked up): "
+             "not verified")
+
+
+def verdict(result: LinkResult | None, dns_down: bool = False) -> Verdict:
+    """Judge one fetched URL: the single rule behind TP101, TP102, TP106 and TP107.
+
+    ``dns_down``: the run's ``network`` artifact found name resolution itself failing (most
+    external names failed): a "does not exist" answer then proves nothing."""
     if result is None:
         return Verdict("unknown")
+    if result.error == "dns-failed":
+        return Verdict("blocked", f"{_ERROR_TEXT['dns-failed']}: network or DNS unavailable, not verified")
+    if result.error == "dns" and dns_down:
+        return Verdict("blocked", _DNS_DOWN)
     if result.error == "robots":
         return Verdict("blocked", "not fetched: disallowed by the site's robots.txt")
     status = result.status
@@ -129,9 +141,10 @@ class _BrokenLinks(SiteCheck):
         raise NotImplementedError
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        dns_down = bool((site.artifact("network") or {}).get("dns_unavailable"))
         for link_target in site.link_targets("attention"):
             target, result = link_target.url, link_target.result
-            v = verdict(result)
+            v = verdict(result, dns_down)
             if v.state != self.state or result is None:
                 continue
             refs = self.select(site, target, link_target.refs)
@@ -251,9 +264,11 @@ class UnverifiableLink(_BrokenLinks):
     What it checks
     --------------
     Links whose server answered 401, 403, 429 or 999, showed a bot wall (a CAPTCHA or a
-    "checking your browser" page) or redirected to a login page, and links the site's
-    robots.txt asks crawlers not to fetch. These are listed apart and are never counted
-    as broken: blocked is not broken.
+    "checking your browser" page) or redirected to a login page, links the site's
+    robots.txt asks crawlers not to fetch, and links whose host name could not be looked
+    up without a definite "does not exist" — or with one, in a run where most external
+    host names failed (network or DNS unavailable; the report's limits say so). These are
+    listed apart and are never counted as broken: blocked is not broken.
 
     Why it matters
     --------------

@@ -119,6 +119,18 @@ def make_session(cfg: CrawlConfig, policy: AddressPolicy | None = None) -> aioht
     )
 
 
+# getaddrinfo's answers that mean the name does not exist (NXDOMAIN, or no address for it).
+# Anything else (EAI_AGAIN: no answer from the DNS server, EAI_FAIL …) is a lookup that
+# failed, which says nothing about the name: kind ``dns-failed``, never a broken link.
+_NO_SUCH_NAME = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)})
+
+
+def _dns_kind(os_error: BaseException | None) -> str:
+    if isinstance(os_error, socket.gaierror) and os_error.errno in _NO_SUCH_NAME:
+        return "dns"
+    return "dns-failed"
+
+
 def classify_error(exc: BaseException) -> tuple[str, str]:
     """Map an aiohttp/asyncio exception to ``(kind, detail)``: the detail is a sentence a
     client can read, not aiohttp's raw text (which can carry the server's garbage bytes)."""
@@ -127,7 +139,7 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
         return "private-address", detail
     dns_error = getattr(aiohttp, "ClientConnectorDNSError", None)
     if dns_error is not None and isinstance(exc, dns_error):
-        return "dns", detail
+        return _dns_kind(getattr(exc, "os_error", None)), detail
     if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError | ssl.SSLError):
         return "tls", detail
     if isinstance(exc, aiohttp.ClientConnectorError):
@@ -135,7 +147,7 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
         if isinstance(os_error, ConnectionRefusedError):
             return "refused", detail
         if isinstance(os_error, socket.gaierror):
-            return "dns", detail
+            return _dns_kind(os_error), detail
         return "connect", detail
     if isinstance(exc, aiohttp.ServerTimeoutError):
         return "timeout", "no answer within the time limit"
@@ -191,6 +203,9 @@ class Fetcher:
         # The crawl's time budget (time.monotonic()): checked once a request is through the
         # host gate, where it may have waited long, so no request starts after the budget.
         self.deadline: float | None = None
+        # Host names looked up in this run: "ok", or the kind of DNS failure. A network whose
+        # DNS is down makes every name fail; the crawl judges that from here (``network.py``).
+        self.lookups: dict[str, str] = {}
 
     def limit_auth_to(self, host: str) -> None:
         """Basic-auth credentials go to the audited host only, never to external links."""
@@ -261,12 +276,16 @@ class Fetcher:
                 kind, detail = classify_error(exc)
                 if kind == "too-slow":
                     detail = f"no complete answer within {self.cfg.timeout:g} s (the request's time limit)"
+                if kind == "dns" or kind == "dns-failed":
+                    self.lookups[host] = kind
                 delay = self.retry.delay_after_error(kind, attempt)
                 if delay is None:
                     res.error, res.error_detail = kind, detail
                     return None
                 await asyncio.sleep(delay)
                 continue
+            if host not in self.lookups:
+                self.lookups[host] = "ok"
             status, headers = outcome[0], outcome[1]
             delay = self.retry.delay_after_status(status, headers.get("retry-after"), attempt)
             if delay is None:

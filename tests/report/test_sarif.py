@@ -182,8 +182,8 @@ def test_installed_checks_give_help_uri_and_fix(tmp_path, sarif_validator):
     # Docstring paragraphs are joined into prose, RST literals unmarked.
     assert ("How to fix: Correct the link on every page listed, or restore the missing page; if the page moved, "
             "redirect") in rule["help"]["text"]
-    assert rule["fullDescription"]["text"].startswith("Every hyperlink (<a href>, <area>) to a page on the audited "
-                                                      "site is followed. It is broken")
+    assert rule["fullDescription"]["text"].startswith("Every hyperlink (<a href>, <area>, a <meta http-equiv="
+                                                      '"refresh"> redirect')
 
 
 def test_help_anchor_matches_the_docs_heading():

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.artifacts.crawl import NotFoundProbe
+from auditor.collect.crawl.network import dns_health, dns_note
 from auditor.collect.crawl.parse import Fetched, PageParser
 from auditor.collect.crawl.robots import RobotsCache
 from auditor.collect.crawl.traps import TrapDetector
@@ -58,6 +59,7 @@ class CrawlStats:
     # Pages cut, links left out, traps met: one line each for the run's notes (limits.py, traps.py).
     limit_notes: list[str] = field(default_factory=list)
     _examples: dict[str, str] = field(default_factory=dict)
+    dns_note: str | None = None  # set when most external host names could not be looked up
 
     def as_dict(self) -> dict[str, Any]:
         return {"pages": self.pages, "checked": self.checked, "errors": self.errors, "unchanged": self.unchanged,
@@ -192,6 +194,9 @@ class Crawler:
                 w.cancel()
             if self.parser is not None:
                 self.parser.close()
+            health = dns_health(self.fetcher.lookups, self.scope)
+            self.store.set_artifact("network", health)
+            self.stats.dns_note = dns_note(health)
             self.store.flush()
             self.stats.conclude(self.cfg, self.traps)
         return self.stats
@@ -335,7 +340,7 @@ class Crawler:
         if self.scope.is_internal(url) and await self._disallowed(url):
             return
         res = await self.fetcher.fetch(url, method="HEAD")
-        if res.error not in (None, "redirect-loop", "too-many-redirects", "dns", "refused", "tls") or (
+        if res.error not in (None, "redirect-loop", "too-many-redirects", "dns", "dns-failed", "refused", "tls") or (
             res.status is not None and res.status >= 400 and res.status not in (404, 410)
         ):
             # Many servers answer HEAD wrongly (405, 403, 500, a dropped connection):
