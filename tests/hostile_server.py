@@ -34,6 +34,8 @@ ROBOTS_PREFIX = b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n#"
 SITEMAP_PREFIX = b"<?xml version='1.0'?><urlset><url><loc>/</loc></url>"
 FEED_PREFIX = b"<?xml version='1.0'?><rss><channel>"
 PAGE_PREFIX = b"<html><body><p>"
+HOSTILE_SERVER = "<script>window.__pwned='server'</script>"
+HOSTILE_TEXT = "<img src=x onerror=\"window.__pwned='link text'\">"
 
 
 @functools.cache
@@ -88,6 +90,12 @@ class HostileSite:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request.path_qs)
+        resp = await self._route(request)
+        if not resp.prepared:  # every header a report might show is hostile too
+            resp.headers["Server"] = HOSTILE_SERVER
+        return resp
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         handler = self.routes.get(path) or next(
             (h for prefix, h in self.routes.items() if prefix != "/" and prefix.endswith("/")
@@ -107,6 +115,7 @@ class HostileSite:
             <a href="/ssrf/to-file">redirect to a file</a>
             <a href="/ssrf/to-javascript">redirect to javascript</a>
             <a href="/ssrf/to-data">redirect to data</a>
+            <a href="/gone-hostile">&lt;img src=x onerror="window.__pwned='link text'"&gt;</a>
             <a href="{a}/delete-everything?from=link">admin link</a>
             <a href="http://[::1]:{a.rsplit(':', 1)[1]}/from-ipv6">admin over IPv6</a>
             <a href="http://2130706433:{a.rsplit(':', 1)[1]}/decimal">decimal loopback</a>

@@ -280,3 +280,22 @@ def test_only_new_filter_in_a_nightly_report(tmp_path, opened, tmp_path_factory)
     page.evaluate("document.querySelector('nav.toc').hidden = true")
     page.locator("#changes").screenshot(path=str(shots / "changes.png"))
     print(f"\nsince-last-run screenshot: {shots / 'changes.png'}")
+
+
+def test_the_hostile_servers_report_runs_nothing(tmp_path, opened, capsys):
+    """The report of the hostile fixture server (tests/hostile_server.py): a Server header,
+    link text and redirect Locations (javascript:, data: with a script) that try to run code."""
+    from tests.hostile_server import HOSTILE_TEXT, serve_hostile
+
+    out = tmp_path / "hostile-server"
+    with serve_hostile() as (_site, site_url, admin, _admin_url):
+        port = site_url.rstrip("/").rsplit(":", 1)[1]
+        code = _in_thread(main, ["audit", "http://hostile.test/ssrf/", "--out", str(out), "--checks", "links",
+                                 "--quiet", "--report-lang", "en", "--resolve", f"hostile.test:80:127.0.0.1:{port}"])
+        assert admin.access_log == []
+    capsys.readouterr()
+    assert code == 0
+    report = opened(out / "report.html")
+    for summary in report.page.locator("details.finding > summary").all():
+        summary.click()  # open every finding: its evidence is rendered too
+    _assert_inert(report, [HOSTILE_TEXT, "javascript:alert(1)", "data:text/html,<script>alert(1)</script>"])
