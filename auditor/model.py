@@ -96,10 +96,12 @@ class LinkResult:
     snippet: str = ""  # start of the body of an error answer, to recognise bot and login walls
     method: str = "GET"
     checked_at: str = ""
+    elapsed_ms: int | None = None  # time to first byte of the final answer (the crawler's measure)
+    size: int | None = None  # bytes of the body read (after unpacking), else its Content-Length
 
     def to_dict(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict recursion showed up in crawl profiles.
-        return {
+        return {"elapsed_ms": self.elapsed_ms, "size": self.size,
             "url": self.url, "status": self.status, "final_url": self.final_url,
             "redirects": [{"url": h.url, "status": h.status, "location": h.location} for h in self.redirects],
             "error": self.error, "error_detail": self.error_detail, "content_type": self.content_type,

@@ -51,6 +51,7 @@ class Response:
     error_detail: str | None = None
     method: str = "GET"
     fetched_at: str = ""
+    ttfb_ms: int | None = None  # request sent to status line and headers read, of the last answer
 
     @property
     def content_type(self) -> str:
@@ -271,7 +272,7 @@ class Fetcher:
                 async with self.gate.slot(host):
                     if self.deadline is not None and time.monotonic() > self.deadline:
                         raise OutOfTime(url)
-                    outcome = await self._request(url, method, cap, want_body, host, conditional)
+                    outcome = await self._request(url, method, cap, want_body, host, conditional, timing=res)
             except (TimeoutError, aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
                 kind, detail = classify_error(exc)
                 if kind == "too-slow":
@@ -295,13 +296,17 @@ class Fetcher:
             await asyncio.sleep(delay)
 
     async def _request(self, url: str, method: str, cap: int, want_body: Any, host: str,
-                       conditional: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes, bool]:
+                       conditional: dict[str, str] | None = None, timing: Response | None = None,
+                       ) -> tuple[int, dict[str, str], bytes, bool]:
         headers = {"Authorization": self.auth} if self.auth and host == self._auth_host else None
         if conditional:
             headers = {**(headers or {}), **conditional}
         # Sent as written: yarl would otherwise re-quote it (``%3D`` going out as ``=``).
         wire = yarl.URL(url, encoded=True) if url.isascii() else url
+        started = time.monotonic()
         async with self.session.request(method, wire, allow_redirects=False, headers=headers) as resp:
+            if timing is not None:  # time to first byte, as the urls.csv inventory reports it
+                timing.ttfb_ms = round((time.monotonic() - started) * 1000)
             headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
             body, truncated = b"", False
             wanted = method != "HEAD" and resp.status not in REDIRECT_STATUSES and (

@@ -104,7 +104,15 @@ def result_of(res: Response) -> LinkResult:
         url=res.url, status=res.status, final_url=res.final_url, redirects=tuple(res.hops),
         error=res.error, error_detail=res.error_detail, content_type=res.content_type or None,
         headers=res.headers, snippet=snippet, method=res.method, checked_at=res.fetched_at,
+        elapsed_ms=res.ttfb_ms, size=_size(res),
     )
+
+
+def _size(res: Response) -> int | None:
+    if res.body:
+        return len(res.body)
+    length = res.headers.get("content-length", "")
+    return int(length) if length.isdigit() else None
 
 
 def unusable_result(url: str) -> LinkResult:
@@ -283,7 +291,8 @@ class Crawler:
             self._seen.add(final)
             self.store.enqueue(final, "crawl", depth)
             self.store.add_result(result_of(Response(url=final, status=res.status, final_url=final,
-                                                     headers=res.headers, fetched_at=res.fetched_at)), done=False)
+                                                     headers=res.headers, fetched_at=res.fetched_at, body=res.body,
+                                                     ttfb_ms=res.ttfb_ms)), done=False)
         await self._handle_html(final, depth, res)
         if final != url:
             self.store.mark_done(url)
