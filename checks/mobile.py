@@ -262,12 +262,12 @@ class HorizontalOverflow(SiteCheck):
                        f"so it scrolls sideways. " + (f"Sticking out: {what}." if what else
                                                       "No single element could be named as the cause.")
                        + _template_note(first))
-            key = f"{'|'.join(sorted({o['selector'] for o in listed})) or first.url}"
+            key = f"{'|'.join(sorted({str(o['selector']) for o in listed})) or first.url}"
             yield self.finding(url=first.page_url, message=message, key=key,
                                evidence={**_evidence(first, failing, per_profile),
                                          "layout_width": first.data.layout_width,
                                          "document_width": first.data.document_width, "offenders": listed},
-                               locations=[Location(first.page_url, listed[0]["selector"] if listed else "",
+                               locations=[Location(first.page_url, str(listed[0]["selector"]) if listed else "",
                                                    offenders[0].tag if offenders else "")])
 
 

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from lxml import etree
 
@@ -181,7 +181,7 @@ def _before(el: etree._Element) -> str:
     return text[-40:]
 
 
-def _plausible(date: dt.date | None, max_date: dt.date) -> bool:
+def _plausible(date: dt.date | None, max_date: dt.date) -> TypeGuard[dt.date]:
     return date is not None and MIN_DATE <= date <= max_date
 
 
@@ -247,8 +247,8 @@ def visible_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool,
                 return FoundDate(date, "visible date element (dateparser)", ln.text)
     for ln in page_lines:  # an 'updated' date is still the date the page shows
         for match, prev in _dates_in(ln.text, dayfirst):
-            before = ln.text[max(prev, match.start - 40):match.start]
-            if _plausible(match.date, max_date) and (ln.dateish or _MODIFIED.search(before)):
+            label = ln.text[max(prev, match.start - 40):match.start]
+            if _plausible(match.date, max_date) and (ln.dateish or _MODIFIED.search(label)):
                 return FoundDate(match.date, "visible text (last updated)", ln.text)
     return None
 

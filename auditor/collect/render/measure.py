@@ -383,8 +383,8 @@ def _list(value: Any, limit: int) -> list[Any]:
 def sanitize(raw: Any) -> dict[str, Any]:
     """The measurement rebuilt from known keys only: numbers bounded, strings and lists capped."""
     raw = raw if isinstance(raw, dict) else {}
-    text = raw.get("text") if isinstance(raw.get("text"), dict) else {}
-    sizes = text.get("sizes") if isinstance(text.get("sizes"), dict) else {}
+    text: dict[str, Any] = raw["text"] if isinstance(raw.get("text"), dict) else {}
+    sizes: dict[str, Any] = text["sizes"] if isinstance(text.get("sizes"), dict) else {}
     clean_sizes: dict[str, int] = {}
     for key, chars in list(sizes.items())[:MAX_FONT_SIZES]:
         size = _num(key, 0, 1000)
