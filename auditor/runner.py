@@ -31,7 +31,7 @@ from auditor.collect.crawl.parse import PageParser
 from auditor.collect.crawl.parse_pool import default_workers
 from auditor.collect.crawl.politeness import HostGate
 from auditor.collect.crawl.robots import RobotsCache
-from auditor.collect.crawl.sitemaps import collect_sitemaps
+from auditor.collect.crawl.sitemaps import collect_sitemaps, seed_from_sitemaps
 from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import Fetcher, make_session
 from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
@@ -471,16 +471,11 @@ class Runner:
             guessed = f"{origin_of(scope.start_url)}/sitemap.xml"
             declared = list(rules.sitemaps)
             found = await collect_sitemaps(fetcher, [*declared, guessed], optional=frozenset({guessed}))
-            added = 0
-            for loc, _lastmod in found.urls:
-                try:
-                    url, _ = normalise(loc, cfg.strip_tracking_params)
-                except InvalidURL:
-                    continue
-                if scope.should_crawl(url) and crawler.add(url, "crawl", 1):
-                    added += 1
-            write_artifact(store, Sitemaps(tuple(found.sitemaps), tuple(found.errors), len(found.urls), added))
+            counts = await seed_from_sitemaps(found, scope, cfg.strip_tracking_params, crawler.add, crawler.knows,
+                                              robots.allowed if cfg.respect_robots else None, cfg.max_depth)
+            write_artifact(store, Sitemaps(tuple(found.sitemaps), tuple(found.errors), len(found.urls), counts.queued))
             self.notes.extend(f"sitemap problem: {e}" for e in found.errors[:5])
+            self.notes.extend(counts.notes())
         store.set_meta(seeded=True)
         store.flush()
         if first is not None and first.url == scope.start_url:

@@ -167,6 +167,10 @@ class Crawler:
         self.stats.pages = self.store.count_pages()
         return todo
 
+    def knows(self, url: str) -> bool:
+        """``url`` is queued or done already."""
+        return url in self._seen
+
     def add(self, url: str, kind: str, depth: int) -> bool:
         """Queue ``url`` unless seen; ``crawl`` URLs count against ``max_pages``."""
         if url in self._seen:

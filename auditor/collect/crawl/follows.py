@@ -36,14 +36,14 @@ class LinkPolicy:
         for url, fragment, text, element in links:
             inside = is_internal(url)
             rows.append((page_url, url, fragment, text, element, 1 if inside else 0))
-            if url in out:
-                continue
             if inside:
                 if element == "a" or element == "area" or element == "meta-refresh":  # a refresh redirect
-                    if follow and allow(url):
+                    # Also when a <link rel="next"> in the head named it first: a page a visitor
+                    # reaches by a link is crawled, not only checked.
+                    if follow and out.get(url) != "crawl" and allow(url):
                         out[url] = "crawl"
-                else:
+                elif url not in out:
                     out[url] = "check"
-            elif check_external or not is_web_url(url):
+            elif url not in out and (check_external or not is_web_url(url)):
                 out[url] = "check"  # an unusable address (file:, malformed) is recorded as such, never fetched
         return rows, list(out.items())

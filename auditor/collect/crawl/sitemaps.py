@@ -8,13 +8,19 @@ with entity resolution and network access off: a sitemap is untrusted input.
 from __future__ import annotations
 
 import io
+import re
 import zlib
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from auditor.collect.http import Fetcher
 from auditor.collect.limits import SITEMAP_INFLATED_BYTES, gunzip_capped
+from auditor.urls import InvalidURL, Scope, normalise, resolve
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 MAX_SITEMAP_BYTES = 50_000_000
 MAX_SITEMAPS = 200
@@ -27,6 +33,7 @@ class SitemapResult:
     urls: list[tuple[str, str | None]] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    relative: int = 0  # <loc> values that were not absolute URLs, read against their sitemap's address
 
 
 def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -46,7 +53,12 @@ def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]
         for _event, el in context:
             tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
             if tag == "loc":
-                loc = (el.text or "").strip()
+                # Only the entry's own <loc>: <image:loc>, <video:loc> … inside it are not pages
+                # (Yoast and WordPress sitemaps list images after the page's <loc>).
+                parent = el.getparent()
+                parent_tag = parent.tag.rsplit("}", 1)[-1] if parent is not None and isinstance(parent.tag, str) else ""
+                if parent_tag in ("url", "sitemap"):
+                    loc = (el.text or "").strip()
             elif tag == "lastmod":
                 lastmod = (el.text or "").strip() or None
             elif tag in ("url", "sitemap"):
@@ -79,6 +91,66 @@ async def collect_sitemaps(fetcher: Fetcher, candidates: list[str], optional: fr
             continue
         result.sitemaps.append(url)
         pages, nested = parse_sitemap(res.body)
-        result.urls.extend(pages)
-        queue.extend(n for n in nested if n not in seen)
+        base = res.final_url or url
+        for loc, lastmod in pages:
+            if not _ABSOLUTE.match(loc):
+                result.relative += 1
+                resolved = resolve(base, loc, strip_params=False)
+                loc = resolved[0] if resolved is not None else loc
+            result.urls.append((loc, lastmod))
+        for loc in nested:
+            resolved = resolve(base, loc, strip_params=False)
+            if resolved is not None and resolved[0] not in seen:
+                queue.append(resolved[0])
     return result
+
+
+@dataclass
+class SeedCounts:
+    """What became of the page URLs the sitemaps list: every one not crawled is counted with why."""
+
+    listed: int = 0
+    queued: int = 0
+    known: int = 0  # already queued (the start page, a duplicate entry)
+    not_crawled: Counter[str] = field(default_factory=Counter)
+    relative: int = 0
+
+    def notes(self) -> list[str]:
+        """Lines for the run notes (the report's limits section)."""
+        out: list[str] = []
+        if self.listed:
+            why = ", ".join(f"{n} {reason}" for reason, n in self.not_crawled.most_common())
+            out.append(f"sitemaps: {self.listed} page URLs listed, {self.queued} queued for crawling, {self.known} "
+                       f"already known" + (f"; not crawled: {why}" if why else ""))
+        if self.relative:
+            out.append(f"sitemaps: {self.relative} <loc> values were relative (the sitemap protocol requires absolute "
+                       "URLs); they were read against the sitemap's own address")
+        return out
+
+
+async def seed_from_sitemaps(found: SitemapResult, scope: Scope, strip_params: bool,
+                             add: Callable[[str, str, int], bool], knows: Callable[[str], bool],
+                             allowed: Callable[[str], Awaitable[bool]] | None, max_depth: int) -> SeedCounts:
+    """Queue the sitemaps' pages (``add``: the crawler's) at depth 1 and count what was not."""
+    counts = SeedCounts(listed=len(found.urls), relative=found.relative)
+    for loc, _lastmod in found.urls:
+        try:
+            url, _ = normalise(loc, strip_params)
+        except InvalidURL:
+            counts.not_crawled["not a valid web address"] += 1
+            continue
+        if not scope.is_internal(url):
+            counts.not_crawled["on another site"] += 1
+        elif not scope.patterns_allow(url):
+            counts.not_crawled["excluded by the include/exclude patterns"] += 1
+        elif knows(url):
+            counts.known += 1
+        elif max_depth < 1:
+            counts.not_crawled["deeper than max_depth"] += 1
+        elif not add(url, "crawl", 1):
+            counts.not_crawled["over max_pages"] += 1
+        elif allowed is not None and not await allowed(url):
+            counts.not_crawled["disallowed by robots.txt"] += 1  # queued: the crawler records the refusal
+        else:
+            counts.queued += 1
+    return counts
