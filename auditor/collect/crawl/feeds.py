@@ -32,7 +32,7 @@ MAX_FEED_BYTES = 5_000_000
 MAX_SITEMAPS = 50
 MAX_SITEMAP_ENTRIES = 50_000
 MAX_NEWS_PAGES = 5
-MAX_SCANNED_PAGES = 500  # pages read for feed declarations when the start page declares none
+MAX_SCANNED_PAGES = 500  # stored pages read for feed declarations besides the start and news pages
 FEED_TYPES = re.compile(r"rss|atom", re.I)
 NEWS_PATH = re.compile(r"/(nieuws|actueel|actualiteiten|blogs?|berichten|persberichten|pers|news|updates|press|"
                        r"newsroom|insights|artikelen|articles|journal|magazine)(/|\.html?$|$)", re.I)
@@ -171,10 +171,14 @@ class FeedCollector(Collector):
 
     @staticmethod
     def _candidates(ctx: CollectContext) -> list[str]:
-        """Feeds declared on the start page and on the news pages it links to, else on any of
+        """Feeds declared on the start page and on the news pages it links to, then on any of
         the first stored pages (a start page that is a redirect stub declares nothing, while
         every page behind it does), and feed-typed ``<link>`` targets the link check saw."""
         store = ctx.store
+
+        def wanted(url: str) -> bool:
+            return ctx.scope.is_internal(url) and not re.search(r"comments?/feed|/comments|reacties", url, re.I)
+
         found: list[str] = []
         start = store.page(ctx.scope.start_url)
         pages = [start] if start is not None else []
@@ -184,19 +188,17 @@ class FeedCollector(Collector):
         for page in pages:
             if page.body:
                 found += declared_feeds(page.body, page.encoding, page.final_url or page.url)
-        if not found:  # the start page declares none (a redirect stub, a splash page): any page may
-            for scanned, page in enumerate(store.pages()):
-                if scanned >= MAX_SCANNED_PAGES or len(found) >= MAX_FEEDS:
-                    break
-                low = page.body[:200_000].lower() if page.body else b""
-                if b"alternate" in low and (b"rss" in low or b"atom" in low):
-                    found += declared_feeds(page.body, page.encoding, page.final_url or page.url)
+        for scanned, page in enumerate(store.pages()):  # any page may declare one
+            if scanned >= MAX_SCANNED_PAGES or len({u for u in found if wanted(u)}) >= MAX_FEEDS:
+                break
+            low = page.body[:200_000].lower() if page.body else b""
+            if b"alternate" in low and (b"rss" in low or b"atom" in low):
+                found += declared_feeds(page.body, page.encoding, page.final_url or page.url)
         for target in store.link_targets("non_html"):
             ctype = (target.result.content_type or "") if target.result else ""
             if any(r.element == "link" for r in target.refs) and FEED_TYPES.search(ctype):
                 found.append(target.url)
-        return [u for u in dict.fromkeys(found) if ctx.scope.is_internal(u) and not re.search(
-            r"comments?/feed|/comments|reacties", u, re.I)]
+        return [u for u in dict.fromkeys(found) if wanted(u)]
 
     @staticmethod
     async def _sitemap_dates(ctx: CollectContext) -> list[dict[str, str | None]]:
