@@ -64,11 +64,13 @@ _DNS_DOWN = ("network or DNS unavailable in this run (most external host names c
              "not verified")
 
 
-def verdict(result: LinkResult | None, dns_down: bool = False) -> Verdict:
+def verdict(result: LinkResult | None, dns_down: bool = False, internal: bool = False) -> Verdict:
     """Judge one fetched URL: the single rule behind TP101, TP102, TP106 and TP107.
 
     ``dns_down``: the run's ``network`` artifact found name resolution itself failing (most
-    external names failed): a "does not exist" answer then proves nothing."""
+    external names failed): a "does not exist" answer then proves nothing. ``internal``: the
+    URL is on the audited site, whose server answered our crawl: a plain 403 from it (no
+    bot wall) refuses that page to every visitor, so it is broken, not unverifiable."""
     if result is None:
         return Verdict("unknown")
     if result.error == "dns-failed":
@@ -78,6 +80,9 @@ def verdict(result: LinkResult | None, dns_down: bool = False) -> Verdict:
     if result.error == "robots":
         return Verdict("blocked", "not fetched: disallowed by the site's robots.txt")
     status = result.status
+    if status == 403 and internal and not is_bot_wall(status, result.headers, result.snippet or ""):
+        return Verdict("broken", "HTTP 403 Forbidden: the site's own server refuses this page to every visitor "
+                                 "(no bot wall; a page behind a login should answer 401 or redirect to the login)")
     if status in BLOCKED_STATUSES:
         return Verdict("blocked", f"the server {BLOCKED_STATUSES[status]}")
     if is_bot_wall(status, result.headers, result.snippet or ""):
@@ -144,7 +149,7 @@ class _BrokenLinks(SiteCheck):
         dns_down = bool((site.artifact("network") or {}).get("dns_unavailable"))
         for link_target in site.link_targets("attention"):
             target, result = link_target.url, link_target.result
-            v = verdict(result, dns_down)
+            v = verdict(result, dns_down, site.is_internal(target))
             if v.state != self.state or result is None:
                 continue
             refs = self.select(site, target, link_target.refs)
@@ -170,8 +175,10 @@ class BrokenInternalLink(_BrokenLinks):
     or 5xx (after redirects), or cannot be reached at all (DNS, refused connection,
     timeout, TLS). An address no visitor's browser can open — a ``file:///C:/…`` path
     pasted from an office document, an address the URL standard rejects — is broken
-    too. 401, 403, 429 and bot walls are not counted as broken (see TP107); redirect
-    loops are reported by TP103.
+    too. 401, 429, 999, bot walls and a 403 from another site are not counted as broken
+    (see TP107). A plain 403 from the audited site's own server (no bot wall) is: the
+    server that answered our crawl refuses that page to every visitor. Redirect loops
+    are reported by TP103.
 
     Why it matters
     --------------
@@ -263,9 +270,10 @@ class UnverifiableLink(_BrokenLinks):
 
     What it checks
     --------------
-    Links whose server answered 401, 403, 429 or 999, showed a bot wall (a CAPTCHA or a
-    "checking your browser" page) or redirected to a login page, links the site's
-    robots.txt asks crawlers not to fetch, and links whose host name could not be looked
+    Links whose server answered 401, 429 or 999 (or 403 from another site), showed a
+    bot wall (a CAPTCHA or a "checking your browser" page, also behind a 403 of the site
+    itself) or redirected to a login page, links the site's robots.txt asks crawlers not
+    to fetch, and links whose host name could not be looked
     up without a definite "does not exist" — or with one, in a run where most external
     host names failed (network or DNS unavailable; the report's limits say so). These are
     listed apart and are never counted as broken: blocked is not broken.
