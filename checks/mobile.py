@@ -252,7 +252,7 @@ class HorizontalOverflow(SiteCheck):
                 continue
             first = failing[0]
             offenders = first.data.overflow
-            listed = [{"selector": o.selector, "width": o.width, "right": o.right, "kind": o.kind,
+            listed: list[dict[str, Any]] = [{"selector": o.selector, "width": o.width, "right": o.right, "kind": o.kind,
                        "text": o.text, "cause": o.cause} for o in offenders[:MAX_LISTED]]
             per_profile = {r.profile: {"layout_width": r.data.layout_width,
                                        "document_width": r.data.document_width} for r in failing}

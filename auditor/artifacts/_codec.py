@@ -43,7 +43,7 @@ def decode(cls: type[T], data: Any) -> T:
     if not isinstance(data, dict):
         data = {}
     kwargs: dict[str, Any] = {}
-    for name, hint, f in _hints(cls):
+    for name, hint, f in _hints(cls):  # type: ignore[arg-type]  # a class is hashable
         if name in data:
             kwargs[name] = _value(hint, data[name])
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -65,11 +65,11 @@ def _value(hint: Any, value: Any) -> Any:
             return value
         return decode(hint, value)  # type: ignore[arg-type]
     if origin is tuple:
-        args = typing.get_args(hint)
-        items = value if isinstance(value, (list, tuple)) else ()
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_value(args[0], v) for v in items)
-        return tuple(_value(a, v) for a, v in zip(args, items, strict=False))
+        parts = typing.get_args(hint)
+        items: Any = value if isinstance(value, (list, tuple)) else ()
+        if len(parts) == 2 and parts[1] is Ellipsis:
+            return tuple(_value(parts[0], v) for v in items)
+        return tuple(_value(a, v) for a, v in zip(parts, items, strict=False))
     if origin is list:
         (arg,) = typing.get_args(hint) or (Any,)
         return [_value(arg, v) for v in value] if isinstance(value, (list, tuple)) else []
