@@ -27,6 +27,8 @@ from typing import Any
 
 from lxml import etree, html
 
+from auditor.html.content import CHROME
+
 __all__ = ["INFO_PURPOSES", "FormFacts", "FormField", "field_label", "field_required", "page_forms"]
 
 MAX_FORMS = 30
@@ -38,7 +40,6 @@ INFO_PURPOSES = ("brochure", "download", "newsletter", "quote", "contact")
 
 _FIELDS = etree.XPath(".//input|.//select|.//textarea")
 _INVISIBLE = {"hidden", "submit", "button", "reset", "image"}
-_CHROME = {"header", "footer", "nav", "aside"}
 _WS = re.compile(r"\s+")
 
 # (purpose, pattern over the form's own words); the first that matches wins.
@@ -249,7 +250,7 @@ def page_forms(tree: html.HtmlElement, title: str = "") -> list[FormFacts]:
         fields, password = _fields(form, labels)
         if not fields:
             continue
-        in_chrome = any(a.tag in _CHROME for a in form.iterancestors())
+        in_chrome = any(a.tag in CHROME for a in form.iterancestors())
         heading, submit = _heading(form), _submit(form)
         own = " ".join([heading, submit, form.get("id") or "", form.get("class") or "", form.get("name") or "",
                         form.get("action") or "", form.get("aria-label") or ""])

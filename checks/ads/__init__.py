@@ -22,8 +22,8 @@ from typing import Any
 from auditor.artifacts import read, read_pages
 from auditor.artifacts.ads import Ad, AdLanding, Ads
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.collect.ads.landing_page import main_text
 from auditor.errors import NotApplicable
+from auditor.html.content import main_text
 from auditor.model import Finding, Location
 from auditor.urls import host_of, registrable_domain
 from checks.ads.forms import ad_asks_for, form_page

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from auditor.html.content import main_landmark, region
+
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
@@ -87,13 +89,10 @@ def content_root(tree: etree._Element) -> tuple[etree._Element, etree._Element |
     if h1 is not None:
         for tag in ("article", "main"):
             for anc in h1.iterancestors():
-                if anc.tag == tag or (tag == "main" and (anc.get("role") or "") == "main"):
+                if anc.tag == tag or (tag == "main" and region(anc) == "main"):
                     return anc, h1
         return body, h1
-    main = tree.find(".//main")
-    if main is None:
-        found = tree.xpath("//*[@role='main']")
-        main = found[0] if found else None
+    main = main_landmark(tree)  # the one main-content finder (auditor.html.content)
     return (main if main is not None else body), None
 
 

@@ -2,7 +2,8 @@
 
 The menu and the footer repeat on every page of a site, so they say nothing about what a
 page is about: a vacancies page whose footer links to "Zonnepanelen" is not a page about
-solar panels. The main content is the ``<main>`` element (or ``role="main"``, or the one
+solar panels. The main content is found by the one main-content finder,
+``auditor.html.content``: the ``<main>`` element (or ``role="main"``, or the one
 ``<article>``); without any, the body minus header, navigation, footer and asides.
 Cookie walls are left out everywhere.
 
@@ -16,37 +17,25 @@ from typing import Any
 from lxml import etree, html
 
 from auditor.forms import field_label, field_required
+from auditor.html.content import (
+    CHROME,
+    HAS_COOKIE_WALL,
+    MAX_MAIN_TEXT,
+    TEXT_ALL,
+    TEXT_IN_BODY,
+    TEXT_IN_MAIN,
+    main_element,
+    visible_text_nodes,
+)
 
-__all__ = ["describe_landing", "main_element", "main_text"]
+__all__ = ["describe_landing"]
 
-MAX_MAIN_TEXT = 30_000
 MAX_PAGE_TEXT = 60_000
 MAX_FORMS = 20
 MAX_FIELDS = 50
 MAX_HEADINGS = 30
 MAX_SHORT = 300
 
-_SKIP = ("ancestor::script or ancestor::style or ancestor::noscript or ancestor::template or ancestor::*[@hidden]"
-         " or ancestor::*[@aria-hidden='true']")
-_COOKIE_TEST = ("contains(@id,'cookie') or contains(@class,'cookie') or contains(@id,'consent')"
-                " or contains(@class,'consent')")
-_COOKIE = f"ancestor-or-self::*[{_COOKIE_TEST}]"
-_CHROME_TEST = ("ancestor::header or ancestor::footer or ancestor::aside or ancestor::*[@role='navigation' or"
-                " @role='banner' or @role='contentinfo']")
-
-
-def _texts(scope: str, exclude: str) -> tuple[etree.XPath, etree.XPath]:
-    """Two compiled variants: without the cookie-wall test (fast, most pages) and with it."""
-    return (etree.XPath(f"{scope}text()[not({_SKIP}{exclude})]"),
-            etree.XPath(f"{scope}text()[not({_SKIP}{exclude} or {_COOKIE})]"))
-
-
-# Testing every text node's ancestors for a cookie class costs more than the parse, so the
-# cookie-aware variant runs only on pages that have such an element at all.
-_HAS_COOKIE = etree.XPath(f"boolean(//*[{_COOKIE_TEST}])")
-_TEXT_IN_MAIN = _texts(".//", " or ancestor::nav")
-_TEXT_IN_BODY = _texts(".//", f" or ancestor::nav or {_CHROME_TEST}")
-_TEXT_ALL = _texts("//body//", "")
 _FIELDS = etree.XPath(".//input|.//select|.//textarea")
 _INVISIBLE_TYPES = {"hidden", "submit", "button", "reset", "image"}
 
@@ -54,29 +43,6 @@ _INVISIBLE_TYPES = {"hidden", "submit", "button", "reset", "image"}
 def _fold(parts: list[Any] | str, cap: int) -> str:
     text = parts if isinstance(parts, str) else " ".join(parts)
     return " ".join(text.split())[:cap]
-
-
-def _run(variants: tuple[etree.XPath, etree.XPath], element: html.HtmlElement, cookies: bool) -> list[Any]:
-    return variants[1 if cookies else 0](element)
-
-
-def main_element(tree: html.HtmlElement) -> tuple[html.HtmlElement, str]:
-    """The element holding the page's own content, and how it was found."""
-    for xpath, how in (("//main", "main"), ("//*[@role='main']", "role=main")):
-        found = tree.xpath(xpath)
-        if found:
-            return found[0], how
-    articles = tree.xpath("//article")
-    if len(articles) == 1:
-        return articles[0], "article"
-    body = tree.find("body")
-    return (body if body is not None else tree), "body"
-
-
-def main_text(tree: html.HtmlElement, cap: int = MAX_MAIN_TEXT) -> str:
-    """The visible text of the main content (no menus, footers or cookie walls)."""
-    element, how = main_element(tree)
-    return _fold(_run(_TEXT_IN_BODY if how == "body" else _TEXT_IN_MAIN, element, _HAS_COOKIE(tree)), cap)
 
 
 def _clean_label(text: str) -> str:
@@ -113,13 +79,10 @@ def _heading_before(form: html.HtmlElement) -> str:
     return _fold(before[0].text_content(), 120) if before else ""
 
 
-_CHROME = {"header", "footer", "nav", "aside"}
-
-
 def _forms(tree: html.HtmlElement, main: html.HtmlElement, how: str) -> list[dict[str, Any]]:
     labels = {lab.get("for"): _fold(lab.text_content(), 120) for lab in tree.iter("label") if lab.get("for")}
     in_main = {f for f in main.iter("form")
-               if how != "body" or not any(a.tag in _CHROME for a in f.iterancestors())}
+               if how != "body" or not any(a.tag in CHROME for a in f.iterancestors())}
     out: list[dict[str, Any]] = []
     for form in tree.iter("form"):
         if len(out) >= MAX_FORMS:
@@ -135,7 +98,7 @@ def _forms(tree: html.HtmlElement, main: html.HtmlElement, how: str) -> list[dic
         out.append({"in_main": form in in_main, "action": (form.get("action") or "")[:200],
                     "method": (form.get("method") or "get").lower()[:10], "id": (form.get("id") or "")[:60],
                     "submit": submit, "heading": _heading_before(form),
-                    "words": len(_fold(_TEXT_IN_MAIN[0](form), MAX_MAIN_TEXT).split()), **desc})
+                    "words": len(_fold(TEXT_IN_MAIN[0](form), MAX_MAIN_TEXT).split()), **desc})
     # Fields outside any <form> (script-driven sign-ups) count as one form when there are several.
     loose = [f for f in _FIELDS(main) if next(f.iterancestors("form"), None) is None]
     if len(loose) >= 2 and len(out) < MAX_FORMS:
@@ -160,8 +123,9 @@ def describe_landing(tree: html.HtmlElement) -> dict[str, Any]:
     headings = [(h.tag, _fold(h.text_content(), 200)) for h in main.iter("h1", "h2", "h3")]
     h1 = [t for tag, t in headings if tag == "h1"] or [_fold(h.text_content(), 200) for h in tree.iter("h1")]
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    cookies = bool(_HAS_COOKIE(tree))
-    main_words = _fold(_run(_TEXT_IN_BODY if how == "body" else _TEXT_IN_MAIN, main, cookies), MAX_MAIN_TEXT)
+    cookies = bool(HAS_COOKIE_WALL(tree))
+    main_words = _fold(visible_text_nodes(TEXT_IN_BODY if how == "body" else TEXT_IN_MAIN, main, cookies),
+                       MAX_MAIN_TEXT)
     forms = _forms(tree, main, how)
     in_forms = sum(f["words"] for f in forms if f["in_main"])
     return {
@@ -174,6 +138,6 @@ def describe_landing(tree: html.HtmlElement) -> dict[str, Any]:
         "main_text": main_words,
         "main_words": len(main_words.split()),
         "main_words_outside_forms": max(len(main_words.split()) - in_forms, 0),
-        "text": _fold(_run(_TEXT_ALL, tree, cookies), MAX_PAGE_TEXT),
+        "text": _fold(visible_text_nodes(TEXT_ALL, tree, cookies), MAX_PAGE_TEXT),
         "forms": forms,
     }

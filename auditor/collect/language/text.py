@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from auditor.html.content import REGION_TAGS, ROLE_REGIONS  # the page regions of auditor.html.content
 from auditor.page import Page
 
 MAX_BLOCK_CHARS = 2000
@@ -51,9 +52,6 @@ BLOCK_TAGS = frozenset({
 # Inline elements that render as a name or a title: a word inside is a name until proven otherwise.
 MARK_TAGS = {"i": "italic", "em": "italic", "cite": "title", "q": "quote", "dfn": "term"}
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-REGIONS = {"header": "header", "nav": "nav", "footer": "footer", "main": "main", "aside": "aside"}
-ROLE_REGIONS = {"banner": "header", "navigation": "nav", "contentinfo": "footer", "main": "main",
-                "complementary": "aside"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _WS = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^\W\d_]{2}")
@@ -241,7 +239,7 @@ class _Walker:
     def _lang_region(self, el: etree._Element, tag: str) -> tuple[str | None, str]:
         parent_lang, parent_region = (self.context[-1][1], self.context[-1][2]) if self.context else (None, "")
         lang = el.get("lang") or el.get(_XML_LANG) or parent_lang
-        region = REGIONS.get(tag) or ROLE_REGIONS.get((el.get("role") or "").lower()) or parent_region
+        region = REGION_TAGS.get(tag) or ROLE_REGIONS.get((el.get("role") or "").lower()) or parent_region
         return (lang.strip()[:35] or None) if lang else None, region
 
     def _add(self, raw: str, where: str, element: str, limit: int) -> None:

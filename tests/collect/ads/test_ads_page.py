@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.collect.ads.landing_page import describe_landing, main_text
+from auditor.collect.ads.landing_page import describe_landing
+from auditor.html.content import main_text
 from auditor.html.extract import parse_html
 
 
