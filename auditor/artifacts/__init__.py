@@ -22,6 +22,7 @@ artifact name          type                             written by
 ``ads``                ``ads.Ads``                      ``collect/ads/visitor.py``
 ``ad_landing`` (page)  ``ads.AdLanding``                ``collect/ads/visitor.py``
 ``profiles``           ``profiles.Profiles``            ``collect/profiles/visitor.py``
+``domain``             ``domain.DomainFacts``           ``collect/domain/``
 =====================  ===============================  ===========================
 
 Checks read run-level artifacts from the ``CheckContext`` the runner hands them (it holds

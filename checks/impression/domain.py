@@ -9,20 +9,22 @@ The addresses and certificates come from the ``domain`` collector
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.artifacts import read
+from auditor.artifacts.domain import AddressAnswer, DomainFacts
 from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.model import Finding, Location
 from checks.impression.facts import site_heads
 
 
-def _domain(site: SiteView) -> Mapping[str, Any]:
-    data = site.artifact("domain")
-    if not data:
+def _domain(ctx: CheckContext) -> DomainFacts:
+    data = read(ctx, DomainFacts)
+    if data is None:
         raise Unverifiable("the domain collector stored no facts about the site's addresses")
     return data
 
@@ -63,12 +65,12 @@ class PageNotHttps(SiteCheck):
                                        "plain http.", evidence={"pages": len(plain)})
 
 
-def _hops(record: Mapping[str, Any]) -> int:
-    return len(record.get("hops") or ())
+def _hops(record: AddressAnswer) -> int:
+    return len(record.hops)
 
 
-def _answers(record: Mapping[str, Any] | None) -> bool:
-    return bool(record) and record.get("status") is not None and record["status"] < 400 and not record.get("error")
+def _answers(record: AddressAnswer | None) -> bool:
+    return record is not None and record.answers
 
 
 class HttpNotRedirected(SiteCheck):
@@ -101,25 +103,25 @@ class HttpNotRedirected(SiteCheck):
     default_severity = "error"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        data = _domain(site)
-        addresses = data.get("addresses") or {}
-        if not (urlsplit(data.get("start_url") or "").scheme == "https" or _answers(addresses.get("https"))):
+        data = _domain(ctx)
+        addresses = data.addresses
+        if not (urlsplit(data.start_url).scheme == "https" or _answers(addresses.get("https"))):
             raise NotApplicable("the site does not answer over https (TP814 reports the http pages)")
         for name in ("http", "other_http"):
             record = addresses.get(name)
-            if not record or (name == "other_http" and not _answers(record) and not record.get("hops")):
+            if record is None or (name == "other_http" and not _answers(record) and not record.hops):
                 continue  # the other form does not answer at all: TP816's
-            url, final = record["url"], record.get("final_url") or record["url"]
+            url, final = record.url, record.final_url or record.url
             hops = _hops(record)
-            evidence = {"address": url, "final_url": final, "status": record.get("status"), "hops": hops,
-                        "redirects": record.get("hops") or []}
-            if record.get("error") and not hops:
-                problem, severity = f"does not answer ({record['error']})", "warning"
+            evidence = {"address": url, "final_url": final, "status": record.status, "hops": hops,
+                        "redirects": [list(h) for h in record.hops]}
+            if record.error and not hops:
+                problem, severity = f"does not answer ({record.error})", "warning"
             elif not hops:
                 problem, severity = "answers without redirecting to https", "error"
             elif not final.startswith("https://") or not _answers(record):
                 problem, severity = f"redirects to {final}, not to a working https address", "error"
-            elif hops > 1 or not record["hops"][0][2].startswith("https://"):
+            elif hops > 1 or not record.hops[0][2].startswith("https://"):
                 problem, severity = f"takes {hops} redirects to reach {final}", "warning"
             else:
                 continue
@@ -127,11 +129,10 @@ class HttpNotRedirected(SiteCheck):
             yield self.finding(url=url, target=url, severity=severity, message=f"{url} {problem}.", evidence=evidence)
 
 
-def _final_host(record: Mapping[str, Any] | None) -> str | None:
-    if not _answers(record):
+def _final_host(record: AddressAnswer | None) -> str | None:
+    if record is None or not record.answers:
         return None
-    assert record is not None
-    return (urlsplit(record.get("final_url") or record["url"]).hostname or "").lower()
+    return (urlsplit(record.final_url or record.url).hostname or "").lower()
 
 
 class WwwAndBareDomain(SiteCheck):
@@ -162,18 +163,18 @@ class WwwAndBareDomain(SiteCheck):
     default_severity = "warning"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        data = _domain(site)
-        host, other = data.get("host"), data.get("other_host")
+        data = _domain(ctx)
+        host, other = data.host, data.other_host
         if not other:
             raise NotApplicable(f"{host} has no www or bare form (an IP address or a single name)")
-        addresses = data.get("addresses") or {}
+        addresses = data.addresses
         mine = _final_host(addresses.get("https")) or _final_host(addresses.get("http"))
         theirs = _final_host(addresses.get("other_https")) or _final_host(addresses.get("other_http"))
-        evidence = {"host": host, "other_host": other, "host_ends_on": mine, "other_ends_on": theirs}
+        evidence: dict[str, Any] = {"host": host, "other_host": other, "host_ends_on": mine, "other_ends_on": theirs}
         if theirs is None or mine is None:
             silent = other if theirs is None else host
-            record = addresses.get("other_https" if theirs is None else "https") or {}
-            evidence["error"] = record.get("error") or record.get("status")
+            record = addresses.get("other_https" if theirs is None else "https") or AddressAnswer()
+            evidence["error"] = record.error or record.status
             evidence["problem"] = "does not answer"
             yield self.finding(url=f"https://{silent}/", target=silent, evidence=evidence,
                                message=f"{silent} does not answer ({evidence['error']}); prospects who type it "
@@ -231,30 +232,30 @@ class CertificateProblem(SiteCheck):
     Options = CertificateOptions
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        certs = _domain(site).get("certificates") or {}
+        certs = _domain(ctx).certificates
         if not certs:
             raise NotApplicable("no host of the site answered over https")
         for host, cert in sorted(certs.items()):
             url = f"https://{host}/"
-            if cert.get("error") == "connect":
+            if cert.error == "connect":
                 continue  # no server: TP816 / TP815 say so
-            if not cert.get("trusted"):
-                problem = _CERT_PROBLEMS.get(cert.get("error") or "", "is rejected")
+            if not cert.trusted:
+                problem = _CERT_PROBLEMS.get(cert.error or "", "is rejected")
                 yield self.finding(url=url, target=host, message=f"The certificate of {host} {problem}.",
-                                   evidence={"host": host, "problem": cert.get("error"), "detail": cert.get("detail"),
-                                             "issuer": cert.get("issuer")})
+                                   evidence={"host": host, "problem": cert.error, "detail": cert.detail,
+                                             "issuer": cert.issuer})
                 continue
-            if not cert.get("not_after"):
+            if not cert.not_after:
                 continue
-            expires = dt.datetime.fromisoformat(cert["not_after"]).date()
+            expires = dt.datetime.fromisoformat(cert.not_after).date()
             days = (expires - ctx.as_of).days
             if days > self.options.warn_days:
                 continue
             severity = "error" if days <= self.options.error_days else "warning"
             yield self.finding(url=url, target=host, severity=severity,
                                message=f"The certificate of {host} expires on {expires.isoformat()}, in {days} days.",
-                               evidence={"host": host, "problem": "expires soon", "not_after": cert["not_after"],
-                                         "days_left": days, "issuer": cert.get("issuer")})
+                               evidence={"host": host, "problem": "expires soon", "not_after": cert.not_after,
+                                         "days_left": days, "issuer": cert.issuer})
 
 
 class MixedContent(SiteCheck):

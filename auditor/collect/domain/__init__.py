@@ -1,11 +1,8 @@
 """The domain collector: how the site's addresses answer and what certificates they show.
 
-Provides the run artifact ``domain`` for the impression family's domain checks (TP814–TP817)::
-
-    {"start_url": …, "host": "www.x.nl", "other_host": "x.nl",
-     "addresses": {"http": {url, status, final_url, error, detail, hops: [[url, status, location]…]},
-                   "https": {…}, "other_http": {…}, "other_https": {…}},
-     "certificates": {"www.x.nl": {host, port, trusted, error, detail, not_after, names, issuer}, …}}
+Provides the run artifact ``domain`` (``auditor.artifacts.domain.DomainFacts``) for the
+impression family's domain checks (TP814–TP817): the answers of the site's http, https and
+www/bare addresses with every redirect hop, and each https host's certificate.
 
 It does the I/O and judges nothing: four GET requests (no body read) through the run's
 fetcher, which follows redirects hop by hop, and one TLS handshake per host that answers
@@ -17,6 +14,8 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
+from auditor.artifacts import write
+from auditor.artifacts.domain import DomainFacts
 from auditor.collect.domain.tls import certificate
 from auditor.collect.domain.variants import host_variants, outcome, variant_urls
 from auditor.collect.http import ssl_context
@@ -50,7 +49,7 @@ class DomainCollector(Collector):
             if parts.scheme == "https" and (record["status"] is not None or record["error"] == "tls"):
                 hosts.setdefault(parts.hostname or "", parts.port or 443)
         certs = await asyncio.gather(*(certificate(h, p, tls, rules, ctx.fetcher.policy) for h, p in hosts.items()))
-        ctx.store.set_artifact("domain", {
+        write(ctx.store, DomainFacts.from_json({
             "start_url": start, "host": host, "other_host": other or None, "addresses": addresses,
             "certificates": {c.host: c.to_dict() for c in certs},
-        })
+        }))
