@@ -19,7 +19,7 @@ from auditor.artifacts.domain import DomainFacts
 from auditor.collect.domain.tls import certificate
 from auditor.collect.domain.variants import host_variants, outcome, variant_urls
 from auditor.collect.http import ssl_context
-from auditor.collector import CollectContext, Collector
+from auditor.collector import CollectContext, Collector, CollectorSettings
 
 __all__ = ["DomainCollector"]
 
@@ -33,6 +33,7 @@ class DomainCollector(Collector):
 
     name = "domain"
     provides = ("domain",)
+    Settings = CollectorSettings  # none: a [collectors.domain] table is a mistake, said so
 
     async def collect(self, ctx: CollectContext) -> None:
         start = ctx.scope.start_url
