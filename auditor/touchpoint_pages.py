@@ -31,7 +31,7 @@ from auditor.model import Touchpoint
 from auditor.page import Page
 from auditor.urls import host_of
 
-__all__ = ["DetailedTouchpoint", "enrich", "page_facts", "page_section", "phone_key"]
+__all__ = ["DetailedTouchpoint", "enrich", "page_facts", "page_section", "phone_key", "preview"]
 
 NEWS_SEGMENTS = frozenset({
     "nieuws", "news", "blog", "blogs", "actueel", "actualiteiten", "artikelen", "articles", "berichten", "pers",
@@ -239,6 +239,8 @@ class _Inventory:
         self.repeated: dict[tuple[str, str], _Seen] = {}
         host = host_of(site.start_url).lower().split(":")[0]
         self.national = "+31" if host.endswith(".nl") else "+32" if host.endswith(".be") else None
+        start = site.link_result(site.start_url)
+        self.home = {site.start_url, *([start.final_url] if start is not None and start.final_url else [])}
 
     def _count(self, key: tuple[str, str], page_url: str, make: Any) -> None:
         seen = self.repeated.get(key)
@@ -252,6 +254,8 @@ class _Inventory:
         if not facts:
             return
         details = dict(facts["details"])
+        if url in self.home and facts.get("head") is not None:
+            details["preview"] = preview(url, facts["head"])  # the search result and share card the report draws
         self.pages.append(DetailedTouchpoint(facts["kind"], url, facts["label"], "", details))
         if self.national is None and (details.get("language") or "").startswith("nl"):
             self.national = "+31"
@@ -280,6 +284,18 @@ class _Inventory:
 
     def touchpoints(self) -> list[Touchpoint]:
         return [*self.pages, *(seen.touchpoint() for seen in self.repeated.values())]
+
+
+def preview(url: str, head: Mapping[str, Any]) -> dict[str, Any]:
+    """What a search result and a share card of the page are drawn from (page text: untrusted,
+    clipped; the report escapes it)."""
+    meta = head.get("meta") or {}
+    keys = {"description": "description", "og_title": "og:title", "og_description": "og:description",
+            "og_image": "og:image", "og_image_width": "og:image:width", "og_image_height": "og:image:height",
+            "site_name": "og:site_name", "twitter_card": "twitter:card"}
+    out: dict[str, Any] = {"url": url, "title": (head.get("title") or "")[:300] or None}
+    out.update({key: str(meta[name])[:500] for key, name in keys.items() if meta.get(name)})
+    return out
 
 
 def _ads(site: SiteView) -> Iterator[Touchpoint]:

@@ -24,7 +24,7 @@ from auditor.report.i18n import Catalogue
 from auditor.report.safety import clip, safe_href
 from auditor.touchpoint_pages import page_section
 
-__all__ = ["KIND_ORDER", "TouchpointMap", "build_map"]
+__all__ = ["KIND_ORDER", "FirstImpression", "TouchpointMap", "build_map", "first_impression"]
 
 KIND_ORDER = ("web_page", "news_item", "document", "form", "contact_channel", "social_profile", "review_widget",
               "ad")
@@ -75,10 +75,42 @@ class KindGroup:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    """The home page as a search result shows it: the address as a breadcrumb, the title
+    cut where Google cuts it (pixels), the description cut at 160 characters."""
+
+    site: str
+    breadcrumb: str
+    title: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ShareCard:
+    """The home page's share preview as WhatsApp, LinkedIn and Facebook draw it. The image
+    is shown by its address and size, never loaded: the report makes no request."""
+
+    host: str
+    title: str | None
+    description: str | None
+    image: str | None
+    image_size: str | None
+    large: bool  # twitter:card summary_large_image, or an image without a stated small size
+
+
+@dataclass(frozen=True)
+class FirstImpression:
+    url: str
+    search: SearchResult
+    share: ShareCard
+
+
+@dataclass(frozen=True)
 class TouchpointMap:
     total: int
     groups: list[KindGroup]
     missing: list[str]  # kinds the audit looked for and did not find (their titles)
+    impression: FirstImpression | None = None  # the home page's search result and share card
 
 
 def norm(url: str) -> str:
@@ -228,4 +260,44 @@ def build_map(run: AuditRun, cat: Catalogue, ids: Mapping[str, str]) -> Touchpoi
                                 max(len(items) - MAX_ITEMS, 0),
                                 _sections(cat, pairs) if kind == "web_page" else []))
     missing = [cat.get(f"kinds.{k}.title") or k for k in KIND_ORDER if k not in by_kind and k != "ad"]
-    return TouchpointMap(total=len(run.touchpoints), groups=groups, missing=missing)
+    return TouchpointMap(total=len(run.touchpoints), groups=groups, missing=missing,
+                         impression=first_impression(run))
+
+
+DESCRIPTION_CHARS = 160
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:-") + " …"
+
+
+def first_impression(run: AuditRun) -> FirstImpression | None:
+    """The search result and share card of the home page, from the preview the touchpoint
+    inventory stored with it (``touchpoint_pages.preview``); None when there is none."""
+    from urllib.parse import urlsplit
+
+    from auditor.html.pixels import truncate
+
+    data = next((getattr(tp, "details", {}).get("preview") for tp in run.touchpoints
+                 if tp.kind == "web_page" and isinstance(getattr(tp, "details", {}).get("preview"), Mapping)), None)
+    if data is None:
+        return None
+    url = str(data.get("url") or run.target)
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    crumbs = " › ".join(p for p in parts.path.split("/") if p)
+    title = data.get("title")
+    search = SearchResult(site=clip(data.get("site_name") or host, 80),
+                          breadcrumb=clip(f"{parts.scheme}://{parts.netloc}" + (f" › {crumbs}" if crumbs else ""), 120),
+                          title=truncate(clip(title, 300)) if title else None,
+                          description=_cut(data.get("description"), DESCRIPTION_CHARS))
+    width, height = data.get("og_image_width"), data.get("og_image_height")
+    size = f"{clip(width, 6)} × {clip(height, 6)}" if width and height else None
+    share = ShareCard(host=clip(host.upper(), 80), title=_cut(data.get("og_title") or title, 100),
+                      description=_cut(data.get("og_description") or data.get("description"), 200),
+                      image=clip(data.get("og_image"), 300) if data.get("og_image") else None, image_size=size,
+                      large=data.get("twitter_card") == "summary_large_image" or not size)
+    return FirstImpression(url=url, search=search, share=share)

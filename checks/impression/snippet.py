@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.html.head import HeadFacts
+from auditor.html.pixels import TITLE_FONT_PX, TITLE_WIDTH_PX, text_width, truncate
 from auditor.model import Finding, Location
 from checks.impression.facts import indexable, is_home, normalised_text, site_heads
-from checks.impression.pixels import TITLE_FONT_PX, TITLE_WIDTH_PX, text_width, truncate
 
 MAX_LOCATIONS_TEXT = 120
 
@@ -116,7 +116,7 @@ class TitleTooLong(SiteCheck):
     What it checks
     --------------
     The title's width in pixels as a desktop search result draws it (Arial, 20 px; the
-    width table is in ``checks/impression/pixels.py``), against the room Google gives it
+    width table is in ``auditor/html/pixels.py``), against the room Google gives it
     (``max_pixels``, default 600). Pixels, not characters: "iiii" is narrow, "WWWW" wide.
 
     Why it matters

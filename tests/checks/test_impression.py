@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor.html.pixels import text_width, truncate
 from auditor.registry import load_checks
 from auditor.testing import load_cases
-from checks.impression.pixels import text_width, truncate
 
 CASE_DIR = Path(__file__).parent / "cases"
 CASES = [case for path in sorted(CASE_DIR.glob("TP8*.yaml")) for case in load_cases(path)]

@@ -39,7 +39,7 @@ def audited(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("impression")
     with serve(SITES / "impression") as site:
-        code = main(["audit", site.base_url, "--out", str(out), "--checks", "impression", "--format", "json",
+        code = main(["audit", site.base_url, "--out", str(out), "--checks", "impression", "--format", "json,html",
                      "--quiet"])
     assert code == 0
     return out, site.base_url.rstrip("/")
@@ -72,3 +72,14 @@ def test_the_facts_were_stored_by_the_crawl(audited):
     assert "nav" not in heads["/lang.html"]  # the navigation is recorded for the first page only
     assert heads["/prijzen.html"]["x_robots"] == "noindex"
     assert heads["/actie.html"]["meta"]["og:image:width"] == "400"
+
+
+def test_the_report_draws_the_home_pages_search_result_and_share_card(audited):
+    from lxml import html as lxml_html
+
+    out, _ = audited
+    doc = lxml_html.fromstring((out / "report.html").read_text("utf-8"))
+    assert doc.xpath("//div[@class='serp-title']")[0].text_content() == "Groenhuis | Warmtepompen in Utrecht"
+    assert doc.xpath("//div[@class='serp-desc']")[0].text_content().startswith("Warmtepomp laten plaatsen")
+    card = doc.xpath("//figure[contains(@class,'share-card')]")[0].text_content()
+    assert "/img/share.png" in card and "1200 × 630" in card and "Groenhuis Installatie" in card

@@ -1,4 +1,5 @@
-"""How wide a title is in a search result, in pixels, the way Google cuts it off.
+"""How wide a title is in a search result, in pixels, the way Google cuts it off (TP803, and
+the search result the report draws).
 
 Google shows a desktop result's title in Arial at 20 px in a box about 600 px wide, and
 cuts a longer title at a word with "…" (in 2024-2025 measurements the cut falls between
