@@ -79,6 +79,8 @@ class CrawlConfig(_Strict):
     auth: BasicAuth | None = None
     respect_robots: bool = True
     use_sitemaps: bool = True
+    seeds: list[str] = Field(default_factory=list, description="more start URLs on the site (--seed, repeatable)")
+    list_mode: bool = Field(False, description="audit only the start URL and seeds, following no links (--urls FILE)")
     scope: Literal["host", "domain"] = "host"
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)

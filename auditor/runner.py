@@ -31,6 +31,7 @@ from auditor.collect.crawl.parse import PageParser
 from auditor.collect.crawl.parse_pool import default_workers
 from auditor.collect.crawl.politeness import HostGate
 from auditor.collect.crawl.robots import RobotsCache
+from auditor.collect.crawl.seeds import seed_url
 from auditor.collect.crawl.sitemaps import collect_sitemaps, seed_from_sitemaps
 from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import Fetcher, make_session
@@ -317,7 +318,8 @@ class Runner:
         cfg = self.config.crawl
         robots = RobotsCache(fetcher, fetcher.gate, cfg.user_agent)
         workers = cfg.parse_workers if cfg.parse_workers >= 0 else default_workers()
-        policy = LinkPolicy(scope, check_external=cfg.check_external and "link_status" in self.required)
+        policy = LinkPolicy(scope, check_external=cfg.check_external and "link_status" in self.required,
+                            follow_links=not cfg.list_mode)
         parser = PageParser(plan.page, plan.ctx, policy, cfg.strip_tracking_params, workers=workers,
                             pool_after=cfg.parse_pool_after, on_end=self._check_ended,
                             templates="render" in self.required)
@@ -466,7 +468,12 @@ class Runner:
                     scope: Scope, first: Any) -> None:
         cfg = self.config.crawl
         crawler.add(scope.start_url, "crawl", 0)
-        if cfg.use_sitemaps:
+        for seed in cfg.seeds:  # --seed, --urls
+            crawler.add(seed_url(seed, scope, cfg.strip_tracking_params), "crawl", 0)
+        if cfg.list_mode:
+            self.notes.append(f"list mode: only the {len(cfg.seeds)} listed URLs were crawled; their links were "
+                              "checked, not followed")
+        elif cfg.use_sitemaps:
             rules = await robots.rules_for(scope.start_url)
             guessed = f"{origin_of(scope.start_url)}/sitemap.xml"
             declared = list(rules.sitemaps)

@@ -48,8 +48,8 @@ def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
         config = stored_config(stored, args.resume)
         out: Path = args.resume
     else:
-        if not args.url:
-            raise InputError("audit needs a URL (or --resume DIR)")
+        if not args.url and args.urls is None:
+            raise InputError("audit needs a URL (or --urls FILE, or --resume DIR)")
         if args.ads is not None and not args.ads.is_file():
             raise InputError(f"--ads {str(args.ads)!r}: file not found")
         config = load_config(args.config, overrides(args))

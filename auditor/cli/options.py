@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--resume", type=Path, metavar="DIR", help="continue the audit in DIR that was stopped")
     audit.add_argument("--max-pages", type=int, help="crawl at most N pages")
     audit.add_argument("--max-depth", type=int, help="follow links at most N clicks deep")
+    audit.add_argument("--seed", action="append", default=[], metavar="URL",
+                       help="another start URL on the site, e.g. a page no menu links (repeatable)")
+    audit.add_argument("--urls", type=Path, metavar="FILE",
+                       help="list mode: audit exactly the URLs in FILE (one a line), following no links")
     audit.add_argument("--checks", help="comma-separated codes or families (e.g. links,TP201)")
     audit.add_argument("--ads", type=Path, help="CSV of ads (ad_id, headline, description, final_url)")
     audit.add_argument("--format", help="comma-separated report formats: html, json, pdf, junit, sarif, csv "
@@ -118,8 +122,29 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     for ``auditor.config.load_config`` / ``apply_overrides``."""
     crawl: dict[str, Any] = {"max_pages": getattr(args, "max_pages", None),
                              "max_depth": getattr(args, "max_depth", None), **connection_overrides(args)}
+    target = getattr(args, "url", None)
+    seeds = list(getattr(args, "seed", None) or [])
+    if getattr(args, "urls", None) is not None:
+        listed = read_url_list(args.urls)
+        target = target or listed[0]
+        seeds += listed
+        crawl["list_mode"] = True
+    if seeds:
+        crawl["seeds"] = seeds
     report: dict[str, Any] = {"formats": split_list(args.format), "fail_on": args.fail_on,
                               "language": getattr(args, "report_lang", None)}
     checks = {"enabled": split_list(args.checks)}
     return {"crawl": crawl, "report": report, "checks": checks, "as_of": parse_date("--as-of", args.as_of),
-            "target": getattr(args, "url", None), "ads": getattr(args, "ads", None)}
+            "target": target, "ads": getattr(args, "ads", None)}
+
+
+def read_url_list(path: Path) -> list[str]:
+    """``--urls FILE``: one URL a line; blank lines and ``#`` comments skipped."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--urls {str(path)!r}: cannot be read ({exc.__class__.__name__})") from None
+    urls = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    if not urls:
+        raise ConfigError(f"--urls {str(path)!r}: no URLs in the file")
+    return urls

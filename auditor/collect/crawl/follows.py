@@ -23,6 +23,7 @@ class LinkPolicy:
 
     scope: Scope
     check_external: bool = True
+    follow_links: bool = True  # False in list mode (--urls): internal pages are checked, not crawled
 
     def apply(self, page_url: str, links: Iterable[Link], follow: bool) -> tuple[list[LinkRow], list[tuple[str, str]]]:
         """``(rows, follows)``: a store row per link, and what the page queues, once each, as
@@ -30,6 +31,8 @@ class LinkPolicy:
         content="nofollow">`` pages. The follows are stored with the page, so that the next
         run queues the same for it when it has not changed (incremental re-crawl)."""
         is_internal, allow = self.scope.is_internal, self.scope.patterns_allow
+        check_only = not self.follow_links
+        follow = follow and self.follow_links
         check_external = self.check_external
         rows: list[LinkRow] = []
         out: dict[str, str] = {}
@@ -40,8 +43,11 @@ class LinkPolicy:
                 if element == "a" or element == "area" or element == "meta-refresh":  # a refresh redirect
                     # Also when a <link rel="next"> in the head named it first: a page a visitor
                     # reaches by a link is crawled, not only checked.
-                    if follow and out.get(url) != "crawl" and allow(url):
-                        out[url] = "crawl"
+                    if follow:
+                        if out.get(url) != "crawl" and allow(url):
+                            out[url] = "crawl"
+                    elif check_only and url not in out:
+                        out[url] = "check"
                 elif url not in out:
                     out[url] = "check"
             elif url not in out and (check_external or not is_web_url(url)):
