@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from auditor.artifacts import read, read_pages
-from auditor.artifacts.render import ProfileRender, RenderedPage, RenderSummary, TapTarget
+from auditor.artifacts.render import SMALL_TEXT_BELOW_PX, ProfileRender, RenderedPage, RenderSummary, TapTarget
 from auditor.check import CheckContext, PageCheck, SiteCheck, SiteView
 from auditor.errors import NotApplicable, Unverifiable
 from auditor.html.refresh import redirect_stub
@@ -310,8 +310,6 @@ class SmallText(SiteCheck):
         min_chars: int = 50
 
         def __post_init__(self) -> None:
-            from auditor.collect.render.measure import SMALL_TEXT_BELOW_PX
-
             if not 4 <= self.min_font_px <= SMALL_TEXT_BELOW_PX:
                 raise ValueError(f"min_font_px must be between 4 and {SMALL_TEXT_BELOW_PX}")
             if not 0 <= self.max_share < 1:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from auditor.artifacts import read
 from auditor.artifacts.profiles import FactValue, Profiles, ProfileVisit
 from auditor.check import CheckContext, SiteCheck, SiteView
-from auditor.collect.profiles.platforms.contact import (
+from auditor.contact import (
     FREEMAIL,
     domain_of,
     names_match,

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 
 from auditor.artifacts import Artifact
 
-__all__ = ["Blocked", "Consent", "Overflow", "PhoneProfile", "ProfileRender", "RenderFailure", "RenderSummary",
-           "RenderedPage", "TapTarget", "TextGroup", "TextMeasure"]
+# The renderer lists the groups of text smaller than this (CSS px), so TP403 may pick any
+# threshold up to it without rendering again.
+SMALL_TEXT_BELOW_PX = 16
+
+__all__ = ["SMALL_TEXT_BELOW_PX", "Blocked", "Consent", "Overflow", "PhoneProfile", "ProfileRender", "RenderFailure",
+           "RenderSummary", "RenderedPage", "TapTarget", "TextGroup", "TextMeasure"]
 
 
 @dataclass(frozen=True)

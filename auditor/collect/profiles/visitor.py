@@ -41,7 +41,6 @@ from auditor.artifacts.profiles import Profiles, VisitFacts
 from auditor.collect.http import Response
 from auditor.collect.profiles import platforms
 from auditor.collect.profiles.platforms.base import ProfileRef
-from auditor.collect.profiles.platforms.contact import domain_of, find_emails, find_phones, find_postcodes
 from auditor.collect.profiles.platforms.parse import (
     ProfilePage,
     feed_dates,
@@ -53,6 +52,7 @@ from auditor.collect.profiles.platforms.parse import (
 )
 from auditor.collector import CollectContext, Collector, CollectorSettings
 from auditor.config import positive
+from auditor.contact import domain_of, find_emails, find_phones, find_postcodes
 from auditor.model import BLOCKED_STATUSES, LinkResult
 from auditor.page import Page
 from auditor.urls import InvalidURL, normalise

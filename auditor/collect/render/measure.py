@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from auditor.artifacts.render import SMALL_TEXT_BELOW_PX  # part of the render artifact's contract
+
 MAX_TEXT_OFFENDERS = 40
 MAX_OVERFLOW_OFFENDERS = 20
 MAX_TARGETS = 600
 MAX_FONT_SIZES = 64
 MAX_RECTS = 8  # client rects kept per tap target (a link wrapped over lines has one per line)
-SMALL_TEXT_BELOW_PX = 16  # text groups below this size are listed, so a check may pick any threshold up to it
 
 # Shared helpers: visibility, readable selectors, clipped text.
 _HELPERS = r"""

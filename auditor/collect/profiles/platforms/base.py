@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from auditor.artifacts.profiles import VisitFacts
 from auditor.collect.http import Response
-from auditor.collect.profiles.platforms.contact import find_addresses, find_emails, find_phones
 from auditor.collect.profiles.platforms.parse import ProfilePage, fold, is_organisation, node_types, parse_date, strings
+from auditor.contact import find_addresses, find_emails, find_phones
 from auditor.model import is_bot_wall
 
 LOGIN_PATH = re.compile(r"/(login|log-in|signin|sign-in|sign_in|authwall|uas/login|accounts/login|checkpoint|"

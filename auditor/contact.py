@@ -5,7 +5,8 @@
 ``groenhuis installatietechniek`` are one name. TP603 may only report a difference that
 survives this normalisation, or it reports formatting, not inconsistency.
 
-The collector finds the raw values (``find_*``); the check normalises and compares them.
+The profile visitor finds the raw values (``find_*``); the check (TP603) normalises and
+compares them. Both import this module, which belongs to neither.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.collect.profiles.platforms.contact import (
+from auditor.contact import (
     domain_of,
     find_addresses,
     find_emails,
