@@ -2,7 +2,9 @@
 
 The run store keeps artifacts as JSON. Every artifact type is a frozen dataclass whose
 fields are JSON values, tuples, dicts, ``X | None`` or other artifact dataclasses; this
-module turns one into JSON and back without a hand-written ``to_dict`` per type.
+module turns one into JSON and back without a hand-written ``to_dict`` per type. The
+converter of each type is built once from its hints (a page check reads its artifact for
+every page of a crawl).
 
 Reading is lenient on purpose: a run stored by an older version may lack a field (it gets
 the field's default) or carry one that no longer exists (ignored), so ``recheck`` reads
@@ -15,16 +17,12 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar, Union
 
 T = TypeVar("T")
-
-
-@cache
-def _hints(cls: type) -> tuple[tuple[str, Any, dataclasses.Field[Any]], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name], f) for f in dataclasses.fields(cls) if f.init)
+Convert = Callable[[Any], Any]
 
 
 def encode(value: Any) -> Any:
@@ -40,43 +38,72 @@ def encode(value: Any) -> Any:
 
 def decode(cls: type[T], data: Any) -> T:
     """A ``cls`` (a dataclass) from JSON data; missing fields take their defaults."""
-    if not isinstance(data, dict):
-        data = {}
-    kwargs: dict[str, Any] = {}
-    for name, hint, f in _hints(cls):  # type: ignore[arg-type]  # a class is hashable
-        if name in data:
-            kwargs[name] = _value(hint, data[name])
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            kwargs[name] = _empty(hint)
-    return cls(**kwargs)
+    return _record(cls)(data)  # type: ignore[arg-type]  # a class is hashable
 
 
-def _value(hint: Any, value: Any) -> Any:
-    if hint is Any or hint is object:
-        return value
+def _identity(value: Any) -> Any:
+    return value  # an int where a float is declared stays an int: the JSON written back is unchanged
+
+
+@cache
+def _record(cls: type) -> Convert:
+    """The converter of a dataclass: each stored field through its own converter."""
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _converter(hints[f.name]),
+               f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, hints[f.name])
+              for f in dataclasses.fields(cls) if f.init]
+
+    def convert(data: Any) -> Any:
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, dict):
+            data = {}
+        kwargs: dict[str, Any] = {}
+        for name, conv, required, hint in fields:
+            if name in data:
+                kwargs[name] = conv(data[name])
+            elif required:
+                kwargs[name] = _empty(hint)
+        return cls(**kwargs)
+
+    return convert
+
+
+@cache
+def _converter(hint: Any) -> Convert:
+    """The converter of one type hint (built once per hint)."""
+    if hint is Any or hint is object or hint in (str, int, float, bool, type(None)):
+        return _identity
     origin = typing.get_origin(hint)
     if origin is Union or origin is types.UnionType:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        if value is None:
-            return None
-        return _value(args[0], value) if len(args) == 1 else value
+        if len(args) != 1:
+            return _identity
+        inner = _converter(args[0])
+        return lambda value: None if value is None else inner(value)
     if dataclasses.is_dataclass(hint):
-        if isinstance(value, hint):  # type: ignore[arg-type]  # hint is a dataclass type here
-            return value
-        return decode(hint, value)  # type: ignore[arg-type]
+        return _record(hint)  # type: ignore[arg-type]  # a dataclass type here
     if origin is tuple:
         parts = typing.get_args(hint)
-        items: Any = value if isinstance(value, (list, tuple)) else ()
         if len(parts) == 2 and parts[1] is Ellipsis:
-            return tuple(_value(parts[0], v) for v in items)
-        return tuple(_value(a, v) for a, v in zip(parts, items, strict=False))
+            item = _converter(parts[0])
+            if item is _identity:
+                return lambda value: tuple(value) if isinstance(value, (list, tuple)) else ()
+            return lambda value: tuple(map(item, value)) if isinstance(value, (list, tuple)) else ()
+        each = [_converter(p) for p in parts]
+        return lambda value: (tuple(c(v) for c, v in zip(each, value, strict=False))
+                              if isinstance(value, (list, tuple)) else ())
     if origin is list:
         (arg,) = typing.get_args(hint) or (Any,)
-        return [_value(arg, v) for v in value] if isinstance(value, (list, tuple)) else []
+        item = _converter(arg)
+        return lambda value: [item(v) for v in value] if isinstance(value, (list, tuple)) else []
     if origin is dict:
         _, arg = typing.get_args(hint) or (str, Any)
-        return {k: _value(arg, v) for k, v in value.items()} if isinstance(value, dict) else {}
-    return value  # an int where a float is declared stays an int: the JSON written back is unchanged
+        item = _converter(arg)
+        if item is _identity:
+            return lambda value: dict(value) if isinstance(value, dict) else {}
+        return lambda value: {k: item(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    return _identity
 
 
 def _empty(hint: Any) -> Any:
