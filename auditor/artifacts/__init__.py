@@ -92,11 +92,24 @@ class _Store(Protocol):
     def add_page_artifact(self, url: str, name: str, data: Any) -> None: ...
 
 
+# The last value read of each kind, with the stored JSON it came from: a page check reads
+# the same run artifact on every page of a crawl, and decoding it each time would cost more
+# than the check.
+_last: dict[type, tuple[Any, Any]] = {}
+
+
 def read(source: _RunArtifacts, kind: type[A]) -> A | None:
     """The run-level artifact ``kind`` from a ``CheckContext`` (checks) or a ``SiteView``
     (site-wide code that is not a check), or None when no collector stored it."""
     data = source.artifact(kind.NAME)
-    return None if data is None else kind.from_json(data)
+    if data is None:
+        return None
+    last = _last.get(kind)
+    if last is not None and last[0] is data:
+        return last[1]
+    value = kind.from_json(data)
+    _last[kind] = (data, value)
+    return value
 
 
 def read_pages(site: _PageArtifacts, kind: type[A]) -> Iterator[tuple[str, A]]:

@@ -152,3 +152,12 @@ def test_accessors_read_what_write_stored():
     assert read(site, NotFoundProbe) is None
     [(url, page)] = list(read_pages(site, RenderedPage))
     assert url == "https://ex.nl/" and page == RenderedPage.from_json(OLD_RENDERED_PAGE)
+
+
+def test_read_decodes_the_same_stored_value_once_and_a_new_one_again():
+    """A page check reads its run artifact on every page: decoded once per stored value."""
+    first = {"url": "https://ex.nl/x", "text": "Niet gevonden"}
+    site = MemorySite([], start_url="https://ex.nl/", artifacts={"not_found_probe": first})
+    assert read(site, NotFoundProbe) is read(site, NotFoundProbe)
+    other = MemorySite([], start_url="https://ex.nl/", artifacts={"not_found_probe": dict(first, text="Weg")})
+    assert read(other, NotFoundProbe).text == "Weg" and read(site, NotFoundProbe).text == "Niet gevonden"
