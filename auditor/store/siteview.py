@@ -66,6 +66,15 @@ class StoredSite(Writer):
             yield from conn.execute(select(pages_t.c.url, pages_t.c.status, pages_t.c.content_type,
                                            pages_t.c.language).order_by(pages_t.c.url))
 
+    def content_hashes(self) -> Iterator[tuple[str, str]]:
+        """``(url, content hash)`` of every stored page that answered 200: the same hash at
+        two addresses is one page served twice (TP109), found without reading a body."""
+        self.flush()
+        with self.engine.connect() as conn:
+            yield from conn.execute(select(pages_t.c.url, pages_t.c.content_hash)
+                                    .where(pages_t.c.status == 200, pages_t.c.content_hash.is_not(None))
+                                    .order_by(pages_t.c.url))
+
     def touchpoint_facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(url, facts)`` of every stored page for the touchpoint inventory; pages stored
         without them (an older store) are read and their facts computed."""

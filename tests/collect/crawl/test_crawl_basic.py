@@ -36,7 +36,7 @@ def test_writes_report_findings_and_store(audit):
         assert (audit.out / name).is_file()
     doc = audit.doc
     assert doc["schema"] == "touchpoint-auditor/findings/v1"
-    assert {c["code"] for c in doc["checks"]} == {f"TP10{i}" for i in range(1, 9)}
+    assert {c["code"] for c in doc["checks"]} == {f"TP10{i}" for i in range(1, 10)}
 
 
 def test_broken_internal_links_with_every_linking_page(audit, basic_site):
