@@ -57,7 +57,7 @@ class HeadFacts:
 
 
 def head_record(ex: Extracted, headers: Mapping[str, str], nav_base: str | None = None,
-                page_url: str = "") -> dict[str, Any]:
+                page_url: str = "", forms: bool = True) -> dict[str, Any]:
     """The plain-JSON record stored with a page (only the keys that have a value); with
     ``nav_base`` (the page's URL) also the links of its navigation. On an https page
     (``page_url``) also what it loads over plain http (mixed content) and its links to
@@ -78,7 +78,7 @@ def head_record(ex: Extracted, headers: Mapping[str, str], nav_base: str | None 
     if nav_base is not None:
         record["nav"] = nav_links(ex.tree, nav_base)[:200]
     if page_url.startswith("https://"):
-        _insecure(record, ex, page_url)
+        _insecure(record, ex, page_url, forms)
     return record
 
 
@@ -86,7 +86,7 @@ _RESOURCES = frozenset({"img", "script", "link", "iframe", "source"})
 MAX_LISTED = 20
 
 
-def _insecure(record: dict[str, Any], ex: Extracted, page_url: str) -> None:
+def _insecure(record: dict[str, Any], ex: Extracted, page_url: str, forms: bool) -> None:
     host = urlsplit(page_url).hostname or ""
     own = {host, host[4:] if host.startswith("www.") else f"www.{host}"}
     mixed: list[str] = []
@@ -99,7 +99,7 @@ def _insecure(record: dict[str, Any], ex: Extracted, page_url: str) -> None:
             mixed.append(url)
         elif link.element in ("a", "area") and urlsplit(url).hostname in own:
             http_links.append(url)
-    for form in ex.tree.iter("form"):
+    for form in ex.tree.iter("form") if forms else ():
         action = (form.get("action") or "").strip()
         if action.lower().startswith("http://"):
             mixed.append(action[:500])

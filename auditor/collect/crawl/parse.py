@@ -81,7 +81,8 @@ def parse_page(fetched: Fetched, checks: list[PageCheck], ctx: CheckContext, pol
     findings, ended = run_page_checks(checks, page, ctx, skip)
     facts = page_facts(page)
     if facts:  # the search and share facts (the impression family); the navigation of the crawl's first page
-        facts["head"] = head_record(ex, fetched.headers, fetched.url if fetched.depth == 0 else None, fetched.url)
+        facts["head"] = head_record(ex, fetched.headers, fetched.url if fetched.depth == 0 else None, fetched.url,
+                                    b"<form" in page.body_lower)
     if templates and facts and renderable(page):
         facts["template"] = skeleton(page)  # which pages the browser renders (render_templates)
     nofollow = "nofollow" in ex.meta_robots
