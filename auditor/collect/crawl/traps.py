@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 SESSION_VARIANTS = 3
 CALENDAR_VARIANTS = 100
@@ -33,6 +33,7 @@ _CALENDAR = re.compile(r"^(month|year|date|day|week|cal|calendar|maand|jaar|datu
                        r"monat|jahr|mois|annee|tx_\w*\[(month|year|day)\])$", re.I)
 _PATH_YEAR_MONTH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
 _DIGITS = re.compile(r"\d+")
+_HAS_YEAR = re.compile(r"(19|20)\d\d")
 _LABELS = {
     "path": "repeating path segments (each page links one level deeper)",
     "session": "session ids in URLs (the same page under ever new addresses)",
@@ -59,17 +60,20 @@ class TrapDetector:
         return kind
 
     def _kind(self, url: str) -> str | None:
-        parts = urlsplit(url)
-        path = parts.path
-        if _repeats(path):
+        # Plain string work, not urlsplit: this runs for every new internal URL.
+        rest = url.split("//", 1)[-1]
+        slash = rest.find("/")
+        path, _, query = (rest[slash:] if slash >= 0 else "/").split("#", 1)[0].partition("?")
+        if path.count("/") >= 3 and _repeats(path):
             return "path"
         if ";jsessionid=" in path.lower() and self._over(("session", path.split(";")[0]), SESSION_VARIANTS):
             return "session"
-        if _PATH_YEAR_MONTH.search(path) and self._over(("calendar", _DIGITS.sub("N", path)), CALENDAR_VARIANTS):
+        if _HAS_YEAR.search(path) and _PATH_YEAR_MONTH.search(path) and self._over(
+                ("calendar", _DIGITS.sub("N", path)), CALENDAR_VARIANTS):
             return "calendar"
-        if not parts.query:
+        if not query:
             return None
-        params = parse_qsl(parts.query, keep_blank_values=True)
+        params = parse_qsl(query, keep_blank_values=True)
         names = tuple(sorted(name for name, _ in params))
         if any(_SESSION.match(name) for name in names):
             return "session" if self._over(("session", path), SESSION_VARIANTS) else None
@@ -96,7 +100,7 @@ class TrapDetector:
 
 
 def _repeats(path: str) -> bool:
-    segments = [s.lower() for s in path.split("/") if s and not s.isdigit()]
-    if len(segments) < 3:
-        return False
+    segments = [s for s in path.lower().split("/") if s and not s.isdigit()]
+    if len(segments) < 3 or len(set(segments)) > len(segments) - 2:
+        return False  # no segment can occur three times
     return Counter(segments).most_common(1)[0][1] >= 3
