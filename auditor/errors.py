@@ -33,7 +33,13 @@ class InputError(AuditorError):
 
 
 class UnreachableTarget(InputError):
-    """The start URL answered with a network error: nothing to audit."""
+    """The start URL answered with a network error: nothing to audit. ``kind`` is the
+    fetcher's error kind (``dns``, ``refused``, ``tls``, …; the report catalogue's
+    ``errors.*`` keys), so the nightly run can say it in the client's language."""
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class PluginError(AuditorError):

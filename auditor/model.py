@@ -246,11 +246,12 @@ class RunHistory:
     damping: int = 1
     # Oldest first, this run last: {"run_id", "started_at", "families": {family: n}, "severities": {sev: n}}
     trend: tuple[Mapping[str, Any], ...] = ()
+    back_up_after: int = 0  # unreachable nights right before this run (0: it was up last time)
 
     def to_dict(self) -> dict[str, Any]:
         return {"site": self.site, "run_id": self.run_id, "previous_run": self.previous_run,
                 "fixed": [f.to_dict() for f in self.fixed], "alerts": list(self.alerts),
-                "damping": self.damping, "trend": [dict(t) for t in self.trend]}
+                "damping": self.damping, "trend": [dict(t) for t in self.trend], "back_up_after": self.back_up_after}
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ The runs themselves are ``auditor/nightly/``; this is their command line.
 
 Exit status of ``run``: 0 every client audited and none has an unsuppressed finding at or
 above its ``fail_on``; 1 every client audited and at least one has; 2 bad usage or
-portfolio, or at least one client could not be audited (failed, locked by a run still
-going, skipped for the time budget): that needs a person, a finding can wait for the report.
+portfolio, or at least one client could not be audited (its site unreachable, failed, locked
+by a run still going, skipped for the time budget): that needs a person, a finding can wait
+for the report. Which clients those are is on stderr, one line each.
 """
 
 from __future__ import annotations
@@ -121,6 +122,9 @@ def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> li
     def show(outcome: Any) -> None:
         if outcome.status != "done":
             print(f"touchpoint-auditor: error: {outcome.line()}", file=sys.stderr)
+            for line in outcome.deliveries:  # an unreachable site's notice
+                print(f"{outcome.client}: {line}", file=sys.stderr)
+            sys.stderr.flush()
             return
         if not quiet:
             print(outcome.line())
@@ -235,6 +239,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(RUN_ROW.format("run", "as of", "pages", "findings", "new", "fixed", "suppr.", "alerts", "complete",
                              "folder"))
         for run in runs:
+            if run.get("status") == "unreachable":
+                from auditor.notify.notices import reason_text
+
+                print(RUN_ROW.format(run["id"], run["as_of"], "-", "-", "-", "-", "-", "-", "unreachable",
+                                     f"({run['reason']}: {reason_text(run['reason'] or '', 'en')})"))
+                continue
             print(RUN_ROW.format(run["id"], run["as_of"], run["pages_crawled"], run["findings"], run["new"],
                                  run["fixed"], run["suppressed"], run["alerts"], "yes" if run["complete"] else "no",
                                  run["run_dir"] or "-"))

@@ -50,6 +50,7 @@ URL_CAP = 4096
 MESSAGE_CAP = 4096
 HEADER_CAP = 1024
 SITE_NAME_CAP = 200
+DONE, UNREACHABLE = "done", "unreachable"  # runs.status
 
 
 class History:
@@ -92,8 +93,9 @@ class History:
         with self._errors(f"record a run of {name}"), self._write() as conn:
             site_id = _lock_site(conn, name, run.target)
             prev = conn.execute(select(runs.c.id, runs.c.started_at, runs.c.finished_at, runs.c.pages_crawled,
-                                       runs.c.findings).where(runs.c.site_id == site_id)
+                                       runs.c.findings).where(runs.c.site_id == site_id, runs.c.status == DONE)
                                 .order_by(runs.c.id.desc()).limit(1)).first()
+            down = _nights_down(conn, site_id)
             prior, source = _prior_states(conn, site_id) if prev is not None else (None, {})
             held = active_suppressions(
                 conn.execute(select(suppressions.c.fingerprint, suppressions.c.until, suppressions.c.reason)
@@ -109,14 +111,35 @@ class History:
             "id": prev.id, "started_at": prev.started_at, "finished_at": prev.finished_at,
             "pages_crawled": prev.pages_crawled, "findings": prev.findings}
         history = RunHistory(site=name, run_id=run_id, previous_run=previous, fixed=fixed, alerts=result.alerts,
-                             damping=damping, trend=tuple(trend))
+                             damping=damping, trend=tuple(trend), back_up_after=down)
         return replace(run, findings=result.findings, history=history)
+
+    def record_unreachable(self, site: str, target: str, *, reason: str, today: date,
+                           started_at: str = "", finished_at: str = "") -> tuple[int, int]:
+        """Record a night ``site`` could not be reached (``reason``: the error kind, such as
+        ``dns``, ``refused``, ``tls``, ``http-503``, ``robots``). Nothing was audited, so the
+        row has no findings and counts as incomplete: the next good night compares with the
+        last audited run, and nothing is called fixed because of a night the site was down.
+        Returns (run id, nights down in a row including this one)."""
+        name = _site_name(site)
+        with self._errors(f"record an unreachable run of {name}"), self._write() as conn:
+            site_id = _lock_site(conn, name, target)
+            down = _nights_down(conn, site_id) + 1
+            key = conn.execute(runs.insert().values(
+                site_id=site_id, target=_text(target, URL_CAP), started_at=_text(started_at, 40),
+                finished_at=_text(finished_at, 40), recorded_at=_now(), as_of=today, complete=False,
+                pages_crawled=0, findings=0, new=0, fixed=0, suppressed=0, damping=1, alerts=[], summary={},
+                run_dir=None, settings={}, tool_version=None, status=UNREACHABLE,
+                reason=_text(reason, 200))).inserted_primary_key
+        assert key is not None
+        return int(key[0]), down
 
     def previous_run_dir(self, site: str) -> Path | None:
         """The run directory of the newest recorded run of ``site`` (None: none, or not given)."""
         with self._errors(f"read the runs of {site}"), self._read() as conn:
             value = conn.execute(select(runs.c.run_dir).join(sites, sites.c.id == runs.c.site_id)
-                                 .where(sites.c.name == site).order_by(runs.c.id.desc()).limit(1)).scalar()
+                                 .where(sites.c.name == site, runs.c.status == DONE)
+                                 .order_by(runs.c.id.desc()).limit(1)).scalar()
         return Path(value) if value else None
 
     # -- suppressions -----------------------------------------------------------------
@@ -386,9 +409,17 @@ def _insert_pages(conn: Connection, run_id: int, pages: Iterable[Mapping[str, An
         conn.execute(run_pages.insert(), chunk)
 
 
+def _nights_down(conn: Connection, site_id: int) -> int:
+    """How many of the site's newest runs in a row were unreachable (0: the last one was audited)."""
+    statuses = conn.execute(select(runs.c.status).where(runs.c.site_id == site_id)
+                            .order_by(runs.c.id.desc()).limit(MAX_CARRY_RUNS)).scalars()
+    return sum(1 for _ in itertools.takewhile(lambda status: status == UNREACHABLE, statuses))
+
+
 def _trend(conn: Connection, site_id: int, count: int) -> list[dict[str, Any]]:
     rows = conn.execute(select(runs.c.id, runs.c.started_at, runs.c.summary, runs.c.new, runs.c.fixed)
-                        .where(runs.c.site_id == site_id).order_by(runs.c.id.desc()).limit(count)).all()
+                        .where(runs.c.site_id == site_id, runs.c.status == DONE)
+                        .order_by(runs.c.id.desc()).limit(count)).all()
     return [trend_point(r.id, r.started_at, r.summary, r.new, r.fixed) for r in reversed(rows)]
 
 
@@ -407,6 +438,6 @@ def _run_dict(row: Row[Any]) -> dict[str, Any]:
             "as_of": row.as_of.isoformat(), "complete": bool(row.complete), "pages_crawled": row.pages_crawled,
             "findings": row.findings, "new": row.new, "fixed": row.fixed, "suppressed": row.suppressed,
             "alerts": len(row.alerts or ()), "damping": row.damping, "run_dir": row.run_dir,
-            "tool_version": row.tool_version}
+            "tool_version": row.tool_version, "status": row.status, "reason": row.reason}
 
 

@@ -64,6 +64,9 @@ runs = Table(
     Column("run_dir", Text),
     Column("settings", JSON, nullable=False),
     Column("tool_version", String(50)),
+    # done | unreachable (nothing audited: ``reason`` is the error kind, e.g. dns, refused, http-503)
+    Column("status", String(20), nullable=False, server_default="done"),
+    Column("reason", Text),
     Index("ix_runs_site_id", "site_id", "id"),
 )
 

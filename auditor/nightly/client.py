@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor import app
 from auditor.app import ProgressSink
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, UnreachableTarget
 from auditor.model import AuditRun
 from auditor.nightly.lock import SiteLock, SiteLocked
 from auditor.nightly.outcome import ClientOutcome, RunOptions
@@ -38,6 +38,8 @@ def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
         return ClientOutcome(client.name, "locked", str(exc))
     try:
         return _audit(portfolio, client, options, time_budget, progress)
+    except UnreachableTarget as exc:
+        return _unreachable(client, options, exc)
     except AuditorError as exc:
         return ClientOutcome(client.name, "failed", str(exc))
     except Exception as exc:  # a bug must cost one client, not the night
@@ -61,6 +63,8 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
         run_dir = _new_run_dir(portfolio.run_root(client.name))
         try:
             run = app.audit(config, run_dir, previous=previous, progress=progress)
+            if run.pages_crawled == 0:  # answered, but not one page: as down as a refused connection
+                raise UnreachableTarget(f"no page of {config.target} could be read", kind=_no_pages_kind(run, run_dir))
             complete = not run.stats.get("stopped_by_budget", False)
             run = _record(history, client, run, run_dir, complete, config.as_of)
         except BaseException:
@@ -71,6 +75,8 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
         written = app.write_reports(run, run_dir, reporters)
         _point_latest(portfolio.run_root(client.name), run_dir)
         deliveries = _notify(client, run, written, config)
+        if run.history is not None and run.history.back_up_after:
+            deliveries += _notify_back_up(client, config, run.history.back_up_after)
         notes = list(run.notes)
         for pruned in history.prune(client.name, keep_runs=client.keep_runs, keep_days=client.keep_days,
                                     today=config.as_of):
@@ -136,6 +142,72 @@ def _notify(client: Client, run: AuditRun, written: dict[str, Path], config: Any
                                     ca_bundle=config.crawl.ca_bundle))
 
 
+def _no_pages_kind(run: AuditRun, run_dir: Path) -> str:
+    """Why a crawl read no page: the start page's server error, robots.txt, or its network error."""
+    from auditor.store import RunStore
+
+    store = RunStore(run_dir)
+    try:
+        start = store.link_result(run.target)
+    finally:
+        store.close()
+    if start is not None and start.status is not None and start.status >= 500:
+        return f"http-{start.status}"
+    if run.stats.get("skipped_robots"):
+        return "robots"
+    if start is not None and start.error:
+        return start.error
+    return "no-pages"
+
+
+def _client_name(client: Client) -> str:
+    """The client as the report names it (``[report.brand] client``), else the site's host."""
+    from urllib.parse import urlsplit
+
+    config = client.config
+    return config.report.brand.client or urlsplit(config.target).hostname or client.name
+
+
+def _unreachable(client: Client, options: RunOptions, exc: UnreachableTarget) -> ClientOutcome:
+    """A night the site could not be reached: a row in history, a notice on every channel
+    (not damped: a whole site down is news on the first night), an outcome that fails the night."""
+    from auditor.history import History
+    from auditor.notify.notices import reason_text, unreachable_notice
+
+    config = client.config
+    today = options.as_of or dt.date.today()
+    kind = exc.kind or "unknown"
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    history = History(options.history_url)
+    try:
+        _run_id, nights = history.record_unreachable(client.name, config.target, reason=kind, today=today,
+                                                     started_at=now, finished_at=now)
+    finally:
+        history.close()
+    deliveries: tuple[str, ...] = ()
+    if client.notify is not None:
+        from auditor.notify.notices import send_notice
+
+        notice = unreachable_notice(client=client.name, name=_client_name(client), target=config.target,
+                                    date=today.isoformat(), reason=kind, nights=nights,
+                                    language=config.report.language)
+        deliveries = tuple(send_notice(notice, client.notify, ca_bundle=config.crawl.ca_bundle))
+    streak = f" ({nights} nights in a row)" if nights > 1 else ""
+    return ClientOutcome(client.name, "unreachable", f"{config.target}: {reason_text(kind, 'en')}{streak}",
+                         deliveries=deliveries, nights_down=nights)
+
+
+def _notify_back_up(client: Client, config: Any, nights: int) -> tuple[str, ...]:
+    if client.notify is None:
+        return ()
+    from auditor.notify.notices import back_up_notice, send_notice
+
+    notice = back_up_notice(client=client.name, name=_client_name(client), target=config.target,
+                            date=(config.as_of or dt.date.today()).isoformat(), nights=nights,
+                            language=config.report.language)
+    return tuple(send_notice(notice, client.notify, ca_bundle=config.crawl.ca_bundle))
+
+
 def _delete_run_dir(root: Path, run_dir: Path) -> list[str]:
     """Delete a pruned run folder, but only inside this client's run folder: a history database
     shared or edited by hand must never make us delete anything else."""
@@ -164,7 +236,7 @@ def _outcome(client: Client, run: AuditRun, run_dir: Path, written: dict[str, Pa
         fixed=len(history.fixed) if history else 0,
         alerts=len(history.alerts) if history else 0,
         complete=complete, worst=run.worst_severity(), fail_on=fail_on,
-        deliveries=deliveries, notes=tuple(notes),
+        deliveries=deliveries, notes=tuple(notes), back_up_after=history.back_up_after if history else 0,
     )
 
 

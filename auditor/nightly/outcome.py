@@ -12,7 +12,7 @@ from pathlib import Path
 
 from auditor.app import fails_on
 
-STATUSES = ("done", "failed", "locked", "skipped")
+STATUSES = ("done", "unreachable", "failed", "locked", "skipped")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class ClientOutcome:
-    """How one client's run ended. ``status``: done, failed, locked or skipped."""
+    """How one client's run ended. ``status``: done, unreachable (recorded in history, the
+    client's channels told), failed, locked or skipped."""
 
     client: str
     status: str
@@ -44,6 +45,8 @@ class ClientOutcome:
     fail_on: str = "never"
     deliveries: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    nights_down: int = 0  # unreachable: nights in a row, tonight included
+    back_up_after: int = 0  # done: unreachable nights right before tonight
 
     @property
     def failed_on_findings(self) -> bool:
@@ -56,6 +59,8 @@ class ClientOutcome:
         alerts = f"{self.alerts} alert{'s' if self.alerts != 1 else ''}"
         incomplete = " (incomplete crawl: nothing counted as fixed)" if not self.complete else ""
         where = f"; report {self.report}" if self.report else (f"; run {self.run_dir}" if self.run_dir else "")
+        back = (f"; back up after {self.back_up_after} unreachable night{'s' if self.back_up_after != 1 else ''}"
+                if self.back_up_after else "")
         return (f"{self.client}: {self.pages} pages; {self.new} new, {self.fixed} fixed, {self.persisting} persisting, "
-                f"{self.suppressed} suppressed; {alerts}{incomplete}{where}")
+                f"{self.suppressed} suppressed; {alerts}{incomplete}{back}{where}")
 

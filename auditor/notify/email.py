@@ -17,6 +17,7 @@ import os
 import smtplib
 import ssl
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -25,7 +26,7 @@ from auditor.notify.config import EmailConfig
 from auditor.notify.payloads import Message, email_html, email_text, subject
 from auditor.notify.webhook import Delivery, tls_context
 
-__all__ = ["MAX_ATTACHMENT_BYTES", "build_email", "choose_attachment", "send_email"]
+__all__ = ["MAX_ATTACHMENT_BYTES", "build_email", "choose_attachment", "send_email", "send_prepared"]
 
 MAX_ATTACHMENT_BYTES = 15_000_000  # most mail servers refuse 20-25 MB; base64 adds a third
 RETRY_DELAY = 1.0
@@ -103,13 +104,20 @@ def _reason(exc: Exception) -> str:
 def send_email(config: EmailConfig, message: Message, *, report_path: Path | None = None,
                ca_bundle: Path | None = None, retry_delay: float | None = None) -> Delivery:
     """Send the e-mail; never raises for a delivery failure."""
+    return send_prepared(config, lambda: build_email(config, message, report_path), ca_bundle=ca_bundle,
+                         retry_delay=retry_delay)
+
+
+def send_prepared(config: EmailConfig, build: Callable[[], EmailMessage], *, ca_bundle: Path | None = None,
+                  retry_delay: float | None = None) -> Delivery:
+    """Send the e-mail ``build`` makes (alerts or a notice); never raises for a delivery failure."""
     password = None
     if config.password_env is not None:
         password = os.environ.get(config.password_env)
         if password is None:
             return Delivery(False, f"environment variable {config.password_env} is not set", 0)
     try:
-        mail = build_email(config, message, report_path)
+        mail = build()
         context = tls_context(ca_bundle)
     except (OSError, ssl.SSLError, ValueError) as exc:
         return Delivery(False, _reason(exc), 0)

@@ -188,7 +188,8 @@ def test_runs_pages_and_settings_are_stored(history, history_url, tmp_path):
     assert listed == {"id": run.history.run_id, "started_at": "2026-11-01T02:00:00+00:00",
                       "finished_at": "2026-11-01T02:10:00+00:00", "as_of": "2026-11-01", "complete": True,
                       "pages_crawled": 11, "findings": 1, "new": 1, "fixed": 0, "suppressed": 0, "alerts": 1,
-                      "damping": 1, "run_dir": str(tmp_path / "run1"), "tool_version": "0.1.0"}
+                      "damping": 1, "run_dir": str(tmp_path / "run1"), "tool_version": "0.1.0",
+                      "status": "done", "reason": None}
     engine = create_engine(parse_url(history_url))
     with engine.connect() as conn:
         assert conn.execute(select(runs.c.settings)).scalar_one() == {"crawl": {"max_pages": 100},
@@ -254,3 +255,29 @@ def test_run_dir_is_stored_absolute(history, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     history.record("acme", make_run([]), run_dir=Path("relative/run"))
     assert history.previous_run_dir("acme") == tmp_path / "relative" / "run"
+
+
+def test_an_unreachable_night_is_a_row_and_the_next_good_night_is_back_up(history, tmp_path):
+    """A night the site was down is recorded (status, reason) without breaking the comparison:
+    the next good night compares with the last audited run, keeps the streaks, calls nothing
+    fixed because of the gap, and knows how many nights the site was down."""
+    first = history.record("acme", make_run(["a", "b"], night=1), run_dir=tmp_path / "run1", damping=2)
+    assert first.history.back_up_after == 0
+    down_id, down = history.record_unreachable("acme", "https://example.test/", reason="refused",
+                                               today=date(2026, 11, 2))
+    assert down == 1
+    assert history.record_unreachable("acme", "https://example.test/", reason="dns",
+                                      today=date(2026, 11, 3))[1] == 2
+    assert history.previous_run_dir("acme") == tmp_path / "run1"  # never the folder-less down night
+    back = history.record("acme", make_run(["a"], night=4), run_dir=tmp_path / "run4", damping=2)
+    assert back.history.back_up_after == 2
+    assert back.history.previous_run["id"] == first.history.run_id
+    assert changes(back) == {"a": ("persisting", 2, False)}
+    assert [f.fingerprint for f in back.history.fixed] == ["b"]
+    assert [point["run_id"] for point in back.history.trend] == [first.history.run_id, back.history.run_id]
+    listed = history.runs("acme")
+    assert [(r["status"], r["reason"], r["pages_crawled"]) for r in listed] == [
+        ("done", None, 14), ("unreachable", "dns", 0), ("unreachable", "refused", 0), ("done", None, 11)]
+    assert listed[2]["id"] == down_id
+    again = history.record("acme", make_run(["a"], night=5), run_dir=tmp_path / "run5", damping=2)
+    assert again.history.back_up_after == 0

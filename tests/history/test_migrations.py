@@ -27,7 +27,7 @@ def test_migrations_build_exactly_the_declared_schema(history_url):
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) == TABLES
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert context.get_current_revision() == head_revision() == "0001"
+        assert context.get_current_revision() == head_revision() == "0002"
         assert compare_metadata(context, metadata) == []
     engine.dispose()
 
@@ -40,7 +40,7 @@ def test_reopening_migrates_nothing_and_keeps_the_data(history_url):
         assert again.record("acme", make_run(["a"])).findings[0].change == "persisting"
     engine = engine_for(history_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
     engine.dispose()
 
 
@@ -53,6 +53,6 @@ def test_a_newer_schema_is_refused(history_url):
     with pytest.raises(HistoryError) as raised:
         History(history_url)
     message = str(raised.value)
-    assert "has schema revision '0042_future', newer than this touchpoint-auditor knows (newest '0001'): " \
+    assert "has schema revision '0042_future', newer than this touchpoint-auditor knows (newest '0002'): " \
            "upgrade touchpoint-auditor" in message
     assert "\n" not in message

@@ -58,13 +58,14 @@ enabled = false
         f"shop: 5 pages; 4 new, 0 fixed, 0 persisting, 0 suppressed; 0 alerts; report {shop_dir / 'findings.json'}",
         "  note: grammar not checked (TP302): Hunspell chosen in the configuration (engine = \"hunspell\"); "
         "spelling was checked with Hunspell only",
-        "3 clients: 1 done, 1 failed, 1 locked"])
-    assert result.stdout.splitlines()[-1] == "3 clients: 1 done, 1 failed, 1 locked"
+        "3 clients: 1 done, 1 unreachable, 1 locked"])
+    assert result.stdout.splitlines()[-1] == "3 clients: 1 done, 1 unreachable, 1 locked"
     errors = sorted(result.stderr.splitlines())
     assert len(errors) == 2
     assert errors[0].startswith("touchpoint-auditor: error: busy: locked: busy is already being audited by "
                                 f"another process (pid {holder.pid} since ")
-    assert errors[1].startswith("touchpoint-auditor: error: down: failed: cannot reach http://127.0.0.1:1/: refused")
+    assert errors[1] == ("touchpoint-auditor: error: down: unreachable: http://127.0.0.1:1/: "
+                         "the server refused the connection")
     assert list((tmp_path / "data" / "runs" / "down").iterdir()) == []  # no half run left behind
     assert not (tmp_path / "data" / "runs" / "resting").exists()  # disabled: not run by --all
 

@@ -16,13 +16,19 @@ PostgreSQL server.
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.nightly.conftest import PARTNER, write_portfolio
+from auditor.devserver import serve
+from tests.conftest import SITES
+from tests.nightly.conftest import PARTNER, Cli, write_portfolio
 from tests.nightly.receivers import smtp_server, webhook_receiver
-from tests.postgres import postgres_database  # noqa: F401  (fixture)
+from tests.postgres import (
+    free_port,
+    postgres_database,  # noqa: F401  (fixture)
+)
 
 RECIPIENTS = ["jan@bureau.example", "ops@shop.example"]
 
@@ -181,3 +187,77 @@ recipients = ["{RECIPIENTS[0]}", "{RECIPIENTS[1]}"]
         assert [r[9] for r in rows] == [str(three.run_dir), str(two.run_dir), str(one.run_dir)]
         assert lines[5:] == [f"suppressed {fp['TP301 reserverd']} until 2026-12-02: {theme}",
                              f"suppressed {fp['TP301 recieve']} until 2027-01-31: client's own spelling"]
+
+
+def test_three_nights_a_site_goes_down_and_comes_back_up_in_dutch(tmp_path, cli, history_url):
+    """Night 1 both clients are audited; night 2 the shop's server is gone (connection
+    refused): a recorded ``unreachable`` night, a Dutch e-mail and a webhook notice on its
+    first night, the other client audited all the same, exit 2; night 3 it is back on the
+    same port: "back up" on every channel, and the comparison goes on from night 1."""
+    shop_dir, other_dir = tmp_path / "site-shop", tmp_path / "site-other"
+    shutil.copytree(SITES / "nightly-shop", shop_dir)
+    shutil.copytree(SITES / "nightly-shop", other_dir)
+    port = free_port()
+    with webhook_receiver() as hook, smtp_server() as smtp, serve(other_dir) as other:
+        portfolio = write_portfolio(tmp_path, f"""
+[clients.shop]
+target = "http://127.0.0.1:{port}/"
+report.language = "nl"
+report.brand.client = "Winkel Jansen"
+
+[clients.shop.notify]
+min_severity = "critical"
+webhooks = [{{ url = "{hook.url}" }}]
+
+[clients.shop.notify.email]
+host = "{smtp.host}"
+port = {smtp.port}
+sender = "audits@bureau.example"
+recipients = ["{RECIPIENTS[0]}"]
+
+[clients.other]
+target = "{other.base_url}"
+""", portfolio=f'history = "{history_url}"')
+
+        def run_all(day: str) -> Cli:
+            return cli("run", "--all", "--portfolio", str(portfolio), "--as-of", day)
+
+        with serve(shop_dir, port=port):
+            one = run_all("2026-12-01")
+        assert one.exit_code == 0, one.stderr
+        assert hook.posts == [] and smtp.mails == []  # typos below critical, and nothing damped yet
+
+        # -- Night 2: the shop's server is down.
+        two = run_all("2026-12-02")
+        assert two.exit_code == 2
+        assert f"touchpoint-auditor: error: shop: unreachable: http://127.0.0.1:{port}/: " \
+               "the server refused the connection\n" in two.stderr
+        assert "other: " in two.stdout and "2 clients: 1 done, 1 unreachable" in two.stdout
+        [post] = hook.posts
+        assert (post["event"], post["client"], post["reason"], post["nights_down"]) == ("unreachable", "shop",
+                                                                                        "refused", 1)
+        assert post["title"] == "Winkel Jansen: de site is niet bereikbaar"
+        [mail] = smtp.mails
+        assert mail.subject == "Winkel Jansen: de site is niet bereikbaar"
+        body = mail.message.get_body(("plain",)).get_content()
+        assert "127.0.0.1 was bij de controle van 2026-12-02 niet bereikbaar: de server weigerde de verbinding." \
+               in body
+        assert "Errno" not in body and "refused" not in body  # no raw exception text, no English
+
+        # -- Night 3: back on the same port.
+        with serve(shop_dir, port=port):
+            three = run_all("2026-12-03")
+        assert three.exit_code == 0, three.stderr
+        shop_line = next(line for line in three.stdout.splitlines() if line.startswith("shop: "))
+        assert "; back up after 1 unreachable night;" in shop_line
+        assert "0 new, 0 fixed, 5 persisting" in shop_line  # compared with night 1, streaks kept
+        assert [p.get("event") for p in hook.posts] == ["unreachable", "back_up"]
+        assert smtp.mails[1].subject == "Winkel Jansen: de site is weer bereikbaar"
+        assert "127.0.0.1 is weer bereikbaar, na 1 nacht onbereikbaar." in \
+               smtp.mails[1].message.get_body(("plain",)).get_content()
+
+        listed = cli("history", "shop", "--portfolio", str(portfolio))
+        rows = [line.split() for line in listed.stdout.splitlines()[2:5]]
+        assert [(r[1], r[8]) for r in rows] == [("2026-12-03", "yes"), ("2026-12-02", "unreachable"),
+                                                ("2026-12-01", "yes")]
+        assert listed.stdout.splitlines()[3].endswith("(refused: the server refused the connection)")

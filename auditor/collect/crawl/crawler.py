@@ -372,7 +372,7 @@ async def preflight(fetcher: Fetcher, start_url: str, max_body: int) -> Response
     crawler reuses this answer for the start page instead of fetching it twice."""
     res = await fetcher.fetch(start_url, max_body=max_body, want_body=_is_html_answer)
     if res.error and res.status is None:
-        raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})")
+        raise UnreachableTarget(f"cannot reach {start_url}: {res.error} ({res.error_detail})", kind=res.error)
     return res
 
 
