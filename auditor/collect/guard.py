@@ -188,6 +188,9 @@ class GuardedConnector(aiohttp.TCPConnector):
     connection may use, so a name cannot be re-resolved elsewhere between check and connect."""
 
     def __init__(self, policy: AddressPolicy, **kwargs: Any) -> None:
+        if not callable(getattr(aiohttp.TCPConnector, "_resolve_host", None)):  # fail closed, never open
+            raise RuntimeError("this aiohttp has no TCPConnector._resolve_host: the private-address guard "
+                               "cannot be applied (tests/collect/test_guard.py)")
         super().__init__(**kwargs)
         self.policy = policy
 
