@@ -35,8 +35,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest -q
 
+# ruff (style, complexity), import-linter (the layering contract in .importlinter: collect ->
+# store -> checks -> reporters, nothing imports the CLI).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
 	scripts/setup-system.sh $(DEBIAN_BENCH)

@@ -24,14 +24,13 @@ from urllib.parse import unquote, urlsplit
 
 from auditor.artifacts import read, read_pages
 from auditor.artifacts.ads import AdLanding, Ads
-from auditor.artifacts.profiles import Profiles
 from auditor.check import SiteView
 from auditor.forms import page_forms
 from auditor.model import Touchpoint
 from auditor.page import Page
 from auditor.urls import host_of
 
-__all__ = ["DetailedTouchpoint", "enrich", "page_facts", "page_section", "phone_key", "preview"]
+__all__ = ["DetailedTouchpoint", "page_facts", "page_section", "phone_key", "preview"]
 
 NEWS_SEGMENTS = frozenset({
     "nieuws", "news", "blog", "blogs", "actueel", "actualiteiten", "artikelen", "articles", "berichten", "pers",
@@ -181,7 +180,7 @@ def news_date(page: Page) -> str | None:
     """The publication date a news item shows, read by the same reader as TP201 (JSON-LD,
     meta, ``<time>``, the visible date in Dutch, English, German or French, htmldate guarded):
     one reader, so the inventory and the freshness checks never disagree about an item."""
-    from checks.freshness.pagedate import date_of_page  # the one date reader; imported only for news items
+    from auditor.dates.page import date_of_page  # the one date reader; imported only for news items
 
     found = date_of_page(page)
     return found.date.isoformat() if found is not None else None
@@ -310,28 +309,3 @@ def _ads(site: SiteView) -> Iterator[Touchpoint]:
         yield DetailedTouchpoint("ad", url, headline or ad.ad_id, "", {
             "ad_id": ad.ad_id, "landing_status": record.status if record else None,
             "landing_url": (record.final_url if record else "") or url, "visited": record is not None})
-
-
-def _profile_details(site: SiteView, found: Iterable[Touchpoint]) -> Iterator[Touchpoint]:
-    from checks.profiles import verdict  # the map shows TP601's verdict
-
-    visits = {v.url: v for v in (read(site, Profiles) or Profiles()).profiles}
-    for tp in found:
-        visit = visits.get(tp.url)
-        if tp.kind == "contact_channel" and "whatsapp" in tp.label.lower():
-            yield _with(tp, channel="whatsapp", value=tp.url)
-        elif visit is not None:
-            judged = verdict(visit)
-            yield _with(tp, state=judged.state, reason=judged.reason or None, platform=visit.label)
-        else:
-            yield tp
-
-
-def enrich(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
-    """The link-graph touchpoints (with the profile visits' state as details), then every
-    touchpoint the stored pages and the ads show."""
-    inventory = _Inventory(site)
-    stored = getattr(site, "touchpoint_facts", None)  # the run store keeps them; MemorySite does not
-    for url, facts in (stored() if stored is not None else ((p.url, page_facts(p)) for p in site.pages())):
-        inventory.add(url, facts)
-    return [*_profile_details(site, found), *inventory.touchpoints(), *_ads(site)]

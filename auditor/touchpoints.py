@@ -10,13 +10,16 @@ LinkedIn's 999): the map is where an unverifiable profile is reported, not the f
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from auditor.artifacts import read
 from auditor.artifacts.profiles import Profiles, ProfileVisit
 from auditor.check import SiteView
 from auditor.collect.profiles import platforms
 from auditor.model import Touchpoint
-from auditor.touchpoint_pages import enrich
+from auditor.touchpoint_pages import _ads, _Inventory, _with, page_facts
 from auditor.urls import host_of
+from checks.profiles import verdict  # the map shows TP601's verdict on each profile
 
 WHATSAPP_HOSTS = ("wa.me", "api.whatsapp.com", "chat.whatsapp.com")
 
@@ -65,3 +68,26 @@ def touchpoints_from_links(site: SiteView) -> list[Touchpoint]:
         if key not in listed:
             found.append(Touchpoint(visit.kind, visit.url, _label(visit.label, visit), visit.found_on))
     return enrich(site, found)  # pages by section, news, forms, mail/phone/chat, review widgets, ads
+
+
+def _profile_details(site: SiteView, found: Iterable[Touchpoint]) -> Iterator[Touchpoint]:
+    visits = {v.url: v for v in (read(site, Profiles) or Profiles()).profiles}
+    for tp in found:
+        visit = visits.get(tp.url)
+        if tp.kind == "contact_channel" and "whatsapp" in tp.label.lower():
+            yield _with(tp, channel="whatsapp", value=tp.url)
+        elif visit is not None:
+            judged = verdict(visit)
+            yield _with(tp, state=judged.state, reason=judged.reason or None, platform=visit.label)
+        else:
+            yield tp
+
+
+def enrich(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
+    """The link-graph touchpoints (with the profile visits' state as details), then every
+    touchpoint the stored pages and the ads show."""
+    inventory = _Inventory(site)
+    stored = getattr(site, "touchpoint_facts", None)  # the run store keeps them; MemorySite does not
+    for url, facts in (stored() if stored is not None else ((p.url, page_facts(p)) for p in site.pages())):
+        inventory.add(url, facts)
+    return [*_profile_details(site, found), *inventory.touchpoints(), *_ads(site)]

@@ -77,8 +77,8 @@ def labelled(folder: Path = DATA) -> list[dict[str, str]]:
 
 
 def ours(path: Path) -> tuple[dt.date | None, str]:
+    from auditor.dates.page import page_date
     from auditor.html.extract import parse_html
-    from checks.freshness.pagedate import page_date
 
     tree = parse_html(path.read_bytes(), "utf-8")
     found = page_date(tree, url=f"https://example.test/{path.name}", max_date=AS_OF,

@@ -93,7 +93,7 @@ class StoredSite(Writer):
         """``(url, depth, template)`` of every page the browser could render, from what the
         parse stored; pages stored without it (parsed when nothing was rendered, or by an
         older version) are read to compute it."""
-        from auditor.collect.render.templates import renderable, skeleton
+        from auditor.html.layout import renderable, skeleton
 
         self.flush()
         with self.engine.connect() as conn:

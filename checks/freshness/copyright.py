@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from auditor.check import CheckContext, PageCheck
+from auditor.html.lines import element_text
 from auditor.model import Finding, Location
 from auditor.page import Page
-from checks.freshness.text import element_text
 
 _YEAR = r"(?:19|20)\d{2}"
 # © 2019, (c) 2015–2021, Copyright 2020, © Groenhuis 2021, Copyright © 2018 - 2020, 2021 ©

@@ -11,12 +11,12 @@ from typing import Any
 from lxml import etree
 
 from auditor.check import CheckContext, SiteCheck, SiteView
+from auditor.dates.text import MONTHS, dayfirst_for, find_dates, parse_value
 from auditor.errors import NotApplicable
+from auditor.html.lines import HEADINGS, Line, class_words, element_text, lines
 from auditor.model import Finding, Location
 from auditor.scoring import stale_score_cap
-from checks.freshness.dates import MONTHS, dayfirst_for, find_dates, parse_value
 from checks.freshness.sections import EVENT_NAV_TEXT, EVENT_WORDS, keyword_root, nav_roots, root_of_index
-from checks.freshness.text import HEADINGS, Line, class_words, element_text, lines
 
 UPCOMING = re.compile(r"aankomend|komend|binnenkort|toekomstig|gepland|op de agenda|agenda|save the date|"
                       r"volgende|upcoming|coming|future|next|scheduled", re.I)
@@ -89,7 +89,7 @@ def past_events(tree: etree._Element, *, as_of: dt.date, language: str | None, o
     An event counts as shown as upcoming when it stands under a heading such as
     'Aankomende evenementen' or 'Upcoming events', or on an agenda page outside any
     'Afgelopen'/'Past events' part (``overview``)."""
-    from checks.freshness.text import content_root
+    from auditor.html.lines import content_root
 
     root, _h1 = content_root(tree)
     if root.tag == "article" and root.getparent() is not None:
@@ -171,7 +171,7 @@ def stale_agenda(tree: etree._Element, *, as_of: dt.date, language: str | None) 
     nothing on it is today or later: ``(day, what)``. A season "2023-2024" ends on 31 July
     of its second year. None when the page shows no full date and no season (nothing to
     judge) or shows a current one."""
-    from checks.freshness.text import content_root
+    from auditor.html.lines import content_root
 
     root, _h1 = content_root(tree)
     dayfirst = dayfirst_for(language or tree.get("lang"))

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from auditor.artifacts import read
 from auditor.artifacts.crawl import Feeds, SitemapDates
 from auditor.check import CheckContext, SiteCheck, SiteView
+from auditor.dates.page import FoundDate, date_of_page, is_article
+from auditor.dates.text import dayfirst_for, parse_value
 from auditor.errors import NotApplicable, Unverifiable
+from auditor.html.lines import content_root, element_text
 from auditor.model import Finding, Location
 from auditor.page import Page
 from auditor.scoring import stale_score_cap
-from checks.freshness.dates import dayfirst_for, parse_value
-from checks.freshness.pagedate import FoundDate, date_of_page, is_article
 from checks.freshness.sections import (
     NEWS_NAV_TEXT,
     NEWS_WORDS,
@@ -26,7 +27,6 @@ from checks.freshness.sections import (
     nav_roots,
     root_of_index,
 )
-from checks.freshness.text import content_root, element_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from checks.freshness.dates import find_dates, parse_value
-from checks.freshness.pagedate import MIN_DATE, FoundDate
-from checks.freshness.text import HEADINGS, Line, element_text, lines
+from auditor.dates.page import MIN_DATE, FoundDate
+from auditor.dates.text import find_dates, parse_value
+from auditor.html.lines import HEADINGS, Line, element_text, lines
 
 NEWS_WORDS = frozenset({
     "nieuws", "actueel", "actualiteit", "actualiteiten", "blog", "blogs", "weblog", "berichten",

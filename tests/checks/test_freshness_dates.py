@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from auditor.dates.page import page_date
+from auditor.dates.text import find_dates, parse_loose, parse_value
 from auditor.html.extract import parse_html
-from checks.freshness.dates import find_dates, parse_loose, parse_value
-from checks.freshness.pagedate import page_date
 
 D = dt.date
 TODAY = D(2026, 11, 22)

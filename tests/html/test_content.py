@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import html
 
 from auditor.html.content import main_element, main_landmark, main_text, region
-from checks.freshness.text import content_root
+from auditor.html.lines import content_root
 
 
 def _tree(body: str):

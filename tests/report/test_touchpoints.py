@@ -4,7 +4,8 @@ channels, chat and review widgets (hand-built pages, no network)."""
 from __future__ import annotations
 
 from auditor.testing import MemorySite, make_page
-from auditor.touchpoint_pages import enrich, page_section, phone_key
+from auditor.touchpoint_pages import page_section, phone_key
+from auditor.touchpoints import enrich
 
 FOOTER = """<footer><a href="tel:030-123 45 67">030-123 45 67</a>
 <a href="mailto:Info@Ex.nl?subject=Hoi">mail ons</a></footer>"""

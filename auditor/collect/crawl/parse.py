@@ -25,10 +25,10 @@ from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.crawl.follows import LinkPolicy, LinkRow
 from auditor.collect.crawl.parse_pool import ParsePool, discard_spares, spares
 from auditor.collect.limits import MAX_LINKS_PER_PAGE
-from auditor.collect.render.templates import renderable, skeleton
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract
 from auditor.html.head import head_record
+from auditor.html.layout import renderable, skeleton
 from auditor.model import Finding, Hop
 from auditor.page import Page
 from auditor.runtime import tune_gc

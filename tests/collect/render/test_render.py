@@ -16,11 +16,12 @@ from auditor.collect.render.measure import MAX_TARGETS, sanitize
 from auditor.collect.render.renderer import Renderer, RequestGate
 from auditor.collect.render.settings import BUILTIN_PROFILES, RenderSettings
 from auditor.collect.render.tab import screenshot_name
-from auditor.collect.render.templates import plan, skeleton
+from auditor.collect.render.templates import plan
 from auditor.collector import CollectorUnavailable
 from auditor.config import Resolve
 from auditor.devserver import serve
 from auditor.errors import ConfigError
+from auditor.html.layout import skeleton
 from auditor.store import RunStore
 from auditor.testing import make_page
 from auditor.urls import Scope

@@ -22,8 +22,8 @@ from typing import Any, TypeGuard
 
 from lxml import etree
 
-from checks.freshness.dates import DateMatch, dayfirst_for, find_dates, parse_loose, parse_value
-from checks.freshness.text import Line, content_root, element_text, lines
+from auditor.dates.text import DateMatch, dayfirst_for, find_dates, parse_loose, parse_value
+from auditor.html.lines import Line, content_root, element_text, lines
 
 MIN_DATE = dt.date(1995, 1, 1)
 ARTICLE_TYPES = frozenset({
