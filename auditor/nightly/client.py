@@ -86,6 +86,20 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
     return _outcome(client, run, run_dir, written, complete, deliveries, notes, config.report.fail_on)
 
 
+def _alert_split(client: Client, run: AuditRun) -> dict[str, Any]:
+    """The alerts as the notifications count them: new and confirmed at or above the client's
+    ``min_severity`` (everything without ``[notify]``), the rest counted apart."""
+    from auditor.notify.payloads import alert_findings, is_confirmed
+
+    floor = client.notify.min_severity if client.notify is not None else "info"
+    sent = alert_findings(run, floor)
+    confirmed = sum(1 for f in sent if is_confirmed(f))
+    total = len(run.history.alerts) if run.history is not None else 0
+    return {"alerts_new": len(sent) - confirmed, "alerts_confirmed": confirmed,
+            "alerts_below": max(total - len(sent), 0), "min_severity": floor,
+            "damping": run.history.damping if run.history is not None else 1}
+
+
 def _effective_config(client: Client, options: RunOptions, time_budget: float | None) -> Any:
     """The client's config with tonight's date and what is left of the night's time budget."""
     config = client.config
@@ -139,7 +153,8 @@ def _notify(client: Client, run: AuditRun, written: dict[str, Path], config: Any
 
     report = written.get("pdf") or written.get("html")
     return tuple(send_notifications(run, client.notify, client=client.name, report_path=report,
-                                    ca_bundle=config.crawl.ca_bundle))
+                                    ca_bundle=config.crawl.ca_bundle, name=_client_name(client),
+                                    language=config.report.language))
 
 
 def _no_pages_kind(run: AuditRun, run_dir: Path) -> str:
@@ -237,6 +252,7 @@ def _outcome(client: Client, run: AuditRun, run_dir: Path, written: dict[str, Pa
         alerts=len(history.alerts) if history else 0,
         complete=complete, worst=run.worst_severity(), fail_on=fail_on,
         deliveries=deliveries, notes=tuple(notes), back_up_after=history.back_up_after if history else 0,
+        **_alert_split(client, run),
     )
 
 

@@ -47,6 +47,12 @@ class ClientOutcome:
     notes: tuple[str, ...] = field(default_factory=tuple)
     nights_down: int = 0  # unreachable: nights in a row, tonight included
     back_up_after: int = 0  # done: unreachable nights right before tonight
+    # The alerts as the notifications count them (``alerts`` = the three together):
+    alerts_new: int = 0  # at or above min_severity, new tonight
+    alerts_confirmed: int = 0  # at or above min_severity, persisted ``damping`` nights (or suppression lapsed)
+    alerts_below: int = 0  # under the client's min_severity: not sent
+    min_severity: str = "info"
+    damping: int = 1
 
     @property
     def failed_on_findings(self) -> bool:
@@ -57,6 +63,15 @@ class ClientOutcome:
         if self.status != "done":
             return f"{self.client}: {self.status}: {self.message}"
         alerts = f"{self.alerts} alert{'s' if self.alerts != 1 else ''}"
+        if self.alerts:
+            from auditor.notify.payloads import alert_summary
+            from auditor.report.i18n import load_catalogue
+
+            split = [alert_summary(load_catalogue("en"), self.alerts_new, self.alerts_confirmed, self.damping)] \
+                if self.alerts_new or self.alerts_confirmed else []
+            if self.alerts_below:
+                split.append(f"{self.alerts_below} below {self.min_severity}, not sent")
+            alerts += f" ({'; '.join(split)})"
         incomplete = " (incomplete crawl: nothing counted as fixed)" if not self.complete else ""
         where = f"; report {self.report}" if self.report else (f"; run {self.run_dir}" if self.run_dir else "")
         back = (f"; back up after {self.back_up_after} unreachable night{'s' if self.back_up_after != 1 else ''}"

@@ -28,17 +28,19 @@ _STYLES = {"json": generic_json, "slack": slack, "teams": teams}
 
 
 def send_notifications(run: AuditRun, config: NotifyConfig, *, client: str,
-                       report_path: Path | None = None, ca_bundle: Path | None = None) -> list[str]:
+                       report_path: Path | None = None, ca_bundle: Path | None = None,
+                       name: str | None = None, language: str | None = None) -> list[str]:
     """Send one message per channel about the run's alerts: the findings whose fingerprint is in
     run.history.alerts (without history: every unsuppressed finding) at or above min_severity.
     Nothing at or above it → nothing is sent, returns []. Returns one line per delivery attempt
     ("webhook https://…: sent", "email to a@b.nl: failed: <reason>"); never raises on a delivery
-    failure (a nightly run of 50 clients goes on), retries a transient failure once."""
+    failure (a nightly run of 50 clients goes on), retries a transient failure once. ``name``:
+    the client as people know it (default ``client``); ``language``: default the report's."""
     findings = alert_findings(run, config.min_severity)
     if not findings or (not config.webhooks and config.email is None):
         return []
     message = build_message(run, findings, client=client, min_severity=config.min_severity,
-                            report_url=config.report_url)
+                            report_url=config.report_url, name=name, language=language)
     lines: list[str] = []
     for hook in config.webhooks:
         lines += _deliver(f"webhook {redact(hook.url)} ({hook.style})",

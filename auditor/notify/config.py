@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = ["REPORT_URL_FIELDS", "SUBJECT_FIELDS", "EmailConfig", "NotifyConfig", "WebhookConfig"]
 
-SUBJECT_FIELDS = ("client", "new", "total", "worst", "target", "site", "date", "run_id")
+SUBJECT_FIELDS = ("client", "name", "title", "new", "confirmed", "alerts", "total", "worst", "target", "site", "date",
+                  "run_id")
 REPORT_URL_FIELDS = ("client", "run_id", "date", "site")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -91,7 +92,7 @@ class EmailConfig(_Strict):
     sender: str
     recipients: list[str] = Field(min_length=1)
     attach_report: bool = True
-    subject: str = "{client}: {new} new findings"
+    subject: str = "{title}"  # "Bakkerij Jansen: 1 new, 33 confirmed after 2 nights"
     timeout: float = Field(30, gt=0, le=300)
 
     @field_validator("sender")

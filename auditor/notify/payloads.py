@@ -15,11 +15,14 @@ import datetime as dt
 import html
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from auditor.model import SEVERITIES, AuditRun, Finding, severity_rank
+from auditor.report.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogue, choose_language, load_catalogue
+from auditor.report.messages import finding_message
 from auditor.report.safety import clip
 
 __all__ = ["MAX_ALERTS", "Alert", "Message", "alert_findings", "build_message", "email_html", "email_text",
@@ -53,7 +56,12 @@ class Alert:
 
 @dataclass(frozen=True)
 class Message:
-    """Everything every channel says about one run's alerts."""
+    """Everything every channel says about one run's alerts, in the client's language.
+
+    ``new`` + ``confirmed`` = ``total_alerts`` (the alerts at or above ``min_severity``):
+    *new* ones appear for the first time tonight, *confirmed* ones persisted until the
+    damping threshold (``nights``) or until their suppression lapsed; ``below`` counts the
+    run's alerts under ``min_severity``, which are not listed but said."""
 
     client: str
     target: str
@@ -67,6 +75,16 @@ class Message:
     total_findings: int
     alerts: tuple[Alert, ...]  # the first MAX_ALERTS, worst first
     report_url: str | None
+    name: str = ""  # the client as the report names it (default: ``client``)
+    language: str = DEFAULT_LANGUAGE
+    new: int = 0
+    confirmed: int = 0
+    nights: int = 1
+    below: int = 0
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.language)
 
     @property
     def more(self) -> int:
@@ -78,11 +96,47 @@ class Message:
 
     @property
     def title(self) -> str:
-        noun = "finding" if self.total_alerts == 1 else "findings"
-        return f"{self.client}: {self.total_alerts} new {noun} at or above {self.min_severity}"
+        """``Bakkerij Jansen: 1 new, 33 confirmed after 2 nights``."""
+        summary = alert_summary(self.catalogue, self.new, self.confirmed, self.nights)
+        return self.catalogue.t("notify.alert_title", name=self.name or self.client, alerts=summary)
+
+    def severity(self, name: str) -> str:
+        return str(self.catalogue.get(f"severity.{name}", name))
 
     def counts_text(self) -> str:
-        return ", ".join(f"{n} {sev}" for sev, n in self.counts.items())
+        return ", ".join(f"{n} {self.severity(sev)}" for sev, n in self.counts.items())
+
+    def lines(self) -> list[str]:
+        """The counts as sentences: alerts by severity, those below the threshold, all findings."""
+        cat = self.catalogue
+        out = [cat.t("notify.alerts_line", severity=self.severity(self.min_severity), counts=self.counts_text())]
+        if self.below:
+            out.append(cat.t("notify.below_line", severity=self.severity(self.min_severity), below=self.below))
+        out.append(cat.t("notify.all_findings", total=self.total_findings))
+        return out
+
+
+def alert_summary(cat: Catalogue, new: int, confirmed: int, nights: int) -> str:
+    """``1 new, 33 confirmed after 2 nights`` (or only the part that is not zero), with plurals."""
+    if confirmed and new:
+        return cat.t("notify.alerts_mixed", new=new, confirmed=confirmed, nights=nights)
+    if confirmed:
+        return cat.t("notify.alerts_confirmed", confirmed=confirmed, nights=nights)
+    return cat.t("notify.alerts_new", new=new)
+
+
+def is_confirmed(finding: Finding) -> bool:
+    """An alert about a finding seen before (it reached the damping threshold, or its
+    suppression lapsed), as opposed to one new tonight."""
+    return finding.change == "persisting"
+
+
+def below_threshold(run: AuditRun, min_severity: str) -> int:
+    """The run's alerts under ``min_severity``: not sent, but counted and said."""
+    floor = severity_rank(min_severity)
+    wanted = set(run.history.alerts) if run.history is not None else None
+    return sum(1 for f in run.findings if not f.suppressed and severity_rank(f.severity) < floor
+               and (wanted is None or f.fingerprint in wanted))
 
 
 def alert_findings(run: AuditRun, min_severity: str) -> list[Finding]:
@@ -109,9 +163,20 @@ def _date(run: AuditRun) -> str:
         return run.started_at[:10]
 
 
+def run_language(run: AuditRun) -> str:
+    """The report's language for ``run``: configured, else the pages' majority, else English."""
+    configured = (run.config.get("report") or {}).get("language") if isinstance(run.config, Mapping) else None
+    langs = ((getattr(tp, "details", None) or {}).get("language") for tp in run.touchpoints
+             if tp.kind in ("web_page", "news_item"))
+    return choose_language(configured, langs)
+
+
 def build_message(run: AuditRun, findings: list[Finding], *, client: str, min_severity: str,
-                  report_url: str | None) -> Message:
-    """The message about ``findings`` (from ``alert_findings``) of ``run``."""
+                  report_url: str | None, name: str | None = None, language: str | None = None) -> Message:
+    """The message about ``findings`` (from ``alert_findings``) of ``run``, in ``language``
+    (default: the report's) under ``name`` (default: ``client``)."""
+    lang = language if language in LANGUAGES else run_language(run)
+    cat = load_catalogue(lang)
     site = urlsplit(run.target).hostname or run.target
     run_id = _run_id(run)
     url = None
@@ -121,18 +186,24 @@ def build_message(run: AuditRun, findings: list[Finding], *, client: str, min_se
     counter = Counter(f.severity for f in findings)
     counts = {sev: counter[sev] for sev in reversed(SEVERITIES) if counter[sev]}
     alerts = tuple(Alert(code=f.code, name=f.name, severity=f.severity, url=clip(f.url, 500),
-                         target=clip(f.target, 500) if f.target else None, message=clip(f.message, MAX_TEXT),
+                         target=clip(f.target, 500) if f.target else None,
+                         message=clip(finding_message(cat, f)[0], MAX_TEXT),
                          occurrences=f.occurrences, change=f.change, fingerprint=f.fingerprint)
                    for f in findings[:MAX_ALERTS])
+    confirmed = sum(1 for f in findings if is_confirmed(f))
     return Message(client=clip(client, 200), target=run.target, site=site, run_id=run_id,
                    started_at=run.started_at, finished_at=run.finished_at, min_severity=min_severity,
                    counts=counts, total_alerts=len(findings), total_findings=len(run.findings), alerts=alerts,
-                   report_url=url)
+                   report_url=url, name=clip(name or client, 200), language=lang, new=len(findings) - confirmed,
+                   confirmed=confirmed, nights=run.history.damping if run.history is not None else 1,
+                   below=below_threshold(run, min_severity))
 
 
 def subject(template: str, message: Message) -> str:
     """The e-mail subject from its (validated) template, on one line."""
-    text = template.format(client=message.client, new=message.total_alerts, total=message.total_findings,
+    text = template.format(client=message.client, name=message.name or message.client, title=message.title,
+                           alerts=message.total_alerts, new=message.new, confirmed=message.confirmed,
+                           total=message.total_findings,
                            worst=message.worst, target=message.target, site=message.site,
                            date=message.started_at[:10], run_id=message.run_id)
     return clip(re.sub(r"[\r\n\t]+", " ", text), 250)
@@ -150,6 +221,9 @@ def generic_json(message: Message) -> dict[str, Any]:
             "run_id": message.run_id, "started_at": message.started_at, "finished_at": message.finished_at,
             "min_severity": message.min_severity, "title": message.title, "counts": message.counts,
             "total_alerts": message.total_alerts, "total_findings": message.total_findings,
+            "name": message.name or message.client, "language": message.language, "new_alerts": message.new,
+            "confirmed_alerts": message.confirmed, "damping": message.nights,
+            "below_min_severity": message.below,
             "alerts": [a.to_dict() for a in message.alerts], "more": message.more,
             "report_url": message.report_url}
 
@@ -165,16 +239,17 @@ def slack(message: Message) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": clip(message.title, 150)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(
-            f"*{message.site}*: {message.counts_text()} (of {message.total_findings} findings in this run)")}},
+            f"*{message.site}*\n" + "\n".join(message.lines()))}},
     ]
     for alert in message.alerts:
         text = f"*{alert.severity.upper()}* `{alert.code}` {alert.message}\n{_where(alert)}"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(slack_escape(text), 3000)}})
     if message.more:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"and {message.more} more"}]})
+        more = message.catalogue.t("notify.more", more=message.more)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
     if message.report_url:
         blocks.append({"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text",
-                       "text": "Open the report"}, "url": message.report_url}]})
+                       "text": message.catalogue.t("notify.open_report")}, "url": message.report_url}]})
     return {"text": slack_escape(message.title), "blocks": blocks}
 
 
@@ -189,9 +264,12 @@ def teams(message: Message) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": markdown_escape(message.title), "weight": "Bolder", "size": "Medium",
          "wrap": True},
-        {"type": "FactSet", "facts": [{"title": "Site", "value": markdown_escape(message.site)},
-                                      *({"title": sev, "value": str(n)} for sev, n in message.counts.items()),
-                                      {"title": "All findings", "value": str(message.total_findings)}]},
+        {"type": "FactSet", "facts": [{"title": message.catalogue.t("notify.site"),
+                                       "value": markdown_escape(message.site)},
+                                      *({"title": message.severity(sev), "value": str(n)}
+                                        for sev, n in message.counts.items())]},
+        *({"type": "TextBlock", "text": markdown_escape(line), "wrap": True, "isSubtle": True}
+          for line in message.lines()[1:]),
     ]
     for alert in message.alerts:
         body.append({"type": "TextBlock", "wrap": True, "separator": True,
@@ -199,11 +277,13 @@ def teams(message: Message) -> dict[str, Any]:
         body.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "spacing": "None",
                      "text": markdown_escape(_where(alert))})
     if message.more:
-        body.append({"type": "TextBlock", "text": f"and {message.more} more", "isSubtle": True, "wrap": True})
+        body.append({"type": "TextBlock", "text": message.catalogue.t("notify.more", more=message.more),
+                     "isSubtle": True, "wrap": True})
     card: dict[str, Any] = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
                             "type": "AdaptiveCard", "version": "1.4", "body": body}
     if message.report_url:
-        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open the report", "url": message.report_url}]
+        card["actions"] = [{"type": "Action.OpenUrl", "title": message.catalogue.t("notify.open_report"),
+                            "url": message.report_url}]
     return {"type": "message", "summary": clip(message.title, 150),
             "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
                              "content": card}]}
@@ -211,14 +291,15 @@ def teams(message: Message) -> dict[str, Any]:
 
 def email_text(message: Message, note: str = "") -> str:
     """The plain-text body of the e-mail."""
-    lines = [message.title, "", f"Site: {message.target}", f"Alerts: {message.counts_text()}",
-             f"All findings in this run: {message.total_findings}", ""]
+    cat = message.catalogue
+    lines = [message.title, "", f"{cat.t('notify.site')}: {message.target}", *message.lines(), ""]
     for alert in message.alerts:
-        lines += [f"[{alert.severity}] {alert.code} {alert.name}: {alert.message}", f"    {_where(alert)}"]
+        lines += [f"[{message.severity(alert.severity)}] {alert.code} {alert.name}: {alert.message}",
+                  f"    {_where(alert)}"]
     if message.more:
-        lines.append(f"and {message.more} more")
+        lines.append(cat.t("notify.more", more=message.more))
     if message.report_url:
-        lines += ["", f"Report: {message.report_url}"]
+        lines += ["", f"{cat.t('notify.report')}: {message.report_url}"]
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"
@@ -227,15 +308,16 @@ def email_text(message: Message, note: str = "") -> str:
 def email_html(message: Message, note: str = "") -> str:
     """The HTML alternative of the e-mail: everything escaped, one link (the report)."""
     e = html.escape
+    cat = message.catalogue
     rows = "".join(
-        f"<tr><td><b>{e(a.severity)}</b></td><td>{e(a.code)}</td><td>{e(a.message)}<br>"
+        f"<tr><td><b>{e(message.severity(a.severity))}</b></td><td>{e(a.code)}</td><td>{e(a.message)}<br>"
         f"<small>{e(_where(a))}</small></td></tr>" for a in message.alerts)
-    more = f"<p>and {message.more} more</p>" if message.more else ""
-    link = (f'<p><a href="{e(message.report_url, quote=True)}">Open the report</a></p>'
+    more = f"<p>{e(cat.t('notify.more', more=message.more))}</p>" if message.more else ""
+    link = (f'<p><a href="{e(message.report_url, quote=True)}">{e(cat.t("notify.open_report"))}</a></p>'
             if message.report_url else "")
     extra = f"<p>{e(note)}</p>" if note else ""
-    return (f"<!doctype html><html><body><h1>{e(message.title)}</h1>"
-            f"<p>Site: {e(message.target)}<br>Alerts: {e(message.counts_text())}<br>"
-            f"All findings in this run: {message.total_findings}</p>"
-            f"<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>Severity</th><th>Code</th>"
-            f"<th>Finding</th></tr>{rows}</table>{more}{link}{extra}</body></html>")
+    counts = "<br>".join(e(line) for line in message.lines())
+    return (f'<!doctype html><html lang="{message.language}"><body><h1>{e(message.title)}</h1>'
+            f"<p>{e(cat.t('notify.site'))}: {e(message.target)}<br>{counts}</p>"
+            f"<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>{e(cat.t('filters.severity'))}</th>"
+            f"<th>Code</th><th>{e(cat.t('notify.finding'))}</th></tr>{rows}</table>{more}{link}{extra}</body></html>")

@@ -71,6 +71,7 @@ def test_three_nights_diff_damping_suppression_and_notifications(sites, tmp_path
 [clients.shop]
 target = "{sites.shop.base_url}"
 crawl.resolve = ["{sites.resolve}"]
+report.brand.client = "Shop & Co"
 
 [clients.shop.notify]
 min_severity = "warning"
@@ -127,13 +128,17 @@ recipients = ["{RECIPIENTS[0]}", "{RECIPIENTS[1]}"]
         # Damping 2: the typos seen twice alert; the new broken links wait a night.
         assert names(doc, doc["alerts"]) == {"TP301 accomodation", "TP301 anouncement"}
         assert two.stdout.splitlines()[0] == ("shop: 4 pages; 2 new, 0 fixed, 2 persisting, 2 suppressed; "
-                                              f"2 alerts; report {two.run_dir / 'report.html'}")
+                                              "2 alerts (2 findings confirmed after 2 nights); "
+                                              f"report {two.run_dir / 'report.html'}")
         [post] = hook.posts
         assert webhook_alerts(post) == {f"TP301 {fp['TP301 accomodation']}", f"TP301 {fp['TP301 anouncement']}"}
         assert post["client"] == "shop" and post["total_alerts"] == 2 and post["run_id"] == str(doc["run_id"])
+        # The same numbers as stdout and history: 0 new, 2 confirmed after the damping's 2 nights.
+        assert (post["title"], post["new_alerts"], post["confirmed_alerts"], post["below_min_severity"]) == (
+            "Shop & Co: 2 findings confirmed after 2 nights", 0, 2, 0)
         [mail] = smtp.mails
         assert mail.sender == "audits@bureau.example" and mail.recipients == RECIPIENTS
-        assert mail.subject == "shop: 2 new findings"
+        assert mail.subject == "Shop & Co: 2 findings confirmed after 2 nights"
         assert mail.attachments() == {"report.html": (two.run_dir / "report.html").read_bytes()}
         run_ids.append(doc["run_id"])
         fp.update({key(f): f["fingerprint"] for f in doc["findings"]})
@@ -160,12 +165,13 @@ recipients = ["{RECIPIENTS[0]}", "{RECIPIENTS[1]}"]
         streaks = {key(f): f["streak"] for f in doc["findings"]}
         assert streaks == {"TP101 /prices.html": 2, "TP301 reserverd": 3, "TP301 recieve": 3}
         assert three.stdout.splitlines()[0] == ("shop: 3 pages; 0 new, 3 fixed, 2 persisting, 1 suppressed; "
-                                                f"2 alerts; report {three.run_dir / 'report.html'}")
+                                                "2 alerts (2 findings confirmed after 2 nights); "
+                                                f"report {three.run_dir / 'report.html'}")
         assert len(hook.posts) == 2
         assert webhook_alerts(hook.posts[1]) == {f"TP101 {fp['TP101 /prices.html']}",
                                                  f"TP301 {fp['TP301 reserverd']}"}
         assert hook.posts[1]["counts"] == {"error": 1, "warning": 1}
-        assert [m.subject for m in smtp.mails] == ["shop: 2 new findings", "shop: 2 new findings"]
+        assert [m.subject for m in smtp.mails] == ["Shop & Co: 2 findings confirmed after 2 nights"] * 2
         assert smtp.mails[1].attachments() == {"report.html": (three.run_dir / "report.html").read_bytes()}
 
         # The flapping external link was never announced, on any channel.
@@ -251,6 +257,8 @@ target = "{other.base_url}"
         shop_line = next(line for line in three.stdout.splitlines() if line.startswith("shop: "))
         assert "; back up after 1 unreachable night;" in shop_line
         assert "0 new, 0 fixed, 5 persisting" in shop_line  # compared with night 1, streaks kept
+        # Five alerts tonight, all under the client's minimum severity: counted apart, none sent.
+        assert "; 5 alerts (5 below critical, not sent);" in shop_line
         assert [p.get("event") for p in hook.posts] == ["unreachable", "back_up"]
         assert smtp.mails[1].subject == "Winkel Jansen: de site is weer bereikbaar"
         assert "127.0.0.1 is weer bereikbaar, na 1 nacht onbereikbaar." in \

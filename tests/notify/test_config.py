@@ -55,7 +55,7 @@ def test_defaults():
     hook = WebhookConfig(url="https://x.nl/h")
     assert (hook.style, hook.timeout, hook.headers) == ("json", 10, {})
     mail = EmailConfig(host="relay", sender="a@b.nl", recipients=["c@d.nl"])
-    assert (mail.port, mail.security, mail.subject) == (25, "none", "{client}: {new} new findings")
+    assert (mail.port, mail.security, mail.subject) == (25, "none", "{title}")
 
 
 def _error(model, data) -> str:

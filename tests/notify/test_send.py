@@ -47,8 +47,10 @@ def test_generic_json_webhook_exact(receiver):
         "schema": "touchpoint-auditor/notification/v1", "client": "Bakkerij Jansen & Zn",
         "target": "https://ex.nl/", "site": "ex.nl", "run_id": "20261122-100000",
         "started_at": "2026-11-22T10:00:00+00:00", "finished_at": "2026-11-22T10:01:00+00:00",
-        "min_severity": "error", "title": "Bakkerij Jansen & Zn: 2 new findings at or above error",
+        "min_severity": "error", "title": "Bakkerij Jansen & Zn: 2 new findings",
         "counts": {"critical": 1, "error": 1}, "total_alerts": 2, "total_findings": 4,
+        "name": "Bakkerij Jansen & Zn", "language": "en", "new_alerts": 2, "confirmed_alerts": 0, "damping": 1,
+        "below_min_severity": 2,
         "alerts": [
             {"code": "TP101", "name": "broken-internal-link", "severity": "critical", "url": "https://ex.nl/",
              "target": "https://ex.nl/b", "message": "Start page broken.", "occurrences": 1, "change": None,
@@ -93,10 +95,11 @@ def test_slack_payload(receiver):
     assert send_notifications(_run(hostile), config, client="ACME") == [
         f"webhook {receiver.base_url}/… (slack): sent"]
     assert receiver.posts[0].body == {
-        "text": "ACME: 1 new finding at or above error",
+        "text": "ACME: 1 new finding",
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": "ACME: 1 new finding at or above error"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": "*ex.nl*: 1 error (of 1 findings in this run)"}},
+            {"type": "header", "text": {"type": "plain_text", "text": "ACME: 1 new finding"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text":
+                "*ex.nl*\nAlerts at or above error: 1 error\nAll findings in this run: 1"}},
             {"type": "section", "text": {"type": "mrkdwn", "text":
                 "*ERROR* `TP101` Link &lt;!channel&gt; &amp; &lt;https://evil|click&gt;\n"
                 "https://ex.nl/&lt;x&gt; → https://ex.nl/h"}},
@@ -113,18 +116,18 @@ def test_teams_payload_and_cap(receiver):
     assert send_notifications(_run(*findings), config, client="ACME") == [
         f"webhook {receiver.base_url}/… (teams): sent"]
     body = receiver.posts[0].body
-    assert body["type"] == "message" and body["summary"] == "ACME: 23 new findings at or above error"
+    assert body["type"] == "message" and body["summary"] == "ACME: 23 new findings"
     (attachment,) = body["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = attachment["content"]
     assert (card["type"], card["version"], "actions" in card) == ("AdaptiveCard", "1.4", False)
     texts = [b.get("text") for b in card["body"]]
-    assert texts[0] == "ACME: 23 new findings at or above error"
-    assert card["body"][1]["facts"] == [{"title": "Site", "value": "ex.nl"}, {"title": "error", "value": "23"},
-                                        {"title": "All findings", "value": "23"}]
-    assert texts[2] == r"ERROR TP101: Broken \[link\]\(javascript:x\) 0"
-    assert texts[3] == r"https://ex.nl/ → https://ex.nl/f00"
-    assert len(texts) == 2 + 2 * 20 + 1 and texts[-1] == "and 3 more"
+    assert texts[0] == "ACME: 23 new findings"
+    assert card["body"][1]["facts"] == [{"title": "Site", "value": "ex.nl"}, {"title": "error", "value": "23"}]
+    assert texts[2] == "All findings in this run: 23"
+    assert texts[3] == r"ERROR TP101: Broken \[link\]\(javascript:x\) 0"
+    assert texts[4] == r"https://ex.nl/ → https://ex.nl/f00"
+    assert len(texts) == 3 + 2 * 20 + 1 and texts[-1] == "and 3 more"
 
 
 def test_retry_after_500_then_sent(receiver):
@@ -190,7 +193,7 @@ def test_email_plain_with_html_alternative_and_pdf_attached(tmp_path):
     assert msg["Bcc"] is None
     assert msg["To"] == "jan@client.nl, els@client.nl"
     text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")  # CRLF on the wire
-    assert text == ("ACME: 1 new finding at or above error\n\nSite: https://ex.nl/\nAlerts: 1 critical\n"
+    assert text == ("ACME: 1 new finding\n\nSite: https://ex.nl/\nAlerts at or above error: 1 critical\n"
                     "All findings in this run: 1\n\n"
                     "[critical] TP101 broken-internal-link: Broken <script>alert(1)</script>\n"
                     "    https://ex.nl/?a=<b> → https://ex.nl/h\n\n"
