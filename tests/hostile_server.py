@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import html
 import socket
 import struct
 import threading
@@ -36,6 +37,14 @@ FEED_PREFIX = b"<?xml version='1.0'?><rss><channel>"
 PAGE_PREFIX = b"<html><body><p>"
 HOSTILE_SERVER = "<script>window.__pwned='server'</script>"
 HOSTILE_TEXT = "<img src=x onerror=\"window.__pwned='link text'\">"
+
+
+def report_fetch_text(admin: str) -> str:
+    """Link text that, were a report to render it as markup, would make the browser showing
+    or printing the report call the admin server (whose access log must stay empty)."""
+    admin = admin.rstrip("/")
+    return (f'<img src="{admin}/from-report-img"><script src="{admin}/from-report-script"></script>'
+            f'<link rel=stylesheet href="{admin}/from-report-css">')
 
 
 @functools.cache
@@ -116,6 +125,7 @@ class HostileSite:
             <a href="/ssrf/to-javascript">redirect to javascript</a>
             <a href="/ssrf/to-data">redirect to data</a>
             <a href="/gone-hostile">&lt;img src=x onerror="window.__pwned='link text'"&gt;</a>
+            <a href="/gone-report">{html.escape(report_fetch_text(a), quote=False)}</a>
             <a href="{a}/delete-everything?from=link">admin link</a>
             <a href="http://[::1]:{a.rsplit(':', 1)[1]}/from-ipv6">admin over IPv6</a>
             <a href="http://2130706433:{a.rsplit(':', 1)[1]}/decimal">decimal loopback</a>
@@ -397,4 +407,4 @@ def raw_server(answer: bytes) -> Iterator[int]:
         sock.close()
 
 
-__all__ = ["RAW_ANSWERS", "AdminServer", "HostileSite", "bomb", "raw_server", "serve_hostile"]
+__all__ = ["RAW_ANSWERS", "AdminServer", "HostileSite", "bomb", "raw_server", "report_fetch_text", "serve_hostile"]

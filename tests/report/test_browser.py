@@ -283,19 +283,96 @@ def test_only_new_filter_in_a_nightly_report(tmp_path, opened, tmp_path_factory)
 
 
 def test_the_hostile_servers_report_runs_nothing(tmp_path, opened, capsys):
-    """The report of the hostile fixture server (tests/hostile_server.py): a Server header,
-    link text and redirect Locations (javascript:, data: with a script) that try to run code."""
-    from tests.hostile_server import HOSTILE_TEXT, serve_hostile
+    """The reports (HTML and PDF) of the hostile fixture server (tests/hostile_server.py): a
+    Server header, link text and redirect Locations (javascript:, data: with a script) that
+    try to run code, and link text that would fetch from the admin server were it markup.
+    The PDF is printed inside the audit, while the admin server is watched: nothing from a
+    page is fetched while printing, and the hostile text is in the PDF as text."""
+    from pypdf import PdfReader
+
+    from tests.hostile_server import HOSTILE_TEXT, report_fetch_text, serve_hostile
 
     out = tmp_path / "hostile-server"
-    with serve_hostile() as (_site, site_url, admin, _admin_url):
+    with serve_hostile() as (_site, site_url, admin, admin_url):
         port = site_url.rstrip("/").rsplit(":", 1)[1]
         code = _in_thread(main, ["audit", "http://hostile.test/ssrf/", "--out", str(out), "--checks", "links",
-                                 "--quiet", "--report-lang", "en", "--resolve", f"hostile.test:80:127.0.0.1:{port}"])
+                                 "--quiet", "--report-lang", "en", "--resolve", f"hostile.test:80:127.0.0.1:{port}",
+                                 "--format", "html,pdf"])
         assert admin.access_log == []
     capsys.readouterr()
     assert code == 0
+    fetching = report_fetch_text(admin_url)
     report = opened(out / "report.html")
     for summary in report.page.locator("details.finding > summary").all():
         summary.click()  # open every finding: its evidence is rendered too
-    _assert_inert(report, [HOSTILE_TEXT, "javascript:alert(1)", "data:text/html,<script>alert(1)</script>"])
+    _assert_inert(report, [HOSTILE_TEXT, fetching, "javascript:alert(1)", "data:text/html,<script>alert(1)</script>"])
+    assert not [url for url in report.requests if "from-report" in url]
+    pdf_text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(out / "report.pdf")).pages))
+    for shown in (fetching, HOSTILE_TEXT, "data:text/html,<script>alert(1)</script>"):
+        assert re.sub(r"\s+", "", shown) in pdf_text, shown
+
+
+def test_the_pdf_printer_fetches_nothing_a_report_would_ask_for(browser, tmp_path):
+    """Second line of defence, on its own: were page text ever to reach the printed HTML as
+    markup, the printer still fetches nothing (every request aborted). The same HTML in a
+    plain Chromium page does reach the admin server: the access log can tell."""
+    from auditor.devserver import serve_app
+    from auditor.report.pdf import print_pdf
+    from tests.hostile_server import AdminServer, report_fetch_text
+
+    admin = AdminServer()
+    with serve_app(admin.app(), name="report-admin") as admin_url:
+        markup = (f"<html><head>{report_fetch_text(admin_url)}<style>@import url('{admin_url}from-report-import');"
+                  f"body{{background:url('{admin_url}from-report-bg')}}</style></head><body><p>printed</p>"
+                  f"<iframe src='{admin_url}from-report-iframe'></iframe>"
+                  f"<script>fetch('{admin_url}from-report-fetch')</script></body></html>")
+        data = print_pdf(markup, "<span></span>", str(CHROMIUM))
+        assert data.startswith(b"%PDF") and admin.access_log == []
+        page = browser.new_page()
+        try:
+            page.set_content(markup, wait_until="load")
+            page.wait_for_function("document.readyState === 'complete'")
+        finally:
+            page.close()
+        assert any("from-report-img" in line for line in admin.access_log), admin.access_log
+
+
+def test_hostile_languagetool_messages_show_as_text_and_run_nothing(tmp_path, opened):
+    """TP301/TP302/TP303 findings built by the real spelling checks from LanguageTool matches
+    whose message, flagged text, sentence and replacements carry markup and script.
+
+    The matches are hand-built (the artifact the language collector stores), not asked of a
+    real LanguageTool: LanguageTool writes its messages from its own rule files, so no page
+    text makes a real server answer with markup in a message; the sentence and flagged text
+    do come from the page, and the message and replacements from a server outside this
+    process. Building the stored answer is the only way to put markup in every field."""
+    from auditor.testing import run_check
+    from checks.spelling import GrammarError, Misspelling, WorthALook
+    from tests.checks.test_spelling import PAGE, artifact, issue
+
+    matches = (
+        issue("gratiss", suggestions=("gratis",), sentence="Plan een gratiss <script>window.__pwned=21</script>."),
+        issue("kwaliteitt", block="b2", suggestions=("kwaliteit<img src=x onerror=window.__pwned=22>",),
+              sentence="Goede kwaliteitt <b onmouseover=window.__pwned=23>hier</b>."),
+        {**issue("zij loopt", kind="grammar", rule="HOSTILE_RULE", block="b3",
+                 suggestions=("zij lopen<svg onload=window.__pwned=24>",),
+                 sentence="Dan zij loopt <iframe src=javascript:window.__pwned=25></iframe>."),
+         "message": "</title></style><script>window.__pwned=26</script> <a href=javascript:window.__pwned=27>x</a>"},
+    )
+    results = {chk.code: run_check(chk, [PAGE], artifacts=artifact(*matches))
+               for chk in (Misspelling, GrammarError, WorthALook)}
+    findings = tuple(f for r in results.values() for f in r.findings)
+    assert sorted(f.code for f in findings) == ["TP301", "TP302", "TP303"]
+    path = tmp_path / "report.html"
+    path.write_text(render_html(make_run(findings), tmp_path, checks={}), "utf-8")
+    report = opened(path)
+    for summary in report.page.locator("details.finding > summary").all():
+        summary.click()
+    _assert_inert(report, ["<script>window.__pwned=21</script>", "kwaliteit<img src=x onerror=window.__pwned=22>",
+                           "<b onmouseover=window.__pwned=23>", "zij lopen<svg onload=window.__pwned=24>",
+                           "<iframe src=javascript:window.__pwned=25></iframe>"])
+    # The report words TP301-303 in its own catalogue sentence, so LanguageTool's message
+    # (pwned=26, 27) is in findings.json but not in the page at all, not even as markup.
+    assert "pwned=26" in next(f.message for f in findings if f.code == "TP302")
+    assert report.page.locator("svg[onload], iframe, b[onmouseover]").count() == 0
+    assert not report.page.evaluate("[...document.scripts].some(s => s.textContent.includes('__pwned'))")
