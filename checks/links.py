@@ -17,7 +17,7 @@ from http import HTTPStatus
 from urllib.parse import unquote
 
 from auditor.artifacts import read
-from auditor.artifacts.crawl import NotFoundProbe
+from auditor.artifacts.crawl import NetworkHealth, NotFoundProbe
 from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
 from auditor.model import (
     BLOCKED_STATUSES,
@@ -146,7 +146,8 @@ class _BrokenLinks(SiteCheck):
         raise NotImplementedError
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        dns_down = bool((site.artifact("network") or {}).get("dns_unavailable"))
+        network = read(site, NetworkHealth)  # written by the crawler, not required: read from the site
+        dns_down = network is not None and network.dns_unavailable
         for link_target in site.link_targets("attention"):
             target, result = link_target.url, link_target.result
             v = verdict(result, dns_down, site.is_internal(target))

@@ -13,6 +13,7 @@ artifact name          type                             written by
 =====================  ===============================  ===========================
 ``not_found_probe``    ``crawl.NotFoundProbe``          the runner, before the crawl
 ``sitemaps``           ``crawl.Sitemaps``               the runner, while seeding
+``network``            ``crawl.NetworkHealth``          the crawler, when it ends
 ``feeds``              ``crawl.Feeds``                  ``collect/crawl/feeds.py``
 ``sitemap_dates``      ``crawl.SitemapDates``           ``collect/crawl/feeds.py``
 ``render`` (run)       ``render.RenderSummary``         ``collect/render/renderer.py``

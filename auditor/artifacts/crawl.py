@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from auditor.artifacts import Artifact, ListArtifact
 
-__all__ = ["Feed", "FeedItem", "Feeds", "NotFoundProbe", "SitemapDate", "SitemapDates", "Sitemaps"]
+__all__ = ["Feed", "FeedItem", "Feeds", "NetworkHealth", "NotFoundProbe", "SitemapDate", "SitemapDates", "Sitemaps"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,20 @@ class NotFoundProbe(Artifact):
     error: str | None = None
     title: str = ""
     text: str = ""  # its visible text, at most 20,000 characters
+
+
+@dataclass(frozen=True)
+class NetworkHealth(Artifact):
+    """How name resolution went in the crawl: external host names looked up, how many
+    failed (a few ``examples``), and ``dns_unavailable`` when most of them failed, so the
+    link checks call such links unverifiable, not broken (DNS down is not NXDOMAIN)."""
+
+    NAME = "network"
+
+    external_hosts: int = 0
+    failed_hosts: int = 0
+    examples: tuple[str, ...] = ()
+    dns_unavailable: bool = False
 
 
 @dataclass(frozen=True)

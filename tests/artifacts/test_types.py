@@ -9,7 +9,7 @@ import pytest
 
 from auditor.artifacts import read, read_pages, write, write_page
 from auditor.artifacts.ads import Ad, AdLanding, Ads
-from auditor.artifacts.crawl import Feeds, NotFoundProbe, SitemapDates, Sitemaps
+from auditor.artifacts.crawl import Feeds, NetworkHealth, NotFoundProbe, SitemapDates, Sitemaps
 from auditor.artifacts.language import LanguageIssues, PageText
 from auditor.artifacts.render import (
     Overflow,
@@ -104,6 +104,8 @@ def test_list_artifacts_stay_json_lists():
 @pytest.mark.parametrize("value", [
     NotFoundProbe(url="https://ex.nl/x", status=404, title="Niet gevonden", text="Deze pagina bestaat niet"),
     Sitemaps(("https://ex.nl/sitemap.xml",), ("https://ex.nl/s2.xml: HTTP 500",), 12, 10),
+    NetworkHealth.from_json({"external_hosts": 9, "failed_hosts": 7, "examples": ["a.example"],
+                             "dns_unavailable": True}),
     AdLanding.from_json(OLD_LANDING),
     LanguageIssues.from_json({"engine": "languagetool", "grammar": True, "site_names": {"names": ["Groenhuis"]},
                               "issues": [{"kind": "spelling", "lang": "nl", "text": "onderhoudt",

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.artifacts.crawl import NotFoundProbe
+from auditor.artifacts import write
+from auditor.artifacts.crawl import NetworkHealth, NotFoundProbe
 from auditor.collect.crawl.network import dns_health, dns_note
 from auditor.collect.crawl.parse import Fetched, PageParser
 from auditor.collect.crawl.robots import RobotsCache
@@ -207,7 +208,7 @@ class Crawler:
             if self.parser is not None:
                 self.parser.close()
             health = dns_health(self.fetcher.lookups, self.scope)
-            self.store.set_artifact("network", health)
+            write(self.store, NetworkHealth.from_json(health))
             self.stats.dns_note = dns_note(health)
             self.store.flush()
             self.stats.conclude(self.cfg, self.traps)
