@@ -96,6 +96,11 @@ class Collector:
         self.settings: Any = (validate_table(f"config: [collectors.{self.name}]", self.Settings, raw)
                               if self.Settings is not None else raw)
 
+    def prepare(self, run_dir: Path, *, incremental: bool = False) -> None:
+        """Called as the crawl starts: begin slow work that needs no crawled page (starting
+        a server) so that it overlaps the crawl. Must not raise: ``collect`` reports
+        problems. ``incremental``: a re-crawl that will take most pages over unchanged."""
+
     async def collect(self, ctx: CollectContext) -> None:
         raise NotImplementedError
 

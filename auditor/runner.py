@@ -326,6 +326,8 @@ class Runner:
         crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                           progress=self.progress, previous=previous)
         crawler.start_fragment = normalise(self.config.target or "", strip_params=False)[1]  # checked by TP105
+        for collector in self.collectors:  # a collector's server starts while the site is crawled
+            collector.prepare(self.run_dir, incremental=previous is not None)
         if self.resume and store.meta("seeded"):
             todo = crawler.resume()
             self.notes.append(f"resumed: {todo} URLs were still to do")

@@ -92,3 +92,48 @@ def test_late_page_check_sees_collected_artifacts(tmp_path, basic_site):
     run = _runner(tmp_path, basic_site, ["TST103"]).run()
     assert [c.status for c in run.checks] == ["failed"]
     assert run.pages_crawled == len(run.findings)
+
+
+class Prepared(Collector):
+    """Records when the runner lets it start its slow work, and when it collects."""
+
+    name = "prepared"
+    provides = ("prepared_total",)
+    calls: list[tuple[str, object]] = []
+
+    def prepare(self, run_dir, *, incremental=False):
+        Prepared.calls.append(("prepare", incremental))
+
+    async def collect(self, ctx):
+        Prepared.calls.append(("collect", None))
+        ctx.store.set_artifact("prepared_total", 0)
+
+
+class SeesPages(PageCheck):
+    """Notes each page as the crawl parses it."""
+
+    code, name, family, requires = "TST104", "sees-pages", "test", ("pages",)
+
+    def check_page(self, page, ctx):
+        Prepared.calls.append(("page", page.url))
+        return iter(())
+
+
+class NeedsPrepared(SiteCheck):
+    """Needs the prepared collector's artifact."""
+
+    code, name, family, requires = "TST105", "needs-prepared", "test", ("pages", "prepared_total")
+
+    def check_site(self, site, ctx):
+        return iter(())
+
+
+def test_a_collector_prepares_before_the_crawl_and_collects_after_it(tmp_path, basic_site):
+    Prepared.calls = []
+    infos = {c.code: CheckInfo(c.code, c, "tests") for c in (SeesPages, NeedsPrepared)}
+    cfg = load_config(None, {"target": basic_site.base_url, "checks": {"enabled": ["TST104", "TST105"]},
+                             "crawl": {"parse_workers": 0}})
+    Runner(cfg, tmp_path / "run", available=infos, collectors={"prepared": Prepared}).run()
+    kinds = [kind for kind, _ in Prepared.calls]
+    assert Prepared.calls[0] == ("prepare", False) and kinds.count("prepare") == 1
+    assert "page" in kinds and kinds[-1] == "collect" and kinds.count("collect") == 1

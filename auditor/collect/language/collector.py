@@ -108,9 +108,39 @@ class LanguageCollector(Collector):
 
     Settings = LanguageSettings
     settings: LanguageSettings
+    _server: LocalServer | None = None  # ours to stop; launched as the crawl started (``prepare``)
+    _closing = False
+
+    def prepare(self, run_dir: Path, *, incremental: bool = False) -> None:
+        """Launch the local LanguageTool server now, so that its start-up (10-20 s of loading
+        the language modules) overlaps the crawl. Not on an incremental re-crawl, whose text
+        mostly comes from the cache (the JVM then starts only when some text is new)."""
+        opts = self.settings
+        if incremental or opts.engine == "hunspell" or opts.languagetool_url or self._server is not None:
+            return
+        jars = find_jars(opts.languagetool_dir, opts.languagetool_version)
+        java = opts.java or java_command()
+        if jars is None or not java or not Path(java).exists():
+            return  # ``collect`` says why
+        server = LocalServer(jars, memory=opts.java_memory, log_path=run_dir / "languagetool.log",
+                             startup_timeout=opts.startup_timeout, java=java)
+        try:
+            server.launch()
+        except (ServerError, OSError) as exc:
+            log.info("LanguageTool not started ahead: %s", exc)
+            return
+        self._server = server
 
     async def collect(self, ctx: CollectContext) -> None:
-        await asyncio.to_thread(self.run, ctx)
+        try:
+            await asyncio.to_thread(self.run, ctx)
+        finally:
+            # Also when the audit is interrupted (Ctrl-C cancels this task while the thread
+            # still checks): the JVM goes now, and the thread's next request fails and ends it.
+            self._closing = True
+            if self._server is not None:
+                self._server.close()
+                self._server = None
 
     def run(self, ctx: CollectContext) -> dict[str, Any]:
         """The whole collection, synchronously (it runs in a worker thread)."""
@@ -121,6 +151,8 @@ class LanguageCollector(Collector):
         try:
             result = self._check_pages(ctx, engine, lexicon)
         except ServerError as exc:  # LanguageTool started lazily, and failed: Hunspell for the whole run
+            if self._closing:
+                raise
             if opts.engine == "languagetool" or lexicon is None:
                 raise CollectorUnavailable(f"{exc}{'' if lexicon else f'; no Hunspell ({lexicon_problem})'}") from None
             engine, grammar_reason = HunspellEngine(lexicon), str(exc)
@@ -207,8 +239,10 @@ class LanguageCollector(Collector):
             if not java or not Path(java).exists():
                 raise ServerError(f"no Java runtime to run LanguageTool{f' ({java})' if java else ''}; "
                                   "install openjdk-17-jre-headless or set languagetool_url")
-            server = LocalServer(jars, memory=opts.java_memory, log_path=ctx.run_dir / "languagetool.log",
-                                 startup_timeout=opts.startup_timeout, java=java)
+            if self._server is None:  # started on the first text not in the cache
+                self._server = LocalServer(jars, memory=opts.java_memory, log_path=ctx.run_dir / "languagetool.log",
+                                           startup_timeout=opts.startup_timeout, java=java)
+            server = self._server
             return LanguageToolEngine(None, jar_version(jars), start=server.start, on_close=server.stop, **common)
         if opts.languagetool_download:
             return _downloaded(common)

@@ -9,9 +9,11 @@ language-tool-python talk to it as a remote server, and stop it when the audit e
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -19,11 +21,28 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 DEFAULT_VERSION = "6.7"
 STARTUP_TIMEOUT = 180.0  # loading the language modules on a busy 2-core machine
 _REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _libc_prctl() -> Any:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the server is stopped by the audit only
+        return None
+
+
+_PRCTL = _libc_prctl()  # resolved before any fork: the child only calls it
+
+
+def _die_with_parent() -> None:
+    """In the forked child, before exec: SIGTERM when the parent goes (PR_SET_PDEATHSIG)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)
 
 
 class ServerError(Exception):
@@ -106,25 +125,47 @@ class LocalServer:
         self.java = java or java_command()
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
+        self.attempts = 0
+        self.launched_at = 0.0
+        self.closed = False
 
     def start(self) -> str:
+        """Start the server and wait until it answers; its URL."""
+        if self.process is None:
+            self.launch()
+        return self.wait()
+
+    def launch(self) -> None:
+        """Start the JVM and return at once (``wait`` waits for it): the audit starts it as
+        the crawl starts, so that loading the language modules overlaps crawling.
+
+        The JVM is asked to die with the thread that started it (``PR_SET_PDEATHSIG``):
+        an audit killed by SIGTERM or SIGKILL leaves no server behind.
+        """
+        if self.closed:
+            raise ServerError("the audit is ending: LanguageTool is not started again")
         if not self.java:
             raise ServerError("no Java runtime (install openjdk-17-jre-headless)")
+        self.attempts += 1
+        port = free_port()
+        log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                [self.java, f"-Xmx{self.memory}", "-Xss2m", "-cp", f"{self.jars}{os.sep}*", MAIN_CLASS,
+                 "--port", str(port)],  # loopback only; no CORS: browsers have no business here
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+            )
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()
+        self.url = f"http://127.0.0.1:{port}/"
+        self.launched_at = time.monotonic()
+
+    def wait(self) -> str:
+        """Wait (with the start-up deadline) until the launched server answers; its URL."""
         last = "no answer"
-        for _attempt in range(3):  # a port taken between choosing and binding: try another
-            port = free_port()
-            log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
-            try:
-                self.process = subprocess.Popen(
-                    [self.java, f"-Xmx{self.memory}", "-Xss2m", "-cp", f"{self.jars}{os.sep}*", MAIN_CLASS,
-                     "--port", str(port)],  # loopback only; no CORS: browsers have no business here
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                )
-            finally:
-                if log is not subprocess.DEVNULL:
-                    log.close()
-            self.url = f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + self.startup_timeout
+        while self.process is not None:
+            deadline = self.launched_at + self.startup_timeout
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     last = f"the server exited with status {self.process.returncode}"
@@ -135,9 +176,17 @@ class LocalServer:
             else:
                 self.stop()
                 raise ServerError(f"LanguageTool did not answer within {self.startup_timeout:g} s")
+            if self.attempts >= 3:  # a port taken between choosing and binding: try another
+                break
+            self.launch()
         self.stop()
         raise ServerError(f"LanguageTool could not be started: {last}"
                           + (f" (see {self.log_path})" if self.log_path else ""))
+
+    def close(self) -> None:
+        """Stop the server for good: it is not launched again."""
+        self.closed = True
+        self.stop()
 
     def stop(self) -> None:
         proc, self.process = self.process, None
