@@ -4,6 +4,7 @@ cache save on a second run.
 
     .venv/bin/python bench/spelling_bench.py                  # 300 pages, both engines
     .venv/bin/python bench/spelling_bench.py --pages 50 --engines hunspell
+    .venv/bin/python bench/spelling_bench.py --pages 60 --engines languagetool --workers 1,2,4 --before a75cb46
 
 The site is generated (seeded, deterministic): every page carries the demo site's header,
 menu and footer (the template), and six paragraphs of three sentences drawn from the demo
@@ -24,6 +25,7 @@ import datetime as dt
 import json
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from auditor.collect.language.cache import MatchCache  # noqa: E402
+from auditor.collect.language.collector import LanguageSettings  # noqa: E402
 from auditor.collect.language.engines import Engine, HunspellEngine, LanguageToolEngine, Lexicon  # noqa: E402
 from auditor.collect.language.pipeline import TextChecker  # noqa: E402
 from auditor.collect.language.server import LocalServer, find_jars, jar_version  # noqa: E402
@@ -42,6 +45,7 @@ from auditor.page import Page  # noqa: E402
 from auditor.testing import make_page  # noqa: E402
 
 DEMO = ROOT / "examples" / "demo-site"
+DEFAULT_WORKERS = LanguageSettings().workers
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -109,20 +113,40 @@ def measure(name: str, make_engine: Any, pages: list[Page], workdir: Path) -> di
             "cache_speedup": round(first["seconds"] / max(second["seconds"], 1e-3), 1)}
 
 
-def languagetool(workdir: Path) -> Any:
+def languagetool(url: str, version: str, workers: int) -> Any:
+    """An engine on the bench's one server, sending ``workers`` requests at a time."""
     def make() -> tuple[Engine, dict[str, Any]]:
-        jars = find_jars()
-        if jars is None:
-            raise SystemExit("LanguageTool is not set up: run scripts/setup-languagetool.sh")
-        server = LocalServer(jars, log_path=workdir / "languagetool.log")
-        t0 = time.perf_counter()
-        url = server.start()
-        started = time.perf_counter() - t0
-        engine = LanguageToolEngine(url, jar_version(jars), on_close=server.stop)
+        engine = LanguageToolEngine(url, version, workers=workers)
         t0 = time.perf_counter()
         engine.check_many("nl", ["Dit is een korte zin om de Nederlandse regels te laden."])
-        return engine, {"server_start_s": round(started, 2), "rules_load_s": round(time.perf_counter() - t0, 2)}
+        return engine, {"workers": workers, "rules_load_s": round(time.perf_counter() - t0, 2)}
     return make
+
+
+def start_server(workdir: Path) -> tuple[LocalServer, str, str, float]:
+    jars = find_jars()
+    if jars is None:
+        raise SystemExit("LanguageTool is not set up: run scripts/setup-languagetool.sh")
+    server = LocalServer(jars, log_path=workdir / "languagetool.log")
+    t0 = time.perf_counter()
+    url = server.start()
+    return server, url, jar_version(jars), round(time.perf_counter() - t0, 2)
+
+
+def before(rev: str, pages: int, workdir: Path) -> dict[str, Any]:
+    """The same benchmark with the code of ``rev`` (git), run now: a same-run comparison."""
+    tree = workdir / f"before-{rev}"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    cache = ROOT / ".cache"
+    if cache.exists():
+        (tree / ".cache").symlink_to(cache.resolve())
+    subprocess.run([sys.executable, str(tree / "bench" / "spelling_bench.py"), "--pages", str(pages),
+                    "--engines", "languagetool"], cwd=tree, check=True, capture_output=True)
+    [result] = sorted((tree / "bench" / "results").glob("spelling-*.json"))[-1:]
+    found = json.loads(result.read_text("utf-8"))["results"][0]
+    return {"rev": rev, **found}
 
 
 def hunspell() -> tuple[Engine, dict[str, Any]]:
@@ -135,24 +159,53 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--engines", default="languagetool,hunspell")
+    parser.add_argument("--workers", default="", help="LanguageTool: concurrent requests to compare, e.g. 1,2,4 "
+                                                      "(default: the collector's default)")
+    parser.add_argument("--before", default="", help="also run this git revision's benchmark now (same-run ratio)")
     args = parser.parse_args()
     pages = site(args.pages)
     results = []
+    report: dict[str, Any] = {"pages": args.pages}
     with tempfile.TemporaryDirectory(prefix="spelling-bench-") as tmp:
         workdir = Path(tmp)
+        if args.before:
+            report["before"] = before(args.before, args.pages, workdir)
         for name in args.engines.split(","):
-            make = languagetool(workdir) if name == "languagetool" else hunspell
-            results.append(measure(name, make, pages, workdir))
+            if name == "languagetool":
+                server, url, version, started = start_server(workdir)
+                try:
+                    for workers in [int(w) for w in args.workers.split(",") if w] or [DEFAULT_WORKERS]:
+                        found = measure(f"languagetool-{workers}w", languagetool(url, version, workers), pages,
+                                        workdir)
+                        results.append({**found, "server_start_s": started})
+                finally:
+                    server.stop()
+            else:
+                results.append(measure(name, hunspell, pages, workdir))
     print(f"{args.pages} Dutch pages")
-    print(f"{'engine':<13}{'words':>8}{'unique':>8}{'1st s':>8}{'words/s':>9}{'2nd s':>8}{'sent 2nd':>9}"
+    print(f"{'engine':<17}{'words':>8}{'unique':>8}{'1st s':>8}{'words/s':>9}{'2nd s':>8}{'sent 2nd':>9}"
           f"{'dedupe':>8}{'cache x':>8}")
-    for r in results:
+    rows = ([{**report["before"], "engine": f"before {args.before[:10]}"}] if args.before else []) + results
+    for r in rows:
         a, b = r["first_run"], r["second_run"]
-        print(f"{r['engine']:<13}{a['words']:>8}{a['words_unique']:>8}{a['seconds']:>8}{a['words_per_s']:>9}"
+        print(f"{r['engine']:<17}{a['words']:>8}{a['words_unique']:>8}{a['seconds']:>8}{a['words_per_s']:>9}"
               f"{b['seconds']:>8}{b['words_sent']:>9}{r['dedupe_saves_words']:>8.0%}{r['cache_speedup']:>8}")
+    if args.before:
+        now = next((r for r in results if r["engine"] == f"languagetool-{DEFAULT_WORKERS}w"), None)
+        if now:
+            old = report["before"]
+            ratio = now["first_run"]["words_per_s"] / max(old["first_run"]["words_per_s"], 1)
+            # The language phase of an audit: before, the server started in it; now it starts with the crawl.
+            phase_old = old["first_run"]["seconds"] + old.get("server_start_s", 0) + old.get("rules_load_s", 0)
+            phase_now = now["first_run"]["seconds"] + now.get("rules_load_s", 0)
+            report["ratio"] = {"checking_words_per_s": round(ratio, 2),
+                               "language_phase_words_per_s": round(phase_old / max(phase_now, 1e-3), 2)}
+            print(f"same run: checking {ratio:.2f}x the words/s of {args.before}; language phase (server started "
+                  f"with the crawl) {report['ratio']['language_phase_words_per_s']:.2f}x")
+    report["results"] = results
     out = ROOT / "bench" / "results" / f"spelling-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"pages": args.pages, "results": results}, indent=2), "utf-8")
+    out.write_text(json.dumps(report, indent=2), "utf-8")
     print(f"written: {out}")
     return 0
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 BATCH_CHARS = 12_000  # texts per LanguageTool request: fewer round trips, bounded latency
+MIN_BATCH_CHARS = 2_000
 MAX_SUGGESTIONS = 5
 SLOW_SUGGESTIONS = 200
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzéèëêïöüáóú"
@@ -292,7 +293,7 @@ class LanguageToolEngine(Engine):
 
     def __init__(self, url: str | None, version: str, *, start: Callable[[], str] | None = None,
                  picky: bool = False, disabled_rules: Sequence[str] = (), workers: int = 2,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None, batch_chars: int = BATCH_CHARS) -> None:
         self.url = url
         self._start = start
         self.started = False  # True once ``start`` ran: the server is ours to stop
@@ -302,7 +303,9 @@ class LanguageToolEngine(Engine):
         self.identity = f"languagetool {version} picky={picky} off={','.join(self.disabled_rules)}"
         self._tools: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="languagetool")
+        self.workers = max(1, workers)
+        self.batch_chars = batch_chars
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="languagetool")
         self._on_close = on_close
 
     def _tool(self, lang: str) -> Any:
@@ -322,21 +325,38 @@ class LanguageToolEngine(Engine):
             return tool
 
     def check_many(self, lang: str, texts: list[str]) -> list[list[RawMatch]]:
+        """Texts in batches of up to ``batch_chars`` (smaller when that keeps every worker
+        busy), one request per batch, ``workers`` requests at a time."""
         tool = self._tool(lang)
+        total = sum(len(t) + 2 for t in texts)
+        limit = max(MIN_BATCH_CHARS, min(self.batch_chars, -(-total // self.workers)))
         batches: list[list[int]] = [[]]
         size = 0
         for i, text in enumerate(texts):
-            if batches[-1] and size + len(text) > BATCH_CHARS:
+            if batches[-1] and size + len(text) > limit:
                 batches.append([])
                 size = 0
             batches[-1].append(i)
             size += len(text) + 2
         out: list[list[RawMatch]] = [[] for _ in texts]
-        futures = [self._pool.submit(self._check_batch, tool, [texts[i] for i in batch]) for batch in batches]
+        futures = [self._pool.submit(self._check_within_limit, tool, [texts[i] for i in batch]) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             for j, matches in enumerate(future.result()):
                 out[batch[j]] = matches
         return out
+
+    def _check_within_limit(self, tool: Any, texts: list[str]) -> list[list[RawMatch]]:
+        """A batch the server refuses as too long (a public or configured server's text
+        limit) is split in two, and later batches are kept under half its size."""
+        try:
+            return self._check_batch(tool, texts)
+        except Exception as exc:
+            said = str(exc).lower()
+            if len(texts) < 2 or not ("limit" in said or "413" in said or "too long" in said):
+                raise
+            self.batch_chars = max(MIN_BATCH_CHARS, sum(len(t) + 2 for t in texts) // 2)
+            half = len(texts) // 2
+            return self._check_within_limit(tool, texts[:half]) + self._check_within_limit(tool, texts[half:])
 
     @staticmethod
     def _check_batch(tool: Any, texts: list[str]) -> list[list[RawMatch]]:

@@ -243,3 +243,34 @@ def test_issues_carry_the_facts_the_checks_weigh(lexicon, tmp_path):
     assert found["gratiss"]["name"] is None and found["gratiss"]["before"].endswith("een ")
     assert found["gratiss"]["after"].startswith(" kaartje")
     assert found["crowd"]["known_in"] in ("en-US", "en-GB") and found["gratiss"]["known_in"] is None
+
+
+class _LimitedServer:
+    """Stands in for a remote LanguageTool with a text limit (the public API's 20,000
+    characters), which cannot run here: refuses a longer text as that server does."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sizes: list[int] = []
+
+    def check(self, text: str) -> list:
+        if len(text) > self.limit:
+            raise RuntimeError(f"Error: 413 text exceeds the limit of {self.limit} characters")
+        self.sizes.append(len(text))
+        return []
+
+
+def test_batches_keep_every_worker_busy_and_shrink_to_a_servers_limit():
+    from auditor.collect.language.engines import LanguageToolEngine
+
+    engine = LanguageToolEngine("http://127.0.0.1:9/", "test", workers=4, batch_chars=12_000)
+    server = _LimitedServer(limit=5_000)
+    engine._tools["nl"] = server
+    texts = [f"Tekst nummer {i} " + "woord " * 300 for i in range(20)]  # about 36,000 characters
+    assert engine.check_many("nl", texts) == [[] for _ in texts]
+    assert sum(server.sizes) == sum(len(t) for t in texts) + 2 * (len(texts) - len(server.sizes))
+    assert max(server.sizes) <= 5_000 and engine.batch_chars <= 5_000  # learned from the refusal
+    server.sizes.clear()
+    engine.check_many("nl", texts[:4])  # a small flush still goes out as one request per worker
+    assert len(server.sizes) == 4
+    engine.close()
