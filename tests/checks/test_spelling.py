@@ -212,17 +212,18 @@ def test_a_close_suggestion_is_confident_and_never_also_worth_a_look():
 
 
 def test_the_confidence_threshold_is_configurable():
-    found = issue("spektakulair", suggestions=("spectaculair",))  # two keystrokes: 0.85
-    assert len(run(Misspelling, found).findings) == 1
-    assert run(Misspelling, found, options={"min_confidence": 0.9}).findings == []
-    assert len(run(WorthALook, found, options={"min_confidence": 0.9}).findings) == 1
-    assert run(Misspelling, found, options={"max_edit_distance": 1}).findings == []
+    found = issue("spektakulair", suggestions=("spectaculair",))  # two keystrokes: 0.6, or 0.85 when allowed
+    assert run(Misspelling, found).findings == []
+    two = {"max_edit_distance": 2}
+    assert len(run(Misspelling, found, options=two).findings) == 1
+    assert run(Misspelling, found, options={**two, "min_confidence": 0.9}).findings == []
+    assert len(run(WorthALook, found, options={**two, "min_confidence": 0.9}).findings) == 1
     with pytest.raises(ConfigError, match="min_confidence"):
         run(Misspelling, found, options={"min_confidence": 2})
 
 
 def test_a_word_the_site_writes_in_many_texts_is_its_vocabulary():
-    found = [issue("flexibeams", suggestions=("flexibels",), block=b, pages=(f"https://ex.nl/{b}",)) for b in "abc"]
+    found = [issue("flexibeams", suggestions=("flexibeam",), block=b, pages=(f"https://ex.nl/{b}",)) for b in "abc"]
     assert run(Misspelling, *found).findings == []
     assert "3 different texts" in run(WorthALook, *found).findings[0].evidence["doubts"][0]
     assert len(run(Misspelling, *found[:2]).findings) == 1
@@ -253,3 +254,19 @@ def test_grammar_in_a_name_or_quote_is_worth_a_look():
     quoted = {**issue("vermakelijke maar", kind="grammar", rule="KOMMA_MAAR"), "name": "quoted"}
     assert run(GrammarError, quoted).findings == []
     assert [f.code for f in run(WorthALook, quoted).findings] == ["TP303"]
+
+
+def test_a_lowercase_word_close_only_to_names_is_worth_a_look():
+    found = issue("asyncio", suggestions=("Asencio",))
+    assert run(Misspelling, found).findings == []
+    assert run(WorthALook, found).findings[0].evidence["doubts"] == ["only names are close to it"]
+    assert len(run(Misspelling, issue("gratiss", suggestions=("Gratis", "gratis"))).findings) == 1
+
+
+def test_a_compound_of_known_words_near_another_word_is_worth_a_look():
+    compound = issue("sticktechniek", suggestions=("stiktechniek",), parts=[["sticktechniek", True]])
+    assert run(Misspelling, compound).findings == []
+    [look] = run(WorthALook, compound).findings
+    assert "compound of known words" in look.evidence["doubts"][0]
+    far = issue("warmteverliesberekening", suggestions=("warmteverliesberekeningen2x",), parts=[["x", True]])
+    assert run(WorthALook, far).findings == [] and run(Misspelling, far).findings == []

@@ -166,13 +166,16 @@ class Lexicon:
         w = word.lower()
         if not lang.startswith("nl") or lang not in self._dicts or len(w) < 8 or not w.isalpha():
             return None
-        # With ``known_suggestions`` (LanguageTool's, not Hunspell's own compounds) a
-        # suggestion one keystroke away is what was meant: "programeren" is "programmeren"
-        # mistyped, whatever parts it splits into.
-        if any(one_edit(w, s.lower()) and ((known_suggestions and self._check(lang, s)) or
-                                           not self._split(lang, s.lower())) for s in suggestions):
+        if any(one_edit(w, s.lower()) and not self._split(lang, s.lower()) for s in suggestions):
             return None
-        return self._split(lang, w)
+        split = self._split(lang, w)
+        # With ``known_suggestions`` (LanguageTool's, all dictionary words), a word one
+        # keystroke from a known word is a compound only of two long parts: "programeren" is
+        # "programmeren" mistyped, not "program" + "eren"; "sticktechniek" stays a compound.
+        if split and known_suggestions and min(len(split[0]), len(split[1])) < 5 and \
+                any(one_edit(w, s.lower()) and self._check(lang, s) for s in suggestions):
+            return None
+        return split
 
     def _split(self, lang: str, w: str) -> tuple[str, str] | None:
         for particle in SEPARABLE_PARTICLES:  # meeschieten, terugbellen: a particle and a known verb
