@@ -221,7 +221,7 @@ def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool
     return Extracted(tree, tuple(links), anchors, title, (lang or "").strip()[:35] or None, " ".join(robots), head)
 
 
-_HEAD_LINK_RELS = {"canonical", "alternate", "icon"}
+_HEAD_LINK_RELS = {"canonical", "alternate", "icon", "apple-touch-icon"}
 
 
 def _head_link(head: dict[str, Any], rel: set[str], el: html.HtmlElement, base: str, strip_params: bool) -> None:
@@ -234,7 +234,7 @@ def _head_link(head: dict[str, Any], rel: set[str], el: html.HtmlElement, base: 
     url = resolved[0] + (f"#{resolved[1]}" if resolved[1] else "")
     if "canonical" in rel:
         head.setdefault("canonical", url)
-    elif "icon" in rel:
+    elif "icon" in rel or "apple-touch-icon" in rel:
         head.setdefault("icons", []).append(url)
     elif el.get("hreflang"):
         head.setdefault("hreflang", []).append([el.get("hreflang", "").strip().lower()[:35], url])

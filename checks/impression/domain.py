@@ -336,3 +336,57 @@ class HttpLinkToOwnSite(SiteCheck):
                                locations=[Location(u, "", "a") for u in where[: ctx.max_locations]],
                                message=f"{len(where)} https {'page links' if len(where) == 1 else 'pages link'} "
                                        f"to {url}.", evidence={"link": url, "pages": len(where)})
+
+
+class MissingFavicon(SiteCheck):
+    """No icon for the browser tab and bookmarks: none declared that loads, and no
+    ``/favicon.ico``.
+
+    What it checks
+    --------------
+    The icons the home page declares (``<link rel="icon">``, ``shortcut icon``,
+    ``apple-touch-icon``), as the crawler fetched them; without a declared icon that loads,
+    ``/favicon.ico`` on the site's host, as the domain collector fetched it (what browsers
+    ask for then). Reported when neither gives a working answer.
+
+    Why it matters
+    --------------
+    The icon is the site's face in the browser tab, the bookmarks, the phone's home screen
+    and in some search results. Without it the tab shows a blank page symbol between the
+    logos of other sites, and the site looks unfinished.
+
+    How to fix
+    ----------
+    Put a square icon (at least 48 x 48 pixels, PNG or SVG, and an ``apple-touch-icon`` of
+    180 x 180) on the site, declare it with ``<link rel="icon" href="…">`` in every page's
+    head, and keep a ``/favicon.ico`` for older browsers and feed readers.
+    """
+
+    code = "TP822"
+    name = "missing-favicon"
+    family = "impression"
+    requires = ("pages", "domain")
+    default_severity = "warning"
+
+    def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
+        from checks.impression.facts import is_home
+
+        home = next((h for h in site_heads(site) if is_home(site, h.url)), None)
+        if home is None:
+            raise NotApplicable("the home page was not crawled")
+        declared = []
+        for icon in home.icons:
+            result = site.link_result(icon.split("#", 1)[0])
+            declared.append((icon, result))
+            if result is not None and result.status is not None and result.status < 400 and not result.error:
+                return
+        fallback = _domain(ctx).addresses.get("favicon")
+        if not declared and _answers(fallback):
+            return
+        broken = [{"icon": icon, "status": r.status if r else None, "error": r.error if r else None}
+                  for icon, r in declared]
+        message = ("The icons the home page declares do not load" if declared
+                   else "The home page declares no icon and the site has no /favicon.ico")
+        yield self.finding(url=home.url, key="favicon", message=message + ": the browser tab shows no logo.",
+                           evidence={"declared": broken, "favicon_ico": fallback.status if fallback else None,
+                                     "problem": "declared icons broken" if declared else "no icon"})

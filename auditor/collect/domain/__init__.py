@@ -39,6 +39,8 @@ class DomainCollector(Collector):
         start = ctx.scope.start_url
         host, other = host_variants(start)
         urls = variant_urls(start)
+        parts = urlsplit(start)
+        urls["favicon"] = f"{parts.scheme}://{parts.netloc}/favicon.ico"  # asked for without a <link rel=icon>
         results = await asyncio.gather(*(ctx.fetcher.fetch(u, want_body=_no_body) for u in urls.values()))
         addresses = {name: outcome(res) for name, res in zip(urls, results, strict=True)}
         tls = ssl_context(ctx.config.crawl)
@@ -46,6 +48,8 @@ class DomainCollector(Collector):
         hosts: dict[str, int] = {}
         for name, url in urls.items():
             parts = urlsplit(url)
+            if name == "favicon":
+                continue
             record = addresses[name]
             if parts.scheme == "https" and (record["status"] is not None or record["error"] == "tls"):
                 hosts.setdefault(parts.hostname or "", parts.port or 443)

@@ -104,6 +104,7 @@ def test_an_audit_judges_redirects_certificates_and_mixed_content(ca, tmp_path):
         ("TP817", "www.shop.test"),  # expired
         ("TP818", "http://shop.test/img/fiets.png"), ("TP818", "http://shop.test/verstuur"),
         ("TP819", "http://shop.test/contact.html"),
+        ("TP822", None),  # no icon declared, no /favicon.ico
     }
     assert found[("TP817", "shop.test")]["severity"] == "warning"
     assert found[("TP817", "shop.test")]["evidence"]["days_left"] == 20
