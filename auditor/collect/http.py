@@ -73,7 +73,7 @@ class StaticResolver(AbstractResolver):
     async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
         rule = self._rules.get((host.lower(), port))
         if rule is None:
-            return await self._default.resolve(host, port, family)
+            return await self._default.resolve(host, port, socket.AddressFamily(family))
         fam = socket.AF_INET6 if ":" in rule.address else socket.AF_INET
         return [{
             "hostname": host, "host": rule.address, "port": rule.address_port or port,

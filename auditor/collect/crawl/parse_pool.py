@@ -23,6 +23,7 @@ import pickle
 import socket
 import struct
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -193,7 +194,7 @@ class ParsePool:
             sock = socket.socket(fileno=os.dup(ours.fileno()))
             ours.close()
             sock.setblocking(False)
-            _, link = await loop.create_connection(lambda sock=sock: _Link(sock), sock=sock)
+            _, link = await loop.create_connection(partial(_Link, sock), sock=sock)
             self._procs.append(proc)
             self._links.append(link)
 

@@ -212,7 +212,7 @@ def discover(store: Any, start_url: str, site: SiteFacts) -> list[Candidate]:
     for raw, via, page in site.declared:
         url = _normalised(raw)
         ref = platforms.match(url, declared=True) if url else None
-        if ref is None:
+        if ref is None or url is None:
             continue
         declared[url] = ref
         cand = found.setdefault(ref.key, Candidate(ref, found_on=page))

@@ -187,7 +187,7 @@ class BrowserPool:
         mode = self.settings.sandbox
         # Chromium refuses its sandbox as root; elsewhere use it, and fall back only in auto mode.
         sandbox = mode == "on" or (mode == "auto" and os.geteuid() != 0)
-        env = {**os.environ, "HOME": str(self._home)} if self._home else None
+        env: dict[str, str | float | bool] | None = {**os.environ, "HOME": str(self._home)} if self._home else None
         try:
             return await self._pw.chromium.launch(executable_path=self.executable, headless=True,
                                                   args=self.args(sandbox), env=env, timeout=60_000)
