@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := chromium postgresql libnss3-tools fonts-liberation fonts-deja
 # from Maven Central); each is idempotent and run on every `make setup`.
 SETUP_SCRIPTS := scripts/setup-languagetool.sh scripts/setup-sarif-schema.sh
 
-.PHONY: setup system demo test lint bench clean
+.PHONY: setup system demo test lint bench dist clean
 
 setup: $(STAMP) system
 
@@ -45,5 +45,10 @@ bench: setup
 	scripts/setup-system.sh $(DEBIAN_BENCH)
 	bash bench/run.sh
 
+# A wheel of this checkout in dist/ (the package is not on PyPI): what contrib/README.md installs.
+dist: setup
+	rm -rf dist
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist .
+
 clean:
-	rm -rf demo-output .pytest_cache .ruff_cache
+	rm -rf demo-output .pytest_cache .ruff_cache dist

@@ -19,7 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain,
                "new-check": cmd_new_check, **NIGHTLY_COMMANDS}
     try:
-        return handler[args.command](args)
+        status = handler[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+        return status
+    except BrokenPipeError:
+        return _reader_went_away()
     except AuditorError as exc:
         print(f"touchpoint-auditor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -27,3 +31,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"touchpoint-auditor: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)
         return EXIT_USAGE
+
+
+def _reader_went_away() -> int:
+    """``touchpoint-auditor checks | head -2``: the reader has what it wanted. Not an error:
+    no message, exit 0, and stdout pointed at /dev/null so the interpreter's final flush
+    does not complain either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's capture): nothing to point elsewhere
+        pass
+    return 0

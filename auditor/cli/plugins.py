@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from auditor.cli.exits import EXIT_OK
 from auditor.errors import InputError
@@ -27,11 +28,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise InputError(f"unknown rule code {args.code!r}; see 'touchpoint-auditor checks'")
     doc = info.cls.doc_sections()
     print(f"{info.code} {info.cls.name} ({info.cls.family}, default severity {info.cls.default_severity})")
-    print(f"\n{doc['summary']}")
+    print(f"\n{plain_text(doc['summary'])}")
     for title, key in (("What it checks", "what"), ("Why it matters", "why"), ("How to fix", "fix")):
         if doc[key]:
-            print(f"\n{title}\n{doc[key]}")
+            print(f"\n{title}\n{plain_text(doc[key])}")
     return EXIT_OK
+
+
+_LITERAL = re.compile(r"``(.+?)``", re.S)
+_ROLE = re.compile(r":[a-z]+(?::[a-z]+)?:`([^`]+)`")
+_LINK = re.compile(r"`([^`<]+?)\s*<([^>]+)>`__?")
+_STRONG = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
+def plain_text(rst: str) -> str:
+    """A docstring's reStructuredText as a terminal shows it: ``literal`` → literal,
+    :role:`x` → x, `text <url>`_ → text (url), **strong** → strong, a trailing ``::`` → ``:``."""
+    text = _LINK.sub(r"\1 (\2)", rst)
+    text = _ROLE.sub(r"\1", text)
+    text = _LITERAL.sub(r"\1", text)
+    text = _STRONG.sub(r"\1", text)
+    return re.sub(r"(?<=\S)::$", ":", text, flags=re.M)
 
 
 def cmd_new_check(args: argparse.Namespace) -> int:
