@@ -158,6 +158,7 @@ def resolve(base: str, href: str, strip_params: bool = True,
     if "\t" in href or "\n" in href or "\r" in href:
         href = href.translate(_TAB_NEWLINE)
     first = href[0]
+    found: tuple[str, str | None] | tuple[()] | None
     if "\\" not in href:  # a backslash is a slash to the parser: "/\\host" is another site
         if first == "/" and not href.startswith("//"):
             found = _resolve_on_site(origin_of(base), href, strip_params)
@@ -172,7 +173,7 @@ def resolve(base: str, href: str, strip_params: bool = True,
         else:
             found = _NOT_YET
         if found is not _NOT_YET:
-            return (href, None) if found is None and unusable else found  # type: ignore[return-value]
+            return (href, None) if found is None and unusable else found  # type: ignore[return-value]  # not _NOT_YET here
     scheme = _SCHEME.match(href)
     if scheme is not None:
         name = scheme.group()[:-1].lower()

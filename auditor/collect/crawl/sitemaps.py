@@ -62,8 +62,10 @@ def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]
             elif tag == "lastmod":
                 lastmod = (el.text or "").strip() or None
             elif tag in ("url", "sitemap"):
-                if loc:
-                    (pages if tag == "url" else nested).append((loc, lastmod) if tag == "url" else loc)
+                if loc and tag == "url":
+                    pages.append((loc, lastmod))
+                elif loc:
+                    nested.append(loc)
                 loc, lastmod = None, None
                 el.clear()
     except etree.XMLSyntaxError:

@@ -82,8 +82,8 @@ class TrapDetector:
         if len(params) <= 8:  # one family per parameter: the URL with that parameter's value left out
             over = False
             for i, (name, _value) in enumerate(params):
-                rest = tuple(sorted(f"{n}={v}" for j, (n, v) in enumerate(params) if j != i))
-                over = self._over(("variants", path, name, *rest), self.max_variants) or over
+                others = tuple(sorted(f"{n}={v}" for j, (n, v) in enumerate(params) if j != i))
+                over = self._over(("variants", path, name, *others), self.max_variants) or over
             if over:
                 return "variants"
         return None
