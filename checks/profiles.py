@@ -44,7 +44,7 @@ class Verdict:
     reason: str = ""
 
 
-def verdict(p: ProfileVisit) -> Verdict:
+def verdict(p: ProfileVisit) -> Verdict:  # noqa: C901 - the ordered rule list of the profile verdict, in one place
     """Whether a visited profile exists, from what the visit observed (blocked is not broken).
 
     A 999, a login wall, a bot wall or a consent page means the profile could not be seen

@@ -206,7 +206,7 @@ def _dates_in(text: str, dayfirst: bool) -> Iterator[tuple[DateMatch, int]]:
         prev = match.stop
 
 
-def visible_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool,
+def visible_date(page_lines: list[Line], max_date: dt.date, dayfirst: bool,  # noqa: C901  ordered guards, one place
                  relative_base: dt.datetime | None) -> FoundDate | None:
     """A date the visitor reads next to the title: in a date element, after
     'gepubliceerd op', on a short line by the title, or as a press-release dateline."""

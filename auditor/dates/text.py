@@ -91,7 +91,7 @@ def _make(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
+def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:  # noqa: C901  one scan, a branch per format
     """Every full date in ``text``, in order of position, without overlaps.
 
     ``dayfirst`` decides an ambiguous numeric date such as ``03/04/2024`` (Dutch and

@@ -127,7 +127,7 @@ def _form_method(el: html.HtmlElement) -> str:
     return (method or "get").strip().lower()
 
 
-def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool = True) -> Extracted:
+def extract(body: bytes, encoding: str | None, base_url: str, strip_params: bool = True) -> Extracted:  # noqa: C901  hot path
     """Parse ``body`` and extract links (absolute, normalised, de-duplicated), ids and metadata."""
     tree = parse_html(body, encoding)
     base = base_url

@@ -95,7 +95,7 @@ class SiteFacts:
         if value and value not in bucket and len(bucket) < MAX_VALUES:
             bucket[value] = {"source": source, "url": url}
 
-    def read(self, page: Page, is_start: bool) -> None:
+    def read(self, page: Page, is_start: bool) -> None:  # noqa: C901  one pass over a page's profile sources
         tree, url = page.tree, page.url
         self.pages_read.append(url)
         for script in tree.xpath("//script[@type]"):
