@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from auditor.artifacts import Artifact
 
-__all__ = ["FactValue", "NotVisited", "OrganisationFacts", "ProfileDates", "ProfileFeed", "ProfileVisit",
+__all__ = ["FactValue", "FoundProfile", "NotVisited", "OrganisationFacts", "ProfileDates", "ProfileFeed", "ProfileVisit",
            "Profiles", "VisitFacts"]
 
 
@@ -92,13 +92,9 @@ class VisitFacts:
 
 
 @dataclass(frozen=True)
-class ProfileVisit:
-    """One profile (de-duplicated across URL spellings): where the site links or declares
-    it, what fetching it gave, and what it shows (name, website, contact details, dates).
-
-    ``observed`` holds the facts the verdict is judged from. Runs stored before the checks
-    judged (artifact version 1) have no ``observed`` but the visitor's own ``state`` and
-    ``reason``, which the check then takes as they are."""
+class FoundProfile:
+    """A profile as the site shows it: where it is linked or declared, and which platform's.
+    Visited or not, every profile has these (``ProfileVisit``, ``NotVisited``)."""
 
     url: str = ""
     key: str = ""
@@ -111,6 +107,17 @@ class ProfileVisit:
     found_via: tuple[str, ...] = ()
     pages: int = 0
     locations: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileVisit(FoundProfile):
+    """One profile (de-duplicated across URL spellings): where the site links or declares
+    it, what fetching it gave, and what it shows (name, website, contact details, dates).
+
+    ``observed`` holds the facts the verdict is judged from. Runs stored before the checks
+    judged (artifact version 1) have no ``observed`` but the visitor's own ``state`` and
+    ``reason``, which the check then takes as they are."""
+
     status: int | None = None
     final_url: str | None = None
     error: str | None = None
@@ -128,21 +135,10 @@ class ProfileVisit:
 
 
 @dataclass(frozen=True)
-class NotVisited:
+class NotVisited(FoundProfile):
     """A profile found but not visited, and why (more than ``max_profiles``, or linked only
     from content pages: someone else's)."""
 
-    url: str = ""
-    key: str = ""
-    platform: str = ""
-    label: str = ""
-    kind: str = "social_profile"
-    handle: str = ""
-    personal: bool = False
-    found_on: str = ""
-    found_via: tuple[str, ...] = ()
-    pages: int = 0
-    locations: tuple[tuple[str, str], ...] = ()
     why: str = ""
 
 
