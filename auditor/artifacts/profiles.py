@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from auditor.artifacts import Artifact
 
-__all__ = ["FactValue", "FoundProfile", "NotVisited", "OrganisationFacts", "ProfileDates", "ProfileFeed", "ProfileVisit",
-           "Profiles", "VisitFacts"]
+__all__ = ["FactValue", "FoundProfile", "NotVisited", "OrganisationFacts", "ProfileDates", "ProfileFeed",
+           "ProfileVisit", "Profiles", "VisitFacts"]
 
 
 @dataclass(frozen=True)
