@@ -335,7 +335,9 @@ class Runner:
             with self._phase("seed"):
                 await self._seed(crawler, fetcher, robots, store, scope, first)
         with self._phase("crawl"):
-            return await crawler.run()
+            stats = await crawler.run()
+        self.notes.extend(robots.notes())  # a robots.txt cut at its size limit
+        return stats
 
     async def _after_crawl(self, store: RunStore, fetcher: Fetcher, scope: Scope, previous: PreviousRun | None,
                            stats: CrawlStats) -> None:
@@ -484,6 +486,7 @@ class Runner:
                                               robots.allowed if cfg.respect_robots else None, cfg.max_depth)
             write_artifact(store, Sitemaps(tuple(found.sitemaps), tuple(found.errors), len(found.urls), counts.queued))
             self.notes.extend(f"sitemap problem: {e}" for e in found.errors[:5])
+            self.notes.extend(found.notes())
             self.notes.extend(counts.notes())
         store.set_meta(seeded=True)
         store.flush()

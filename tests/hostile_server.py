@@ -32,6 +32,10 @@ BOMB_BYTES = 1 << 30  # what each compressed bomb inflates to: 1 GiB
 HUGE_PAGE_BYTES = 200_000_000
 MANY_LINKS = 500_000
 ROBOTS_PREFIX = b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n#"
+# On gzip.hostile.test and deflate.hostile.test robots.txt, /sitemap.xml and the feed are bombs
+# in that Content-Encoding, and /sitemap-file.xml.gz is a gzip *file* bomb.
+ENCODED_ROBOTS_PREFIX = b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\nSitemap: /sitemap-file.xml.gz\n#"
+BOMB_ENCODINGS = ("gzip", "deflate")
 SITEMAP_PREFIX = b"<?xml version='1.0'?><urlset><url><loc>/</loc></url>"
 FEED_PREFIX = b"<?xml version='1.0'?><rss><channel>"
 PAGE_PREFIX = b"<html><body><p>"
@@ -70,6 +74,12 @@ def bomb(encoding: str, prefix: bytes = PAGE_PREFIX) -> bytes:
     for _ in range(count):
         adler = zlib.adler32(block, adler)
     return b"\x78\xda" + raw + struct.pack(">I", adler)
+
+
+def host_encoding(request: web.Request) -> str | None:
+    """``gzip`` or ``deflate`` on ``gzip.hostile.test`` / ``deflate.hostile.test``, else None."""
+    label = (request.host or "").split(".", 1)[0]
+    return label if label in BOMB_ENCODINGS else None
 
 
 def _html(body: str, title: str = "hostile") -> web.Response:
@@ -160,8 +170,14 @@ class HostileSite:
             <a href="/bombs/charset-lie">charset lie</a> <a href="/bombs/short-body">content-length lie</a>
             <a href="/bombs/gzip.pdf">a gzip bomb as a document</a>""")
 
+    async def xml_bombs_index(self, request: web.Request) -> web.StreamResponse:
+        # robots.txt, the sitemaps and the feed are the bombs here; /private/ is disallowed in
+        # the first lines of the robots.txt bomb, so it is not fetched if those rules were read.
+        return _html("""<link rel="alternate" type="application/rss+xml" href="/bombs/feed.xml">
+            <a href="/private/secret">disallowed by the bomb's first lines</a>""")
+
     async def bomb_page(self, request: web.Request) -> web.StreamResponse:
-        encoding = "deflate" if request.path == "/bombs/deflate" else "gzip"
+        encoding = "deflate" if request.path == "/bombs/deflate" else (host_encoding(request) or "gzip")
         ctype = "application/rss+xml" if request.path.endswith(".xml") else (
             "application/pdf" if request.path.endswith(".pdf") else "text/html")
         body = bomb(encoding, FEED_PREFIX if ctype.endswith("xml")
@@ -277,11 +293,16 @@ class HostileSite:
         return web.Response(status=302, headers={"Location": other})
 
     async def robots(self, request: web.Request) -> web.StreamResponse:
-        # A gzip bomb as robots.txt: Content-Encoding gzip, 1 GiB of "# " comments.
-        return web.Response(body=bomb("gzip", ROBOTS_PREFIX),
-                            headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"})
+        # A bomb as robots.txt: Content-Encoding gzip (or deflate), 1 GiB of "# " comments.
+        encoding = host_encoding(request)
+        return web.Response(body=bomb(encoding or "gzip", ENCODED_ROBOTS_PREFIX if encoding else ROBOTS_PREFIX),
+                            headers={"Content-Encoding": encoding or "gzip", "Content-Type": "text/plain"})
 
     async def sitemap(self, request: web.Request) -> web.StreamResponse:
+        encoding = host_encoding(request)
+        if encoding and request.path == "/sitemap.xml":  # an XML answer that inflates to 1 GiB
+            return web.Response(body=bomb(encoding, SITEMAP_PREFIX),
+                                headers={"Content-Encoding": encoding, "Content-Type": "application/xml"})
         # A gzip *file* (not an encoding) that inflates to 1 GiB.
         return web.Response(body=bomb("gzip", SITEMAP_PREFIX),
                             headers={"Content-Type": "application/gzip"})
@@ -290,7 +311,7 @@ class HostileSite:
         return _html('<a href="/ssrf/">ssrf</a>')
 
     routes: dict[str, Any] = {
-        "/": home, "/robots.txt": robots, "/sitemap.xml": sitemap,
+        "/": home, "/robots.txt": robots, "/sitemap.xml": sitemap, "/sitemap-file.xml.gz": sitemap,
         "/ssrf/": ssrf_index, "/ssrf/to-admin": ssrf_redirect, "/ssrf/to-metadata": ssrf_redirect,
         "/ssrf/to-intranet": ssrf_redirect, "/ssrf/to-localhost": ssrf_redirect, "/ssrf/to-file": ssrf_redirect,
         "/ssrf/to-javascript": ssrf_redirect, "/ssrf/to-data": ssrf_redirect,
@@ -302,6 +323,8 @@ def _bombs_route(site: HostileSite, request: web.Request) -> Any:
     path = request.path
     if path == "/bombs/":
         return site.bombs_index(request)
+    if path == "/bombs/xml":
+        return site.xml_bombs_index(request)
     if path in ("/bombs/gzip", "/bombs/gzip-chunked", "/bombs/deflate", "/bombs/feed.xml", "/bombs/gzip.pdf"):
         return site.bomb_page(request)
     if path == "/bombs/brotli":
@@ -354,8 +377,9 @@ class AdminServer:
 def serve_hostile() -> Iterator[tuple[HostileSite, str, AdminServer, str]]:
     """The admin server and the hostile site (which knows the admin's address), both on
     127.0.0.1: yields ``(site, site_base_url, admin, admin_base_url)``."""
-    for encoding, prefix in (("gzip", PAGE_PREFIX), ("deflate", PAGE_PREFIX), ("gzip", FEED_PREFIX),
-                             ("gzip", ROBOTS_PREFIX), ("gzip", SITEMAP_PREFIX)):
+    for encoding, prefix in (("gzip", PAGE_PREFIX), ("deflate", PAGE_PREFIX), ("gzip", ROBOTS_PREFIX),
+                             *((e, p) for e in BOMB_ENCODINGS
+                               for p in (FEED_PREFIX, ENCODED_ROBOTS_PREFIX, SITEMAP_PREFIX))):
         bomb(encoding, prefix)  # built before the audit starts: not a slow answer
     admin = AdminServer()
     with serve_app(admin.app(), name="hostile-admin") as admin_url:

@@ -34,14 +34,15 @@ print(json.dumps({"exit": code, "rss_mb": rss // 1024}))
 
 
 def _audit(tmp_path: Path, start: str, port: int, config: str, checks: str = "links,TP108,freshness",
-           extra: tuple[str, ...] = ()) -> tuple[dict, dict, subprocess.CompletedProcess[str]]:
+           extra: tuple[str, ...] = (), host: str = "hostile.test"
+           ) -> tuple[dict, dict, subprocess.CompletedProcess[str]]:
     """Audit ``start`` on the hostile site in a child process: (findings.json, child stats, process)."""
     cfg = tmp_path / "c.toml"
     cfg.write_text("[crawl]\nrate_limit = 0\n" + config, "utf-8")
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, "audit", f"http://hostile.test{start}", "--config", str(cfg), "--checks",
-         checks, "--resolve", f"hostile.test:80:127.0.0.1:{port}", "--quiet", "--out", str(out), *extra],
+        [sys.executable, "-c", _CHILD, "audit", f"http://{host}{start}", "--config", str(cfg), "--checks",
+         checks, "--resolve", f"{host}:80:127.0.0.1:{port}", "--quiet", "--out", str(out), *extra],
         capture_output=True, text=True, timeout=CHILD_TIMEOUT, cwd=ROOT,
     )
     stats = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -83,6 +84,30 @@ def test_bombs_and_huge_pages_are_cut_while_read_and_reported(tmp_path):
     crawled = {row[0] for row in db.execute("select url from pages")}
     assert {base + "nul", base + "binary", base + "charset-lie", base + "deep-dom"} <= crawled
     assert db.execute("select max(length(body)) from pages").fetchone()[0] < 5_000_000  # stored compressed
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_bombs_as_robots_sitemap_and_feed_are_cut_and_noted(tmp_path, encoding):
+    """robots.txt, /sitemap.xml and the feed as 1 GiB bombs in ``Content-Encoding: gzip`` or
+    ``deflate``, and a 1 GiB ``.xml.gz`` sitemap file: each read only up to its limit, with
+    memory bounded and a run note naming it. The robots.txt bomb's first lines are obeyed
+    (``Disallow: /private/``), and the sitemaps its first lines declare are read."""
+    from auditor.collect.crawl.feeds import MAX_FEED_BYTES
+    from auditor.collect.crawl.robots import MAX_ROBOTS_BYTES
+    from auditor.collect.crawl.sitemaps import MAX_SITEMAP_BYTES
+
+    host = f"{encoding}.hostile.test"
+    with serve_hostile() as (site, site_url, admin, _admin):
+        doc, stats, proc = _audit(tmp_path, "/bombs/xml", _port(site_url), "", checks="links,freshness", host=host)
+        assert stats["exit"] == 0, proc.stderr
+        assert stats["rss_mb"] < MAX_RSS_MB, stats
+        assert {"/robots.txt", "/sitemap.xml", "/sitemap-file.xml.gz", "/bombs/feed.xml"} <= set(site.requests)
+        assert not any(r.startswith("/private/") for r in site.requests)  # the bomb's first rules were obeyed
+        assert admin.access_log == []
+    notes = "\n".join(doc["notes"])
+    assert f"robots.txt of {host} is larger than {MAX_ROBOTS_BYTES:,} bytes" in notes, notes
+    assert f"sitemaps: 2 larger than {MAX_SITEMAP_BYTES:,} bytes (after unpacking)" in notes, notes
+    assert f"feed http://{host}/bombs/feed.xml is larger than {MAX_FEED_BYTES:,} bytes" in notes, notes
 
 
 def test_traps_are_detected_noted_and_not_followed(tmp_path):

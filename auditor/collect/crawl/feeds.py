@@ -162,6 +162,9 @@ class FeedCollector(Collector):
             if res.error or res.status != 200:
                 feeds.append({"url": url, "error": res.error or f"HTTP {res.status}", "items": []})
                 continue
+            if res.truncated:  # a gzip/deflate bomb or a huge file: cut while it was read
+                ctx.notes.append(f"feed {url} is larger than {MAX_FEED_BYTES:,} bytes (after unpacking): "
+                                 "read only that far, the rest ignored")
             try:
                 feeds.append({"url": url, **parse_feed(res.body, res.final_url or url)})
             except (ValueError, etree.XMLSyntaxError) as exc:

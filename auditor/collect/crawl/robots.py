@@ -12,7 +12,10 @@ that Google's tests keep apart, and it parses the whole file again for every URL
 
 A robots.txt that answers 4xx allows everything; one that answers 5xx or cannot be
 fetched disallows everything for that host, as Google does: the server is in trouble
-and we should not add to it. ``Crawl-delay`` feeds the host gate; ``Sitemap:`` lines
+and we should not add to it. A file larger than ``MAX_ROBOTS_BYTES`` after unpacking (a
+gzip or deflate bomb, a huge file) is read up to that size and its last whole line, and
+the run notes say so: a rule cut in half (``Disallow: /private/`` cut to ``Disallow: /``)
+must not change what is allowed. ``Crawl-delay`` feeds the host gate; ``Sitemap:`` lines
 (anywhere in the file) seed the crawl.
 """
 
@@ -49,6 +52,7 @@ class RobotsRules:
     body: bytes | None = None
     allow_all: bool = False
     sitemaps: list[str] = field(default_factory=list)
+    truncated: bool = False  # larger than MAX_ROBOTS_BYTES (after unpacking): only the start was read
     _compiled: dict[str, RobotsMatcher] = field(default_factory=dict, repr=False)
 
     def matcher(self, user_agent: str) -> RobotsMatcher:
@@ -115,8 +119,11 @@ class RobotsCache:
             return RobotsRules(host, res.status, allow_all=True)
         if res.status >= 500:
             return RobotsRules(host, res.status, allow_all=False)
-        rules = RobotsRules(host, res.status, body=res.body,
-                            sitemaps=sitemap_lines(res.body, res.final_url or f"{origin}/robots.txt"))
+        body = res.body
+        if res.truncated:  # a bomb or a huge file: the rules in its first part, up to the last whole line
+            body = body[:body.rfind(b"\n") + 1]
+        rules = RobotsRules(host, res.status, body=body, truncated=res.truncated,
+                            sitemaps=sitemap_lines(body, res.final_url or f"{origin}/robots.txt"))
         delay = rules.crawl_delay(self.user_agent)
         if delay:
             self.gate.set_crawl_delay(host, float(delay))
@@ -124,3 +131,9 @@ class RobotsCache:
 
     async def allowed(self, url: str) -> bool:
         return (await self.rules_for(url)).allowed(url, self.user_agent)
+
+    def notes(self) -> list[str]:
+        """Run-note lines for the robots.txt files that were cut at ``MAX_ROBOTS_BYTES``."""
+        return [f"robots.txt of {rules.host} is larger than {MAX_ROBOTS_BYTES:,} bytes (after unpacking): only the "
+                "rules in its first part were read, up to the last whole line (RFC 9309 allows this); "
+                "the rest was ignored" for rules in self._rules.values() if rules.truncated]

@@ -34,6 +34,14 @@ class SitemapResult:
     sitemaps: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     relative: int = 0  # <loc> values that were not absolute URLs, read against their sitemap's address
+    cut: list[str] = field(default_factory=list)  # sitemaps larger than MAX_SITEMAP_BYTES (after unpacking)
+
+    def notes(self) -> list[str]:
+        """Run-note lines for the sitemaps that were cut at their size limit."""
+        if not self.cut:
+            return []
+        return [f"sitemaps: {len(self.cut)} larger than {MAX_SITEMAP_BYTES:,} bytes (after unpacking) were read "
+                f"only that far, the rest ignored (the sitemaps protocol's own limit); e.g. {self.cut[0]}"]
 
 
 def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -92,7 +100,16 @@ async def collect_sitemaps(fetcher: Fetcher, candidates: list[str], optional: fr
                 result.errors.append(f"{url}: {res.error or res.status}")
             continue
         result.sitemaps.append(url)
-        pages, nested = parse_sitemap(res.body)
+        data, cut = res.body, res.truncated  # cut while inflating a Content-Encoding: gzip/deflate answer
+        if data[:2] == b"\x1f\x8b":  # a .xml.gz file
+            try:
+                data, cut_file = gunzip_capped(data, SITEMAP_INFLATED_BYTES)  # a gzip bomb stops here
+            except (OSError, EOFError, zlib.error):
+                data, cut_file = b"", False
+            cut = cut or cut_file
+        if cut:
+            result.cut.append(url)
+        pages, nested = parse_sitemap(data)
         base = res.final_url or url
         for loc, lastmod in pages:
             if not _ABSOLUTE.match(loc):
