@@ -91,6 +91,25 @@ def matches(finding: dict[str, Any], label: dict[str, str]) -> bool:
     return label["page"] == "*" or label["page"] in finding_pages(finding)
 
 
+def second_opinion_counts(results: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per rule of ``SECOND_OPINION_RULES``: matches reported (TP302), set aside (TP303),
+    and how many of each are labelled errors."""
+    from checks.spelling import SECOND_OPINION_CATEGORIES, SECOND_OPINION_RULES
+
+    counts: dict[str, dict[str, int]] = {}
+    for r in results:
+        for f in r["doc"]["findings"]:
+            ev = f.get("evidence") or {}
+            if f["code"] not in ("TP302", "TP303") or not (
+                    ev.get("rule") in SECOND_OPINION_RULES or ev.get("category") in SECOND_OPINION_CATEGORIES):
+                continue
+            row = counts.setdefault(str(ev.get("rule")), {"TP302": 0, "TP302_true": 0, "TP303": 0, "TP303_true": 0})
+            true = any(matches(f, lab) for lab in r["labels"]["errors"])
+            row[f["code"]] += 1
+            row[f"{f['code']}_true"] += int(true)
+    return counts
+
+
 def score(results: list[dict[str, Any]]) -> dict[str, Any]:
     confident = look = true_pos = 0
     found = found_with_look = labelled = 0
@@ -118,7 +137,8 @@ def score(results: list[dict[str, Any]]) -> dict[str, Any]:
                           "message": f["message"][:160], "pages": sorted(finding_pages(f))[:3]}
                          for f in conf if f not in tp]
         misses += [{"site": site, **lab, "as_look": lab in hit_look} for lab in labels if lab not in hit]
-    return {"findings": confident, "true_findings": true_pos, "worth_a_look": look,
+    second = second_opinion_counts(results)
+    return {"second_opinion_rules": second, "findings": confident, "true_findings": true_pos, "worth_a_look": look,
             "precision": round(true_pos / confident, 3) if confident else 1.0,
             "labelled": labelled, "found": found, "recall": round(found / labelled, 3) if labelled else 1.0,
             "recall_with_look": round(found_with_look / labelled, 3) if labelled else 1.0,
@@ -144,6 +164,9 @@ def main() -> int:
             print(f"{part:<8} precision {s['precision']:.3f} ({s['true_findings']}/{s['findings']})  "
                   f"recall {s['recall']:.3f} ({s['found']}/{s['labelled']})  "
                   f"worth a look {s['worth_a_look']} (recall with them {s['recall_with_look']:.3f})")
+            for rule, row in sorted(s["second_opinion_rules"].items()):
+                print(f"  second opinion {rule:<22} TP302 {row['TP302']} ({row['TP302_true']} real)  "
+                      f"TP303 {row['TP303']} ({row['TP303_true']} real)")
             if args.show:
                 for fa in s["false_alarms"]:
                     print(f"  false alarm  {fa['code']} {fa['word']!r:<28} {fa['rule']:<28} {fa['site']} {fa['pages']}")
