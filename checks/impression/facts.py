@@ -35,9 +35,9 @@ def site_heads(site: SiteView) -> Iterator[HeadFacts]:
         if record is not None:
             yield HeadFacts.from_record(url, record)
             continue
-        page = site.page(url)
-        if page is not None and _judged(page):
-            yield head_facts(page, with_nav=is_home(site, url))
+        stored_page = site.page(url)
+        if stored_page is not None and _judged(stored_page):
+            yield head_facts(stored_page, with_nav=is_home(site, url))
 
 
 def is_home(site: SiteView, url: str) -> bool:

@@ -86,7 +86,7 @@ async def certificate(host: str, port: int, context: ssl.SSLContext, rules: Sequ
     except OSError as exc:
         facts.error, facts.detail = "connect", f"{host}: {exc}"
         return facts
-    ip = infos[0][4][0]
+    ip = str(infos[0][4][0])  # sockaddr: (address, port, …); the address is a str for AF_INET/AF_INET6
     refusal = policy.refusal(host, ip, real_port) if policy is not None else None
     if refusal is not None:
         facts.error, facts.detail = "connect", str(refusal)
