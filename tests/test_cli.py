@@ -107,3 +107,33 @@ def test_recheck_judges_again_without_fetching(run_audit, basic_site, tmp_path):
     assert basic_site.hits == hits_before
     fingerprints = sorted(f["fingerprint"] for f in again.doc["findings"])
     assert fingerprints == sorted(f["fingerprint"] for f in first.doc["findings"])
+
+
+def test_recheck_with_a_new_config_file_judges_again_with_its_checks_and_report(run_audit, tmp_path):
+    """``recheck DIR --config FILE``: a new client dictionary and a new fail_on apply to the
+    stored pages; what would need fetching ([crawl]) is named as ignored; nothing is fetched."""
+    from auditor.devserver import serve
+    from tests.conftest import SITES
+
+    base = tmp_path / "base.toml"
+    base.write_text('[checks]\nenabled = ["TP301"]\n[crawl]\nrate_limit = 0\nuse_sitemaps = false\n'
+                    '[collectors.language]\nengine = "hunspell"\nlanguages = ["en"]\ncache = false\n', "utf-8")
+    with serve(SITES / "nightly-shop") as site:
+        first = run_audit("audit", site.base_url, "--config", str(base), "--quiet")
+        assert first.exit_code == 0, first.stderr
+        words = {f["evidence"]["word"] for f in first.doc["findings"] if f["code"] == "TP301"}
+        assert "accomodation" in words
+        (tmp_path / "words.txt").write_text("# the client's own spelling\naccomodation\n", "utf-8")
+        new = tmp_path / "new.toml"
+        new.write_text('[checks.TP301]\ndictionary = "words.txt"\n[report]\nfail_on = "warning"\n'
+                       '[crawl]\nmax_pages = 1\n', "utf-8")
+        hits = dict(site.hits)
+        again = run_audit("recheck", str(first.out), "--config", str(new))
+        assert site.hits == hits  # nothing fetched
+    assert again.exit_code == 1, again.stderr  # the new fail_on: the remaining typos are warnings
+    assert {f["evidence"]["word"] for f in again.doc["findings"] if f["code"] == "TP301"} == words - {"accomodation"}
+    assert f"note: [crawl] of {new} ignored: recheck judges the stored pages, nothing is fetched" in again.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[checks.TP301]\ndictionary = "missing.txt"\n', "utf-8")
+    refused = run_audit("recheck", str(first.out), "--config", str(bad))
+    assert refused.exit_code == 2 and len(refused.stderr.splitlines()) == 1

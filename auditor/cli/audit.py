@@ -8,6 +8,7 @@ import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from auditor import app
 from auditor.cli.exits import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK
@@ -77,14 +78,40 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     from auditor.store import hold_run_dir
 
     data = app.stored_config(args.run_dir)
+    ignored: list[str] = []
+    if args.config is not None:
+        data, ignored = _judging_settings(data, args.config)
     apply_overrides(data, overrides(args))
     config = stored_config(data, args.run_dir)
     reporters = app.prepare(config, ads=False)
+    for section in ignored:
+        print(f"note: [{section}] of {args.config} ignored: recheck judges the stored pages, nothing is fetched")
     with hold_run_dir(args.run_dir):  # the store and the reports: not while an audit writes the folder
         run = app.recheck(config, args.run_dir)
         written = app.write_reports(run, args.run_dir, reporters)
     _summary(run, written)
     return exit_status(run, config.report.fail_on)
+
+
+# What a recheck can change: how the stored pages are judged and reported. Everything else
+# in a config file (target, crawl, ads, collectors) would need fetching or collecting again.
+JUDGING_SECTIONS = ("checks", "report")
+
+
+def _judging_settings(stored: dict[str, Any], path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The stored configuration with ``path``'s [checks] and [report] merged over it (tables
+    key by key, paths relative to the file), and the other sections of the file, ignored."""
+    from auditor.config import load_config
+    from auditor.nightly.portfolio import deep_merge, read_toml, resolve_paths
+
+    load_config(path)  # the file on its own must be valid: its mistakes named in its own terms
+    given = read_toml(path, f"config file {str(path)!r}")
+    resolve_paths(given, path.parent.resolve())
+    judging = {k: v for k, v in given.items() if k in JUDGING_SECTIONS}
+    ignored = sorted(k for k in given if k not in JUDGING_SECTIONS and k != "as_of")
+    if "as_of" in given:
+        judging["as_of"] = given["as_of"]
+    return deep_merge(stored, judging), ignored
 
 
 def exit_status(run: AuditRun, fail_on: str) -> int:

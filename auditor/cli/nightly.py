@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +29,8 @@ def add_nightly_commands(sub: Any) -> None:
     run = sub.add_parser("run", help="audit the clients of a portfolio and compare with their previous run")
     run.add_argument("clients", nargs="*", metavar="CLIENT", help="client names from the portfolio")
     run.add_argument("--all", action="store_true", help="every enabled client of the portfolio")
-    run.add_argument("--portfolio", type=Path, required=True, help="portfolio TOML file")
+    run.add_argument("--portfolio", type=Path,
+                     help=f"portfolio TOML file (default: ${PORTFOLIO_ENV}, else ./{PORTFOLIO_FILE})")
     run.add_argument("--history", metavar="URL", help="history database (default: the portfolio's)")
     run.add_argument("--format", help="comma-separated report formats (default: each client's)")
     run.add_argument("--fail-on", choices=FAIL_ON,
@@ -54,14 +56,35 @@ def add_nightly_commands(sub: Any) -> None:
 
     history = sub.add_parser("history", help="a client's recent runs and suppressions")
     history.add_argument("site", metavar="CLIENT")
-    history.add_argument("--portfolio", type=Path, help="portfolio TOML file (for its history database)")
+    history.add_argument("--portfolio", type=Path,
+                         help=f"portfolio TOML file, for its history database (default: ${PORTFOLIO_ENV}, "
+                              f"else ./{PORTFOLIO_FILE}, else the default database)")
     history.add_argument("--history", metavar="URL", help="history database URL")
     history.add_argument("--limit", type=int, default=20, help="runs listed (newest first)")
 
 
+PORTFOLIO_ENV = "TOUCHPOINT_PORTFOLIO"
+PORTFOLIO_FILE = "portfolio.toml"
+
+
+def find_portfolio(given: Path | None) -> Path | None:
+    """The portfolio every nightly command uses: ``--portfolio``, else the file
+    ``$TOUCHPOINT_PORTFOLIO`` names, else ``portfolio.toml`` in the working folder, else none.
+    ``run`` and ``suppress``/``history`` look alike, so they find the same history database."""
+    if given is not None:
+        return given
+    named = os.environ.get(PORTFOLIO_ENV, "").strip()
+    if named:
+        return Path(named)
+    local = Path.cwd() / PORTFOLIO_FILE
+    return local if local.is_file() else None
+
+
 def _history_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", metavar="CLIENT", help="only this client (default: every client with it)")
-    parser.add_argument("--portfolio", type=Path, help="portfolio TOML file (for its history database)")
+    parser.add_argument("--portfolio", type=Path,
+                        help=f"portfolio TOML file, for its history database (default: ${PORTFOLIO_ENV}, "
+                             f"else ./{PORTFOLIO_FILE}, else the default database)")
     parser.add_argument("--history", metavar="URL", help="history database URL")
 
 
@@ -93,7 +116,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(f"--time-budget {args.time_budget:g}: must be 0 (none) or more seconds")
     if args.parallel is not None and not 1 <= args.parallel <= 64:
         raise InputError(f"--parallel {args.parallel}: must be between 1 and 64")
-    portfolio = load_portfolio(args.portfolio, _portfolio_overrides(args))
+    path = find_portfolio(args.portfolio)
+    if path is None:
+        raise InputError(f"run: give --portfolio FILE (or set {PORTFOLIO_ENV}, or run it where {PORTFOLIO_FILE} is)")
+    portfolio = load_portfolio(path, _portfolio_overrides(args))
     clients = portfolio.select(args.clients, args.all)
     if args.check:
         return _check(portfolio, clients)
@@ -170,10 +196,11 @@ def _check(portfolio: Any, clients: list[Any]) -> int:
 def _history_url(args: argparse.Namespace) -> str:
     if args.history:
         return args.history
-    if args.portfolio:
+    path = find_portfolio(args.portfolio)
+    if path is not None:
         from auditor.nightly.portfolio import load_portfolio
 
-        portfolio = load_portfolio(args.portfolio)
+        portfolio = load_portfolio(path)
         site = getattr(args, "site", None)
         if site:
             portfolio.select([site], everyone=False)  # an unknown client name fails here
@@ -196,27 +223,59 @@ def cmd_suppress(args: argparse.Namespace) -> int:
         raise InputError("--reason: say why the finding is accepted")
     if len(reason) > MAX_REASON:
         raise InputError(f"--reason: at most {MAX_REASON} characters (got {len(reason)})")
-    fingerprint = args.fingerprint.strip().lower()
+    prefix = _prefix(args.fingerprint)
     history = History(_history_url(args))
     try:
+        fingerprint, holders = _one_fingerprint(history, prefix, args.site, "a recorded run")
         sites = history.suppress(fingerprint, until=until, reason=reason, site=args.site)
     finally:
         history.close()
     print(f"suppressed {fingerprint} until {until.isoformat()} for {', '.join(sites)}: {reason}")
+    if args.site is None and len(holders) > 1:
+        print(f"note: {len(holders)} clients have this finding; --site CLIENT accepts it for one of them only")
     return 0
+
+
+MIN_PREFIX = 4
+
+
+def _prefix(text: str) -> str:
+    """A fingerprint or its start as the README writes it (``3f2a9c…``), lower-case hex."""
+    prefix = text.strip().lower().removesuffix("…").removesuffix("...").strip()
+    if len(prefix) < MIN_PREFIX or not all(c in "0123456789abcdef" for c in prefix):
+        raise InputError(f"fingerprint {text!r}: give at least {MIN_PREFIX} of its hexadecimal characters "
+                         "(findings.json and the report show it)")
+    return prefix
+
+
+def _one_fingerprint(history: Any, prefix: str, site: str | None, where: str) -> tuple[str, list[str]]:
+    """The one fingerprint ``prefix`` stands for, with the clients that have it; else one line
+    naming the database searched, or the candidates."""
+    found = history.fingerprints(prefix, site)
+    if not found:
+        whose = f"of {site}" if site else "of any client"
+        raise InputError(f"no finding {prefix}… in {where} {whose} (searched history database {history.where})")
+    if len(found) > 1:
+        shown = ", ".join(f"{fp[:len(prefix) + 4]}… ({', '.join(names)})" for fp, names in found.items())
+        raise InputError(f"fingerprint {prefix}… is ambiguous: {shown}; give more characters")
+    [(fingerprint, holders)] = found.items()
+    return fingerprint, holders
 
 
 def cmd_unsuppress(args: argparse.Namespace) -> int:
     from auditor.history import History
 
-    fingerprint = args.fingerprint.strip().lower()
+    prefix = _prefix(args.fingerprint)
     history = History(_history_url(args))
     try:
+        fingerprint, _holders = _one_fingerprint(history, prefix, args.site, "the history")
         removed = history.unsuppress(fingerprint, site=args.site)
+        where = history.where
     finally:
         history.close()
     if not removed:
-        raise InputError(f"no suppression of {fingerprint}" + (f" for {args.site}" if args.site else ""))
+        raise InputError(f"no suppression of {fingerprint}" + (f" for {args.site}" if args.site else "")
+                         + f" (searched history database {where})")
     print(f"unsuppressed {fingerprint} ({removed} suppression{'s' if removed != 1 else ''} ended)")
     return 0
 

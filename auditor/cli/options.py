@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     recheck = sub.add_parser("recheck", help="judge a stored run again without fetching")
     recheck.add_argument("run_dir", type=Path)
+    recheck.add_argument("--config", type=Path, metavar="FILE",
+                         help="judge with this config file's [checks] and [report] (a new client dictionary, "
+                              "new thresholds); what would need fetching again is ignored")
     recheck.add_argument("--checks")
     recheck.add_argument("--format")
     recheck.add_argument("--report-lang", choices=["nl", "en"])

@@ -169,6 +169,34 @@ class History:
                                                           reason=reason.strip(), created_at=created))
         return sorted(name for _, name in matches)
 
+    @property
+    def where(self) -> str:
+        """The database as a message may name it (password masked)."""
+        return self._where
+
+    def fingerprints(self, prefix: str, site: str | None = None, limit: int = 10) -> dict[str, list[str]]:
+        """The fingerprints starting with ``prefix`` (lower-case hex) that recorded runs (of
+        ``site``) have or that are suppressed, each with the sites that have it; at most
+        ``limit`` of them (enough to call a prefix ambiguous)."""
+        fp = (prefix or "").strip().lower()
+        if not fp or not all(c in "0123456789abcdef" for c in fp):
+            raise HistoryError(f"a fingerprint is hexadecimal: {prefix!r}")
+        in_runs = (select(run_findings.c.fingerprint, sites.c.name)
+                   .join(runs, runs.c.id == run_findings.c.run_id).join(sites, sites.c.id == runs.c.site_id)
+                   .where(run_findings.c.fingerprint.startswith(fp)))
+        suppressed = (select(suppressions.c.fingerprint, sites.c.name).join(sites, sites.c.id == suppressions.c.site_id)
+                      .where(suppressions.c.fingerprint.startswith(fp)))
+        if site is not None:
+            in_runs = in_runs.where(sites.c.name == site)
+            suppressed = suppressed.where(sites.c.name == site)
+        found: dict[str, set[str]] = {}
+        with self._errors(f"look up fingerprint {fp!r}"), self._read() as conn:
+            for stmt in (in_runs.distinct(), suppressed):
+                for fingerprint, name in conn.execute(stmt):
+                    if fingerprint in found or len(found) < limit:
+                        found.setdefault(fingerprint, set()).add(name)
+        return {key: sorted(names) for key, names in sorted(found.items())}
+
     def unsuppress(self, fingerprint: str, site: str | None = None) -> int:
         """End the suppression of a fingerprint (on ``site``, or everywhere); returns how many ended."""
         fp = (fingerprint or "").strip()

@@ -147,14 +147,14 @@ def load_portfolio(path: Path, overrides: Mapping[str, Any] | None = None) -> Po
     (same nested shape as ``auditor.cli.options.overrides``) applied on top of every client."""
     path = Path(path).expanduser()
     where = f"portfolio {str(path)!r}"
-    raw = _read_toml(path, where)
+    raw = read_toml(path, where)
     try:
         parsed = PortfolioFile.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{where}: {first_error(exc)}") from None
     folder = path.parent.resolve()
     defaults = parsed.defaults.model_dump(exclude_none=True)
-    _resolve_paths(defaults, folder)
+    resolve_paths(defaults, folder)
     _validate_config(_audit_part(defaults), f"{where}: defaults")
     clients = {name: _client(name, table, defaults, folder, where, overrides or {})
                for name, table in parsed.clients.items()}
@@ -170,7 +170,7 @@ def load_portfolio(path: Path, overrides: Mapping[str, Any] | None = None) -> Po
                      time_budget=settings.time_budget, clients=clients)
 
 
-def _read_toml(path: Path, where: str) -> dict[str, Any]:
+def read_toml(path: Path, where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -185,14 +185,14 @@ def _client(name: str, table: ClientTable, defaults: dict[str, Any], folder: Pat
             overrides: Mapping[str, Any]) -> Client:
     here = f"{where}: clients.{name}"
     own = table.model_dump(exclude_none=True, exclude={"target", "config", "enabled"})
-    _resolve_paths(own, folder)
+    resolve_paths(own, folder)
     layers = [defaults]
     if table.config:
         config_file = _resolve(table.config, folder)
         file_where = f"{here}: config {str(config_file)!r}"
-        file_data = _read_toml(config_file, f"{here}: config file {str(config_file)!r}")
+        file_data = read_toml(config_file, f"{here}: config file {str(config_file)!r}")
         file_data.pop("as_of", None)  # the night's date comes from the clock or --as-of, never a file
-        _resolve_paths(file_data, config_file.parent)
+        resolve_paths(file_data, config_file.parent)
         _validate_config(file_data, file_where)
         layers.append(file_data)
     layers.append(own)
@@ -265,7 +265,7 @@ def _resolve(value: str | Path, folder: Path) -> Path:
     return path if path.is_absolute() else folder / path
 
 
-def _resolve_paths(layer: dict[str, Any], folder: Path) -> None:
+def resolve_paths(layer: dict[str, Any], folder: Path) -> None:
     """Make the file paths a layer names absolute, relative to the file that names them."""
     def fix(table: Any, key: str) -> None:
         if isinstance(table, dict) and isinstance(table.get(key), str) and table[key]:
