@@ -163,7 +163,7 @@ def test_check_validates_check_options_and_lists_the_clients(tmp_path, cli):
 @pytest.mark.parametrize(("args", "words"), [
     (["run", "--portfolio", "p.toml"], "run: name the clients to audit, or --all"),
     (["run", "--all", "a", "--portfolio", "p.toml"], "run: give --all or client names, not both"),
-    (["run", "--all"], "the following arguments are required: --portfolio"),
+    (["run", "--all"], "run: give --portfolio FILE (or set TOUCHPOINT_PORTFOLIO, or run it where portfolio.toml is)"),
     (["run", "--all", "--portfolio", "p.toml", "--time-budget", "-1"], "--time-budget -1: must be 0"),
     (["run", "--all", "--portfolio", "p.toml", "--parallel", "0"], "--parallel 0: must be between 1 and 64"),
     (["run", "--all", "--portfolio", "/nonexistent/p.toml"], "portfolio '/nonexistent/p.toml' not found"),
