@@ -376,8 +376,8 @@ def _acceptable(word: str, issues: list[LanguageIssue], own: OwnWords, options: 
 
 def _compound(issue: LanguageIssue) -> bool:
     """Known only as a Dutch compound of two known words (not as a word, not its own name)."""
-    return bool(issue.parts) and len(issue.parts) == 1 and issue.parts[0][1] and issue.text.isalpha() and \
-        issue.text.islower()
+    parts = issue.parts or ()
+    return len(parts) == 1 and parts[0][1] and issue.text.isalpha() and issue.text.islower()
 
 
 def _own_term(word: str, issues: list[LanguageIssue], options: LanguageOptions) -> bool:

@@ -224,7 +224,7 @@ class LanguageCollector(Collector):
         """The engine for the first LanguageTool that can be had; a server we start is
         started only when a text is not in the cache."""
         opts = self.settings
-        common = {"picky": opts.picky, "disabled_rules": opts.disabled_rules, "workers": opts.workers}
+        common: dict[str, Any] = {"picky": opts.picky, "disabled_rules": opts.disabled_rules, "workers": opts.workers}
         if opts.languagetool_url:
             url = opts.languagetool_url.rstrip("/") + "/"
             deadline = time.monotonic() + 30

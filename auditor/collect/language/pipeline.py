@@ -217,7 +217,7 @@ class TextChecker:
                     issue["parts"] = self._parts(entry.lang, word, m.suggestions)
                     issue["known_in"] = self._known_elsewhere(entry.lang, word)
                 issues.append(issue)
-        stats = dict(self.stats)
+        stats: dict[str, Any] = dict(self.stats)
         stats["languages"] = dict(self.page_languages)
         stats["other_language_words"] = dict(self.skipped_languages)
         return {"issues": issues, "stats": stats, "language_corrections": self.corrected}

@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 DEFAULT_VERSION = "6.7"
@@ -148,7 +148,7 @@ class LocalServer:
             raise ServerError("no Java runtime (install openjdk-17-jre-headless)")
         self.attempts += 1
         port = free_port()
-        log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
+        log: IO[bytes] | int = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
         try:
             self.process = subprocess.Popen(
                 [self.java, f"-Xmx{self.memory}", "-Xss2m", "-cp", f"{self.jars}{os.sep}*", MAIN_CLASS,
@@ -156,7 +156,7 @@ class LocalServer:
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
             )
         finally:
-            if log is not subprocess.DEVNULL:
+            if not isinstance(log, int):
                 log.close()
         self.url = f"http://127.0.0.1:{port}/"
         self.launched_at = time.monotonic()

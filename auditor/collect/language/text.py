@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -107,7 +108,8 @@ class Block:
 
     @classmethod
     def from_list(cls, data: list[object]) -> Block:
-        marks = tuple((int(m[0]), int(m[1]), str(m[2])) for m in (data[4] if len(data) > 4 else ()) or ())  # type: ignore[index,union-attr,arg-type]
+        raw: Any = data[4] if len(data) > 4 else ()  # stored JSON: [[start, end, kind], …]
+        marks = tuple((int(m[0]), int(m[1]), str(m[2])) for m in raw or ())
         return cls(str(data[0]), str(data[1]), str(data[2]), data[3] if data[3] is None else str(data[3]), marks)
 
 
