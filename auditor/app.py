@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # imported on use: the command line starts its parse workers 
 
 
 class ProgressSink(Protocol):
-    """What shows an audit's progress: called with the crawl's counters, ``done`` at the end."""
+    """What shows an audit's progress: called with the crawl's counters, ``done`` at the end.
+    A sink that also has ``phase(name)`` and ``phase_done(name, seconds, ok)`` is told when
+    each of the runner's phases starts and ends (``auditor/cli/progress.py``)."""
 
     def __call__(self, stats: Any) -> None: ...
 

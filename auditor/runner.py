@@ -336,6 +336,8 @@ class Runner:
                 await self._seed(crawler, fetcher, robots, store, scope, first)
         with self._phase("crawl"):
             stats = await crawler.run()
+            if self.progress is not None:  # the final counts, for the crawl phase's line
+                self.progress(stats)
         self.notes.extend(robots.notes())  # a robots.txt cut at its size limit
         return stats
 
@@ -433,12 +435,21 @@ class Runner:
 
     @contextlib.contextmanager
     def _phase(self, name: str) -> Iterator[None]:
-        """Times a phase of the run (``stats.seconds`` in findings.json: where the time went)."""
+        """Times a phase of the run (``stats.seconds`` in findings.json: where the time went)
+        and tells the progress view, when it follows phases (``phase`` / ``phase_done``)."""
         started = time.perf_counter()
+        begin, end = getattr(self.progress, "phase", None), getattr(self.progress, "phase_done", None)
+        if begin is not None:
+            begin(name)
+        ok = False
         try:
             yield
+            ok = True
         finally:
-            self.phases[name] = round(self.phases.get(name, 0.0) + time.perf_counter() - started, 3)
+            seconds = time.perf_counter() - started
+            self.phases[name] = round(self.phases.get(name, 0.0) + seconds, 3)
+            if end is not None:
+                end(name, seconds, ok)
 
     async def _collect(self, cctx: CollectContext) -> None:
         """Run the collectors some enabled check needs; a failure makes exactly the checks

@@ -10,7 +10,7 @@ the package imports the command line; the command line imports the rest.
 | ``main.py`` | ``main``: the parser's dispatch, errors as one line |
 | ``options.py`` | the parser, flags shared by ``audit`` and ``run``, flags → config overrides |
 | ``exits.py`` | the exit statuses |
-| ``progress.py`` | the status line on a terminal |
+| ``progress.py`` | progress per phase: a rich live view on a terminal, one line per phase elsewhere |
 | ``audit.py`` | ``audit`` and ``recheck`` |
 | ``plugins.py`` | ``checks``, ``explain``, ``new-check`` |
 | ``nightly.py`` | ``run``, ``suppress``, ``unsuppress``, ``history`` (docs/nightly.md) |

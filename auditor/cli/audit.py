@@ -59,18 +59,35 @@ def _audit_held(args: argparse.Namespace, held: contextlib.ExitStack) -> int:
     if args.previous is not None:
         require_run_dir(args.previous)
     held.enter_context(hold_run_dir(out))  # the audit and its reports: one writer per run folder
+    progress = Progress(not args.quiet, max_pages=config.crawl.max_pages)
     try:
-        run = app.audit(config, out, previous=args.previous, resume=bool(args.resume),
-                        progress=Progress(not args.quiet))
+        run = app.audit(config, out, previous=args.previous, resume=bool(args.resume), progress=progress)
     except CrawlAborted as exc:
         raise CrawlAborted(f"{exc}; what was collected is kept: continue with "
                            f"touchpoint-auditor audit --resume {out}") from None
     except KeyboardInterrupt:
         print(f"interrupted; continue with: touchpoint-auditor audit --resume {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    written = app.write_reports(run, out, reporters)
+    written = _write_reports(run, out, reporters, progress)
     _summary(run, written)
     return exit_status(run, config.report.fail_on)
+
+
+def _write_reports(run: AuditRun, out: Path, reporters: dict[str, type], progress: Progress) -> dict[str, Path]:
+    """The reports, as the progress view's last phase."""
+    import time
+
+    progress.phase("report")
+    started = time.monotonic()
+    ok = False
+    try:
+        written = app.write_reports(run, out, reporters)
+        progress.counts("report", ", ".join(written))
+        ok = True
+        return written
+    finally:
+        progress.phase_done("report", time.monotonic() - started, ok)
+        progress.done()
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
