@@ -21,7 +21,7 @@ import socket
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aiohttp import web
@@ -94,6 +94,7 @@ class HostileSite:
         self.admin = admin.rstrip("/")
         self.requests: list[str] = []
         self.closing = False  # set when the test ends: the endless handlers stop
+        self.on_request: Callable[[str], None] | None = None  # a test's hook, called with each path and query
 
     async def _linger(self, seconds: float = 3600) -> None:
         """Sleep like a server that never answers, until the test ends."""
@@ -109,6 +110,8 @@ class HostileSite:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(request.path_qs)
+        if self.on_request is not None:
+            self.on_request(request.path_qs)
         resp = await self._route(request)
         if not resp.prepared:  # every header a report might show is hostile too
             resp.headers["Server"] = HOSTILE_SERVER

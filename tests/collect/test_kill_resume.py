@@ -102,3 +102,65 @@ def test_killed_ten_times_and_resumed_gives_the_same_pages_and_findings(tmp_path
     pages, findings = _outcome(out)
     assert pages == expected_pages, f"seed {seed}: pages differ: {sorted(pages ^ expected_pages)[:5]}"
     assert findings == expected_findings, f"seed {seed}: findings differ: {sorted(findings ^ expected_findings)[:5]}"
+
+
+def test_a_trap_resumed_again_and_again_lets_no_more_urls_through(tmp_path):
+    """The hostile server's endless calendar (tests/hostile_server.py), its audit killed with
+    SIGKILL by the server itself each time it has served another 20 new calendar months, and
+    resumed: the trap counts are rebuilt from the store, so the resumed audit crawls exactly
+    as many months as an uninterrupted one (CALENDAR_VARIANTS), not 100 more per resume, and
+    the note still counts the URLs left out before the kills."""
+    from auditor.collect.crawl.traps import CALENDAR_VARIANTS
+    from tests.hostile_server import serve_hostile
+
+    cfg = tmp_path / "c.toml"
+    # 15 requests a second: each run lives past a store flush or two (FLUSH_SECONDS), as a
+    # real crawl does, so what a killed run stored is the starting point of the next.
+    cfg.write_text("[crawl]\nrate_limit = 15\nuse_sitemaps = false\nrespect_robots = false\nmax_depth = 500\n",
+                   "utf-8")
+    every = 20
+    running: list[subprocess.Popen] = []
+    served: set[str] = set()
+    kills = [0]
+
+    def kill_now_and_then(path_qs: str) -> None:
+        # A month fetched again (a killed run had not stored it yet) does not count: every
+        # run gets 20 months further than the one before, or finishes.
+        if not path_qs.startswith("/traps/calendar") or path_qs in served:
+            return
+        served.add(path_qs)
+        if len(served) % every == 0 and running and running[-1].poll() is None:
+            running[-1].send_signal(signal.SIGKILL)
+            kills[0] += 1
+
+    def months(out: Path) -> int:
+        db = sqlite3.connect(out / "run.sqlite")
+        try:
+            return db.execute("select count(*) from pages where url like '%/traps/calendar?month=%'").fetchone()[0]
+        finally:
+            db.close()
+
+    with serve_hostile() as (site, site_url, admin, _admin_url):
+        port = site_url.rstrip("/").rsplit(":", 1)[1]
+        common = ["--config", str(cfg), "--checks", "links", "--quiet",
+                  "--resolve", f"hostile.test:80:127.0.0.1:{port}"]
+        reference = tmp_path / "reference"
+        done = subprocess.run([*CLI, "audit", "http://hostile.test/traps/calendar?month=1", "--out", str(reference),
+                               *common], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        site.on_request = kill_now_and_then
+        out = tmp_path / "killed"
+        argv = [*CLI, "audit", "http://hostile.test/traps/calendar?month=1", "--out", str(out), *common]
+        for _ in range(2 * CALENDAR_VARIANTS // every):
+            running.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+            _, err = running[-1].communicate(timeout=600)
+            if running[-1].returncode == 0:
+                break
+            assert running[-1].returncode == -signal.SIGKILL, err
+            argv = [*CLI, "audit", "--resume", str(out), "--quiet"]
+        assert admin.access_log == []
+    assert kills[0] >= 3, kills
+    assert running[-1].returncode == 0
+    assert months(reference) == months(out) == CALENDAR_VARIANTS
+    notes = "\n".join(json.loads((out / "findings.json").read_text("utf-8"))["notes"])
+    assert "crawler trap: a calendar" in notes and "resumed:" in notes, notes

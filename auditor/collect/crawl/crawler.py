@@ -39,6 +39,7 @@ FLUSH_PAGES = 200
 WARM_UP_PARSED = 20  # pages parsed before the parse workers may be started ahead of need
 FLUSH_BYTES = 32_000_000  # page bodies wait uncompressed for the writer: bound them when pages are large
 FLUSH_SECONDS = 1.0
+TRAPS_META = "crawl_traps"  # store meta: what the trap rules left out so far (the notes survive --resume)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class Crawler:
         self.progress = progress
         self.stats = CrawlStats()
         self.traps = TrapDetector(cfg.max_url_variants)
+        self._traps_saved = 0  # skipped_traps when the trap counts were last saved
         self._seen: set[str] = set()
         self._queue: deque[tuple[str, str, int]] = deque()
         self._crawl_budget = cfg.max_pages
@@ -158,10 +160,14 @@ class Crawler:
     def resume(self) -> int:
         """Reload the frontier from the store; returns how many URLs are still to do."""
         todo = 0
+        saved = self.store.meta(TRAPS_META) or {}
+        self.traps.restore(saved.get("skipped") or {}, saved.get("examples") or {})
+        self.stats.skipped_traps = self._traps_saved = sum(self.traps.skipped.values())
         for url, kind, depth, state in self.store.known_urls():
             self._seen.add(url)
             if kind == "crawl":
                 self._crawl_budget -= 1
+                self.traps.remember(url)  # the trap counts stand where the killed run left them
             if state == "queued":
                 self._queue.append((url, kind, depth))
                 todo += 1
@@ -210,9 +216,16 @@ class Crawler:
             health = dns_health(self.fetcher.lookups, self.scope)
             write(self.store, NetworkHealth.from_json(health))
             self.stats.dns_note = dns_note(health)
+            self._save_traps()
             self.store.flush()
             self.stats.conclude(self.cfg, self.traps)
         return self.stats
+
+    def _save_traps(self) -> None:
+        """The trap notes' counts, saved with the store when they changed (for ``--resume``)."""
+        if self.stats.skipped_traps != self._traps_saved:
+            self._traps_saved = self.stats.skipped_traps
+            self.store.set_meta(**{TRAPS_META: self.traps.state()})
 
     def _out_of_time(self) -> bool:
         if self._deadline is not None and time.monotonic() > self._deadline:
@@ -252,6 +265,7 @@ class Crawler:
         now = time.monotonic()
         if (self.store.pending_pages >= FLUSH_PAGES or self.store.pending_bytes >= FLUSH_BYTES
                 or now - self._last_flush > FLUSH_SECONDS):
+            self._save_traps()
             self.store.flush(wait=False)
             self._last_flush = now
             if self.progress:

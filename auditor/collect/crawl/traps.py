@@ -15,7 +15,9 @@ cheap enough for every queued URL:
   the value of one parameter (an ever-growing counter).
 
 A URL caught by a rule is not queued; the run's notes say which trap, how many URLs were
-left out and one example, so an auditor can tell a trap from a large site.
+left out and one example, so an auditor can tell a trap from a large site. Only queued
+URLs count towards a limit, so ``--resume`` rebuilds the counts exactly by replaying the
+store's queued URLs (``remember``); the notes' counts are saved with the store (``state``).
 """
 
 from __future__ import annotations
@@ -53,45 +55,71 @@ class TrapDetector:
 
     def trapped(self, url: str) -> str | None:
         """The kind of trap ``url`` belongs to (and count it), or None to queue it."""
-        kind = self._kind(url)
+        kind, families = self._kind(url)
         if kind is not None:
             self.skipped[kind] += 1
             self.examples.setdefault(kind, url)
+        else:  # only queued URLs count towards a family's limit: the store holds exactly those
+            self._families.update(families)
         return kind
 
-    def _kind(self, url: str) -> str | None:
+    def remember(self, url: str) -> None:
+        """Count ``url``, queued by an earlier (killed) run of this audit, as queued again.
+
+        On ``--resume`` every queued URL of the store is replayed in discovery order, so
+        the families stand where they stood and a trap resumed many times lets no more
+        URLs through than one uninterrupted crawl would."""
+        self._families.update(self._kind(url)[1])
+
+    def restore(self, skipped: dict[str, int], examples: dict[str, str]) -> None:
+        """What an earlier run of this audit left out (``state``), for the notes."""
+        self.skipped.update({k: int(v) for k, v in skipped.items() if k in _LABELS})
+        for kind, url in examples.items():
+            if kind in _LABELS:
+                self.examples.setdefault(kind, str(url))
+
+    def state(self) -> dict[str, dict]:
+        """The counts the notes need, small enough to save with every store flush."""
+        return {"skipped": dict(self.skipped), "examples": dict(self.examples)}
+
+    def _kind(self, url: str) -> tuple[str | None, list[tuple[str, ...]]]:
+        """``(kind, [])`` for a trapped URL, else ``(None, the families it counts in)``."""
         # Plain string work, not urlsplit: this runs for every new internal URL.
         rest = url.split("//", 1)[-1]
         slash = rest.find("/")
         path, _, query = (rest[slash:] if slash >= 0 else "/").split("#", 1)[0].partition("?")
         if path.count("/") >= 3 and _repeats(path):
-            return "path"
-        if ";jsessionid=" in path.lower() and self._over(("session", path.split(";")[0]), SESSION_VARIANTS):
-            return "session"
-        if _HAS_YEAR.search(path) and _PATH_YEAR_MONTH.search(path) and self._over(
-                ("calendar", _DIGITS.sub("N", path)), CALENDAR_VARIANTS):
-            return "calendar"
+            return "path", []
+        families: list[tuple[str, ...]] = []
+        if ";jsessionid=" in path.lower():
+            if self._full(family := ("session", path.split(";")[0]), SESSION_VARIANTS):
+                return "session", []
+            families.append(family)
+        if _HAS_YEAR.search(path) and _PATH_YEAR_MONTH.search(path):
+            if self._full(family := ("calendar", _DIGITS.sub("N", path)), CALENDAR_VARIANTS):
+                return "calendar", []
+            families.append(family)
         if not query:
-            return None
+            return None, families
         params = parse_qsl(query, keep_blank_values=True)
         names = tuple(sorted(name for name, _ in params))
         if any(_SESSION.match(name) for name in names):
-            return "session" if self._over(("session", path), SESSION_VARIANTS) else None
+            family = ("session", path)
+            return ("session", []) if self._full(family, SESSION_VARIANTS) else (None, [*families, family])
         if any(_CALENDAR.match(name) for name in names):
-            return "calendar" if self._over(("calendar", path, *names), CALENDAR_VARIANTS) else None
+            family = ("calendar", path, *names)
+            return ("calendar", []) if self._full(family, CALENDAR_VARIANTS) else (None, [*families, family])
         if len(params) <= 8:  # one family per parameter: the URL with that parameter's value left out
-            over = False
-            for i, (name, _value) in enumerate(params):
-                others = tuple(sorted(f"{n}={v}" for j, (n, v) in enumerate(params) if j != i))
-                over = self._over(("variants", path, name, *others), self.max_variants) or over
-            if over:
-                return "variants"
-        return None
+            variants = [("variants", path, name, *sorted(f"{n}={v}" for j, (n, v) in enumerate(params) if j != i))
+                        for i, (name, _value) in enumerate(params)]
+            if any(self._full(family, self.max_variants) for family in variants):
+                return "variants", []
+            families += variants
+        return None, families
 
-    def _over(self, family: tuple[str, ...], limit: int) -> bool:
-        """Count one more URL of ``family``: True once it has more than ``limit``."""
-        self._families[family] += 1
-        return self._families[family] > limit
+    def _full(self, family: tuple[str, ...], limit: int) -> bool:
+        """``family`` has ``limit`` queued URLs already: one more would be over."""
+        return self._families[family] >= limit
 
     def notes(self) -> list[str]:
         """One line per trap met: what, how many URLs were left out, an example."""
