@@ -95,6 +95,9 @@ class FamilyScore:
     findings: int
     checks_judged: int
     checks_total: int
+    # The site has no touchpoint of the family's kind (no form, no social profile, no ad):
+    # nothing to judge, so no score, rather than a perfect one.
+    not_applicable: bool = False
 
     @property
     def partial(self) -> bool:
@@ -115,6 +118,10 @@ def _cap(finding: Finding) -> int | None:
 
 def score_from_cost(cost: float) -> int:
     return max(0, min(100, round(100 * math.exp(-cost / SCALE))))
+
+
+# Families that judge one kind of touchpoint: without any of it on the site, they do not apply.
+FAMILY_KINDS = {"forms": ("form",), "profiles": ("social_profile",), "ads": ("ad",)}
 
 
 def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> list[FamilyScore]:
@@ -138,10 +145,18 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> lis
         if cap is not None and severity_weight(finding) > 0:
             caps[fam] = min(caps.get(fam, 100), cap)
         families.setdefault(fam, [])
+    kinds = {tp.kind for tp in run.touchpoints}
     out = []
     for fam, checks in families.items():
         judged = [c for c in checks if c.status in JUDGED]
         scored = bool(judged) or (not checks and counts.get(fam, 0) > 0)
+        # Only with an inventory to go by (run.touchpoints), and only without findings.
+        absent = (fam in FAMILY_KINDS and bool(kinds) and not kinds & set(FAMILY_KINDS[fam])
+                  and not counts.get(fam, 0))
+        if absent:
+            out.append(FamilyScore(family=fam, score=None, cost=0.0, findings=0, checks_judged=len(judged),
+                                   checks_total=len(checks), not_applicable=True))
+            continue
         out.append(FamilyScore(
             family=fam, score=min(score_from_cost(costs.get(fam, 0.0)), caps.get(fam, 100)) if scored else None,
             cost=round(costs.get(fam, 0.0), 2), findings=counts.get(fam, 0), checks_judged=len(judged),

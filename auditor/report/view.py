@@ -109,7 +109,7 @@ class ScoreView:
     title: str
     intro: str
     score: int | None
-    band: str  # good, fair, poor, none
+    band: str  # good, fair, poor, none, not_applicable
     findings: int
     note: str
 
@@ -366,15 +366,19 @@ class _Builder:
     # -- summary -------------------------------------------------------------------
     def score_view(self, score: FamilyScore | None, family: str) -> ScoreView:
         cat = self.cat
-        if score is None or score.score is None:
+        if score is not None and score.not_applicable:
+            note = cat.t("summary.not_applicable")
+            value = None
+        elif score is None or score.score is None:
             note = cat.t("summary.not_scored")
             value = None
         else:
             value = score.score
             note = cat.t("summary.partial", judged=score.checks_judged, total=score.checks_total) \
                 if score.partial else ""
+        band = "not_applicable" if score is not None and score.not_applicable else _band(value)
         return ScoreView(family, self.family_title(family), cat.get(f"families.{family}.intro") or "", value,
-                         _band(value), score.findings if score else 0, note)
+                         band, score.findings if score else 0, note)
 
     def scores(self) -> list[ScoreView]:
         found = family_scores(self.run, self.family_of)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from auditor.model import CheckResult
 from auditor.scoring import family_scores, impact, ranked, reach, score_from_cost
 from tests.report.fixtures import finding, make_run
@@ -60,3 +63,26 @@ def test_pages_count_distinct_pages_never_occurrences():
                   locations=tuple(Location(f"https://ex.nl/{i // 2}", f"c{i}", "p") for i in range(50)))
     assert pages_of(cut) == 150
     assert pages_of(replace(five, evidence={"pages": 3})) == 3
+
+
+def test_a_family_with_no_touchpoint_of_its_kind_is_not_applicable_not_100():
+    """No form on the site: the forms family has nothing to judge; its checks passed
+    vacuously, so it shows "not applicable" rather than 100/100. With a form it is scored."""
+    from auditor.model import Touchpoint
+    from auditor.report.html import render_html
+    from auditor.report.i18n import load_catalogue
+
+    checks = (CheckResult("TP101", "broken-internal-link", "passed", None, "links"),
+              CheckResult("TP701", "form-asks-too-much", "passed", None, "forms"))
+    pages = (Touchpoint("web_page", "https://ex.nl/"),)
+    run = make_run(touchpoints=pages, checks=checks)
+    scores = {s.family: s for s in family_scores(run)}
+    assert scores["links"].score == 100 and not scores["links"].not_applicable
+    assert scores["forms"].score is None and scores["forms"].not_applicable
+    with_form = make_run(touchpoints=(*pages, Touchpoint("form", "https://ex.nl/#contact")), checks=checks)
+    assert {s.family: s.score for s in family_scores(with_form)}["forms"] == 100
+    for lang, words in (("nl", "niet van toepassing"), ("en", "not applicable")):
+        html = render_html(replace(run, config={"report": {"language": lang}}), checks={})
+        tile = re.search(r'<li class="tile score band-not_applicable" data-family="forms">(.*?)</li>', html, re.S)
+        assert tile is not None and words in tile.group(1) and "/100" not in tile.group(1)
+        assert load_catalogue(lang).t("bands.not_applicable") == words
