@@ -68,6 +68,8 @@ LINK_TARGET_FILTERS = {
     "unmatched_fragments": "URLs linked with a #fragment, only the links whose fragment is not literally an id or "
                            "name on the linked page as stored (all of them when the target redirected or was "
                            "not crawled)",
+    "refresh": "the meta refresh graph: every `<meta http-equiv=\"refresh\">` link (element `meta-refresh`), and "
+               "every link to a page that carries one (a redirect stub, maybe)",
 }
 
 

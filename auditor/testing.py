@@ -108,8 +108,11 @@ class MemorySite:
         for page in self.pages():
             for ln in page.links:
                 groups.setdefault(ln.url, []).append(LinkRef(page.url, ln.url, ln.fragment, ln.text, ln.element))
+        refreshing = {p.url for p in self._pages.values() if any(ln.element == "meta-refresh" for ln in p.links)}
         for target in sorted(groups):
             result, refs = self._results.get(target), groups[target]
+            if which == "refresh":
+                refs = [r for r in refs if r.element == "meta-refresh" or target in refreshing]
             if which == "attention" and (result is None or not (
                     result.error or result.status is None or result.status >= 400 or result.redirects)):
                 continue

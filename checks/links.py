@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 from auditor.artifacts import read
 from auditor.artifacts.crawl import NetworkHealth, NotFoundProbe
-from auditor.check import CheckContext, LinkRef, PageCheck, SiteCheck, SiteView
+from auditor.check import CheckContext, LinkRef, LinkTarget, PageCheck, SiteCheck, SiteView
+from auditor.html.refresh import redirect_stub
 from auditor.model import (
     BLOCKED_STATUSES,
     HYPERLINK_ELEMENTS,
@@ -307,19 +308,25 @@ class RedirectChain(SiteCheck):
 
     What it checks
     --------------
-    Every link's redirects are recorded hop by hop. A chain of two or more hops is
-    reported with every hop; a loop (a redirect back to an address already visited) is
-    reported as an error.
+    Every link's redirects are recorded hop by hop. A redirect stub — a page that only
+    holds a ``<meta http-equiv="refresh">`` of at most 10 seconds and almost no text —
+    is a redirect too: it counts as one hop, so stub → stub → page, or stub → 301 →
+    page, is a chain. A chain of two or more hops is reported with every hop (a meta
+    refresh hop is marked ``"via": "meta-refresh"``); a loop (a redirect, HTTP or meta
+    refresh, back to an address already visited) is reported as an error. A start page
+    that is a redirect stub and chains is reported too.
 
     Why it matters
     --------------
     Each hop costs the prospect a round trip (slower pages, especially on mobile), and
-    search engines may stop following long chains. A loop never arrives at all.
+    search engines may stop following long chains. A meta refresh is slower still: the
+    browser loads and shows the stub before it moves on. A loop never arrives at all.
 
     How to fix
     ----------
     Point the link straight at the final address, and make old addresses redirect in
-    one hop to where the content is now. Break loops in the server's redirect rules.
+    one hop to where the content is now (a server 301 rather than a meta refresh page).
+    Break loops in the server's redirect rules or the stubs' refresh targets.
     """
 
     code = "TP103"
@@ -327,31 +334,109 @@ class RedirectChain(SiteCheck):
     family = "links"
     requires = ("pages", "link_status")
     default_severity = "warning"
+    max_hops = 20  # a chain is followed this far through stubs, as a browser would give up
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        for link_target in site.link_targets("attention"):
-            target, result, refs = link_target.url, link_target.result, link_target.refs
-            if result is None:
+        stubs = _Stubs(site)
+        seen: set[str] = set()
+        targets = [*site.link_targets("attention"),
+                   *(t for t in stubs.linked if t.url in stubs.candidates)]
+        start = site.start_url
+        if start and stubs.target(start) is not None and not any(t.url == start for t in targets):
+            targets.append(LinkTarget(start, site.link_result(start), []))  # the audited address itself
+        chains: dict[str, tuple[LinkTarget, LinkResult, _Chain]] = {}
+        for link_target in targets:
+            target, result = link_target.url, link_target.result
+            if result is None or target in seen:
                 continue
-            loop = result.error == "redirect-loop"
-            cut = result.error == "too-many-redirects"  # a long chain, followed as far as max_redirects
-            if len(result.redirects) < 2 and not (loop or cut):
-                continue
-            hops = [f"{h.url} → {h.status}" for h in result.redirects]
-            locations = _locations(refs, ctx.max_locations)
-            if loop:
-                message = f"The link to {target} redirects in a loop (back to {result.final_url}); it never arrives."
-            elif cut:
-                message = (f"The link to {target} is a chain of more than {len(result.redirects)} redirects; "
-                           f"it was followed as far as {result.final_url} and not further (max_redirects).")
+            seen.add(target)
+            chain = self._chain(site, target, result, stubs)
+            if len(chain.hops) >= 2 or chain.loop or chain.cut:
+                chains[target] = (link_target, result, chain)
+        for target, (link_target, result, chain) in chains.items():
+            refs = link_target.refs
+            if target != start and refs and all(r.element == "meta-refresh" and r.source in chains for r in refs):
+                continue  # reached only from stubs whose own chain (which passes here) is reported
+            locations = _locations(refs, ctx.max_locations) if refs else [Location(target, "", "start")]
+            refreshes = sum(1 for h in chain.hops if h.get("via") == "meta-refresh")
+            via = f" ({refreshes} by meta refresh)" if refreshes else ""
+            if chain.loop:
+                message = f"The link to {target} redirects in a loop{via} (back to {chain.final}); it never arrives."
+            elif chain.cut:
+                message = (f"The link to {target} is a chain of more than {len(chain.hops)} redirects{via}; "
+                           f"it was followed as far as {chain.final} and not further (max_redirects).")
             else:
-                message = (f"The link to {target} passes {len(result.redirects)} redirects before arriving at "
-                           f"{result.final_url}.")
+                message = (f"The link to {target} passes {len(chain.hops)} redirects{via} before arriving at "
+                           f"{chain.final}.")
+            evidence = {**_evidence(result), "hops": [f"{h['url']} → {h['status']}" +
+                                                      (" (meta refresh)" if h.get("via") else "") for h in chain.hops],
+                        "loop": chain.loop, "cut_at_max_redirects": chain.cut}
+            if refreshes:  # the whole chain, stubs included (additive: plain HTTP chains read as before)
+                evidence.update(redirects=chain.hops, final_url=chain.final, meta_refresh_hops=refreshes)
             yield self.finding(
-                url=locations[0].url, target=target, locations=locations, occurrences=_pages_count(refs),
-                severity="error" if loop or cut else None, message=message,
-                evidence={**_evidence(result), "hops": hops, "loop": loop, "cut_at_max_redirects": cut},
+                url=locations[0].url, target=target, locations=locations, occurrences=_pages_count(refs) or 1,
+                severity="error" if chain.loop or chain.cut else None, message=message, evidence=evidence,
             )
+
+    def _chain(self, site: SiteView, url: str, result: LinkResult, stubs: _Stubs) -> _Chain:
+        """Follow ``url``'s HTTP redirects, then each redirect stub's refresh, to where a visitor arrives."""
+        hops: list[dict[str, object]] = []
+        visited = {url}
+        current: LinkResult | None = result
+        final = url
+        while current is not None:
+            hops += [{"url": h.url, "status": h.status, "location": h.location} for h in current.redirects]
+            if current.error in ("redirect-loop", "too-many-redirects"):
+                return _Chain(hops, current.final_url or final, current.error == "redirect-loop",
+                              current.error == "too-many-redirects")
+            final = current.final_url or current.url
+            visited.update(h.url for h in current.redirects)
+            visited.add(final)
+            nxt = stubs.target(final)
+            if nxt is None:
+                break
+            hops.append({"url": final, "status": current.status, "location": nxt, "via": "meta-refresh"})
+            if nxt in visited:
+                return _Chain(hops, nxt, True, False)
+            if len(hops) >= self.max_hops:
+                return _Chain(hops, nxt, False, True)
+            visited.add(nxt)
+            final, current = nxt, site.link_result(nxt)
+        return _Chain(hops, final, False, False)
+
+
+@dataclass(frozen=True)
+class _Chain:
+    hops: list[dict[str, object]]
+    final: str
+    loop: bool
+    cut: bool
+
+
+class _Stubs:
+    """The redirect stubs of the stored site, from its meta refresh graph: a page carrying
+    a meta refresh is read (and judged by ``auditor.html.refresh.redirect_stub``) only when
+    a chain reaches it."""
+
+    def __init__(self, site: SiteView) -> None:
+        self.site = site
+        self.linked: list[LinkTarget] = list(site.link_targets("refresh"))
+        self.candidates: dict[str, str] = {}  # page -> the target of its (first) meta refresh
+        for link_target in self.linked:
+            for ref in link_target.refs:
+                if ref.element == "meta-refresh":
+                    self.candidates.setdefault(ref.source, link_target.url)
+        self._judged: dict[str, str | None] = {}
+
+    def target(self, url: str) -> str | None:
+        """Where the redirect stub at ``url`` sends the visitor; None when it is not a stub."""
+        if url not in self.candidates:
+            return None
+        if url not in self._judged:
+            page = self.site.page(url)
+            stub = page is not None and page.status == 200 and page.is_html and redirect_stub(page.tree) is not None
+            self._judged[url] = self.candidates[url] if stub else None
+        return self._judged[url]
 
 
 _NOT_FOUND = re.compile(

@@ -3,8 +3,8 @@
 A redirect stub is a page that exists only to send the visitor on: a meta refresh with a
 target and (almost) nothing a visitor could read. It is a redirect, not a page, so it is
 not judged as one (TP401 on a 200-byte stub misled a real report) and the renderer follows
-it to the page it leads to. The crawler's side of meta refresh (queueing the target,
-TP103 for chains) lives with the crawler.
+it to the page it leads to. The crawler queues the target (``collect/crawl/follows.py``);
+TP103 (``checks/links.py``) counts a stub as one redirect hop of a chain.
 """
 
 from __future__ import annotations

@@ -123,6 +123,9 @@ TARGET_FILTERS = {
         " AND EXISTS (SELECT 1 FROM pages p, json_each(p.anchors) a"
         " WHERE p.url = l.target AND json_valid(p.anchors) AND a.value = l.fragment))",
     "external": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.internal = 0",
+    # Few rows (stubs are rare): one scan of links finds the refresh links and the pages that carry one.
+    "refresh": "FROM links l LEFT JOIN link_results r ON r.url = l.target WHERE l.element = 'meta-refresh'"
+               " OR l.target IN (SELECT source FROM links WHERE element = 'meta-refresh')",
     **{name: "FROM links l JOIN link_results r ON r.url = l.target"
              f" WHERE l.target IN (SELECT url FROM link_results WHERE {where})"
        for name, where in RESULT_FILTERS.items()},

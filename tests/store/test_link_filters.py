@@ -32,7 +32,9 @@ HOME = _page("/", [
     (SITE + "/logo.png", None),
     ("https://extern.example.com/x", "y"),
 ])
-B = _page("/b", [(SITE + "/", "top"), (SITE + "/b", "intro")], frozenset({"intro", "café"}))
+B = _page("/b", [(SITE + "/", "top"), (SITE + "/b", "intro"), (SITE + "/stub", None)], frozenset({"intro", "café"}))
+STUB = Page(url=SITE + "/stub", final_url=SITE + "/stub", status=200,  # a redirect stub: its meta refresh
+            links=(Link(SITE + "/b", None, "", "meta-refresh"),))
 RESULTS = [
     LinkResult(SITE + "/oud", 200, SITE + "/b", (Hop(SITE + "/oud", 301, SITE + "/b"),), content_type="text/html"),
     LinkResult(SITE + "/c", 404, SITE + "/c", content_type="text/html"),
@@ -50,7 +52,7 @@ def _shape(targets) -> list[tuple[str, str | None, list[tuple[str, str | None]]]
 @pytest.fixture()
 def store(tmp_path):
     store = RunStore(tmp_path, start_url=SITE + "/")
-    for page in (HOME, B):
+    for page in (HOME, B, STUB):
         rows = [(page.url, ln.url, ln.fragment, ln.text, ln.element, int(ln.url.startswith(SITE))) for ln in page.links]
         store.add_page(page_row(page), b"", rows, [])
         store.add_result(LinkResult(page.url, 200, page.url, content_type="text/html"))
@@ -63,7 +65,7 @@ def store(tmp_path):
 
 @pytest.mark.parametrize("which", sorted(LINK_TARGET_FILTERS))
 def test_store_and_memory_site_agree(store, which):
-    memory = MemorySite([HOME, B], RESULTS, start_url=SITE + "/")
+    memory = MemorySite([HOME, B, STUB], RESULTS, start_url=SITE + "/")
     assert _shape(store.link_targets(which)) == _shape(memory.link_targets(which))
 
 
@@ -89,3 +91,8 @@ def test_a_result_added_after_a_read_is_in_the_next_read(store):
     assert [t.url for t in store.link_targets("attention")] == [SITE + "/c", SITE + "/logo.png", SITE + "/oud",
                                                                  SITE + "/weg"]
     assert [t.url for t in outer] == [SITE + "/oud"]  # the earlier read ends as it began
+
+
+def test_refresh_gives_the_refresh_links_and_the_links_to_pages_that_carry_one(store):
+    kept = {(t.url, r.source, r.element) for t in store.link_targets("refresh") for r in t.refs}
+    assert kept == {(SITE + "/b", SITE + "/stub", "meta-refresh"), (SITE + "/stub", SITE + "/b", "a")}
