@@ -265,7 +265,25 @@ class _Builder:
         return self.family_of.get(code) or "other"
 
     def family_title(self, family: str) -> str:
-        return self.cat.get(f"families.{family}.title") or family.replace("_", " ").capitalize()
+        return (self.cat.get(f"families.{family}.title") or self.plugin_family_text(family, "title")
+                or family.replace("_", " ").capitalize())
+
+    def family_intro(self, family: str) -> str:
+        return self.cat.get(f"families.{family}.intro") or self.plugin_family_text(family, "intro") or ""
+
+    def plugin_family_text(self, family: str, field: str) -> str:
+        """A plugin family's ``title`` or ``intro`` from its checks' ``family_names``
+        (``{"nl": {"title": …, "intro": …}, "en": {…}}``, docs/plugins.md): the report's
+        language, else English."""
+        for info in self.checks.values():
+            names = getattr(info.cls, "family_names", None)
+            if getattr(info.cls, "family", None) != family or not isinstance(names, dict):
+                continue
+            for lang in (self.cat.lang, "en"):
+                text = (names.get(lang) or {}).get(field) if isinstance(names.get(lang), dict) else None
+                if isinstance(text, str) and text.strip():
+                    return text.strip()[:200]
+        return ""
 
     def severity_label(self, severity: str) -> str:
         return self.cat.get(f"severity.{severity}") or severity
@@ -358,7 +376,7 @@ class _Builder:
         for family in sorted(by_family, key=_family_order):
             codes = sorted(by_family[family], key=lambda g: (-severity_rank(g.severity), g.code))
             groups.append(FamilyGroup(family, self.family_title(family),
-                                      self.cat.get(f"families.{family}.intro") or "",
+                                      self.family_intro(family),
                                       scores.get(family) or self.score_view(None, family),
                                       codes, sum(g.count for g in codes)))
         return groups
@@ -377,7 +395,7 @@ class _Builder:
             note = cat.t("summary.partial", judged=score.checks_judged, total=score.checks_total) \
                 if score.partial else ""
         band = "not_applicable" if score is not None and score.not_applicable else _band(value)
-        return ScoreView(family, self.family_title(family), cat.get(f"families.{family}.intro") or "", value,
+        return ScoreView(family, self.family_title(family), self.family_intro(family), value,
                          band, score.findings if score else 0, note)
 
     def scores(self) -> list[ScoreView]:

@@ -86,3 +86,26 @@ def test_a_family_with_no_touchpoint_of_its_kind_is_not_applicable_not_100():
         tile = re.search(r'<li class="tile score band-not_applicable" data-family="forms">(.*?)</li>', html, re.S)
         assert tile is not None and words in tile.group(1) and "/100" not in tile.group(1)
         assert load_catalogue(lang).t("bands.not_applicable") == words
+
+
+def test_a_plugin_family_is_titled_by_the_plugin_in_the_reports_language():
+    from auditor.check import SiteCheck
+    from auditor.report.html import render_html
+    from auditor.report.view import CheckInfo
+
+    class Heading(SiteCheck):
+        """Every page has a heading."""
+
+        code, name, family, requires = "BZ101", "heading-missing", "bz", ()
+        family_names = {"nl": {"title": "Koppen", "intro": "Heeft elke pagina een kop?"},
+                        "en": {"title": "Headings", "intro": "Does every page have a heading?"}}
+
+    checks = (CheckResult("BZ101", "heading-missing", "failed", None, "bz"),)
+    run = make_run((finding(code="BZ101"),), checks=checks)
+    info = {"BZ101": CheckInfo(Heading, "bz", Heading.doc_sections())}
+    for lang, title, intro in (("nl", "Koppen", "Heeft elke pagina een kop?"),
+                               ("en", "Headings", "Does every page have a heading?")):
+        html = render_html(replace(run, config={"report": {"language": lang}}), checks=info)
+        tile = re.search(r'data-family="bz">(.*?)</li>', html, re.S)
+        assert tile is not None and f'<span class="tile-title">{title}</span>' in tile.group(1)
+        assert intro in html and ">Bz<" not in html
