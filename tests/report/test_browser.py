@@ -376,3 +376,39 @@ def test_hostile_languagetool_messages_show_as_text_and_run_nothing(tmp_path, op
     assert "pwned=26" in next(f.message for f in findings if f.code == "TP302")
     assert report.page.locator("svg[onload], iframe, b[onmouseover]").count() == 0
     assert not report.page.evaluate("[...document.scripts].some(s => s.textContent.includes('__pwned'))")
+
+
+SMALL_TEXT = """() => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const el = node.parentElement;
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || el.closest('[hidden], details:not([open]) > :not(summary)')) continue;
+    // SVG text is scaled with its drawing: the size on screen is the font size times that scale.
+    const scale = el.ownerSVGElement ? el.getScreenCTM().a : 1;
+    const size = Math.round(parseFloat(getComputedStyle(el).fontSize) * scale * 10) / 10;
+    const name = `${el.tagName.toLowerCase()}.${el.getAttribute('class') || ''}`;
+    if (size < 12) small.push(`${name}: ${size}px "${node.textContent.trim().slice(0, 30)}"`);
+  }
+  return small;
+}"""
+
+
+WIDE = """(width) => [...document.body.querySelectorAll('*')]
+  .filter(el => el.getBoundingClientRect().right > width && !el.closest('figure.chart, .table-scroll'))
+  .slice(0, 8).map(el => `${el.tagName.toLowerCase()}.${el.getAttribute('class') || ''}`)"""
+
+
+@pytest.mark.parametrize("width", [360, 390, 430])
+def test_the_report_reads_on_a_phone(demo, opened, width):
+    """The project's own TP402/TP403 applied to its report: at phone widths the page itself
+    never scrolls sideways (a wide table may scroll inside its own box) and no visible text
+    is smaller than 12 px."""
+    page = opened(demo / "report.html", width=width).page
+    wide = page.evaluate(WIDE, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+    small = page.evaluate(SMALL_TEXT)
+    assert small == [], "\n".join(sorted(set(small)))
