@@ -81,6 +81,9 @@ class CrawlConfig(_Strict):
     use_sitemaps: bool = True
     seeds: list[str] = Field(default_factory=list, description="more start URLs on the site (--seed, repeatable)")
     list_mode: bool = Field(False, description="audit only the start URL and seeds, following no links (--urls FILE)")
+    render_links: Literal["auto", "always", "never"] = Field(
+        "auto", description="follow links found in the rendered DOM (menus built by scripts): auto = when a "
+                            "rendered page has clearly more same-site links than its HTML (docs/configuration.md)")
     scope: Literal["host", "domain"] = "host"
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)

@@ -21,8 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor import __version__
+from auditor.artifacts import read_pages
 from auditor.artifacts import write as write_artifact
 from auditor.artifacts.crawl import NotFoundProbe, Sitemaps
+from auditor.artifacts.render import RenderedPage
 from auditor.check import Check, CheckContext, PageCheck, SiteCheck, run_page_checks
 from auditor.collect.crawl.crawler import Crawler, CrawlStats, not_found_probe, preflight
 from auditor.collect.crawl.follows import LinkPolicy
@@ -35,11 +37,12 @@ from auditor.collect.crawl.seeds import seed_url
 from auditor.collect.crawl.sitemaps import collect_sitemaps, seed_from_sitemaps
 from auditor.collect.guard import AddressPolicy
 from auditor.collect.http import Fetcher, make_session
+from auditor.collect.render.discover import FEW_HTML_LINKS, discover, render_for_links
 from auditor.collector import CollectContext, Collector, CollectorUnavailable, collector_failures, load_collectors
 from auditor.config import Config
 from auditor.errors import CheckOutcome, InputError
 from auditor.isolation import run_isolated
-from auditor.model import AuditRun, CheckResult, Finding, Location, severity_rank
+from auditor.model import HYPERLINK_ELEMENTS, AuditRun, CheckResult, Finding, Location, severity_rank
 from auditor.page import Page
 from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
 from auditor.store import PreviousRun, RunStore, StoreUnreadable
@@ -252,7 +255,7 @@ class Runner:
             plan = self._plan(scope)
             previous = self._previous(plan.page, plan.ctx, store)
             stats = await self._crawl(store, fetcher, scope, first, plan, previous)
-            await self._after_crawl(store, fetcher, scope, previous, stats)
+            stats = await self._after_crawl(store, fetcher, scope, previous, stats)
         self._crawl_notes(stats)
         self._judge(store, plan)
         return self._finish(store, scope, stats)
@@ -326,6 +329,7 @@ class Runner:
         crawler = Crawler(cfg, scope, store, fetcher, robots, parser=parser,
                           progress=self.progress, previous=previous)
         crawler.start_fragment = normalise(self.config.target or "", strip_params=False)[1]  # checked by TP105
+        self._crawler = crawler  # a follow-up round crawls what the rendered DOM adds (render_links)
         for collector in self.collectors:  # a collector's server starts while the site is crawled
             collector.prepare(self.run_dir, incremental=previous is not None)
         if self.resume and store.meta("seeded"):
@@ -342,19 +346,80 @@ class Runner:
         return stats
 
     async def _after_crawl(self, store: RunStore, fetcher: Fetcher, scope: Scope, previous: PreviousRun | None,
-                           stats: CrawlStats) -> None:
-        """Take over what is unchanged since the previous run, then run the collectors."""
+                           stats: CrawlStats) -> CrawlStats:
+        """Take over what is unchanged since the previous run, then run the collectors: the
+        renderer first, so that pages only its rendered DOM links to (menus built by scripts)
+        are crawled before the other collectors read the stored pages."""
         if previous is not None:
             with self._phase("copy_unchanged"):
                 store.copy_taken(previous.path, previous.reusable,
                                  {name for c in self.collectors for name in c.carry_over})
         unchanged = frozenset(store.unchanged_pages()) if previous is not None else frozenset()
-        await self._collect(CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
-                                           self.notes, previous=previous, unchanged=unchanged))
+        cctx = CollectContext(self.config, store, fetcher, scope, self.run_dir, self.as_of,
+                              self.notes, previous=previous, unchanged=unchanged)
+        await self._collect(cctx, [c for c in self.collectors if c.name == "render"])
+        stats = await self._crawl_rendered_links(cctx, stats)
+        await self._collect(cctx, [c for c in self.collectors if c.name != "render"])
         if previous is not None:
             self.notes.append(f"incremental: {stats.unchanged} of {stats.pages} pages unchanged since the "
                               f"previous run ({previous.run_dir.name}), taken over without parsing them again")
             previous.close()
+        return stats
+
+    async def _crawl_rendered_links(self, cctx: CollectContext, stats: CrawlStats) -> CrawlStats:
+        """Crawl, in a follow-up round, the same-site pages only the rendered DOM links to
+        (``[crawl] render_links``; the rules are in ``auditor.collect.render.discover``)."""
+        cfg = self.config.crawl
+        crawler = getattr(self, "_crawler", None)
+        if cfg.render_links == "never" or cfg.list_mode or crawler is None:
+            return stats
+        store, scope = cctx.store, cctx.scope
+        store.flush()
+
+        def html_links(url: str) -> set[str]:
+            page = store.page(url)
+            return {link.url for link in (page.links if page else ()) if link.element in HYPERLINK_ELEMENTS
+                    and scope.is_internal(link.url)} - {url}
+
+        def internal(href: str) -> str | None:
+            try:
+                url = normalise(href, cfg.strip_tracking_params)[0]
+            except InvalidURL:
+                return None
+            return url if scope.is_internal(url) else None
+
+        rendered: list[tuple[str, list[str]]] = [
+            (url, [h for prof in page.profiles.values() for h in prof.links])
+            for url, page in read_pages(store, RenderedPage)]
+        if not rendered and (cfg.render_links == "always" or len(html_links(scope.start_url)) < FEW_HTML_LINKS):
+            rendered = await self._render_start_for_links(cctx)
+        found = discover(rendered, html_links, internal, cfg.render_links)
+        if not found.found:
+            return stats
+        before = store.count_pages()
+        for url, source in found.found.items():
+            page = store.page(source, with_links=False)
+            crawler.add(url, "crawl", (page.depth if page else 0) + 1)
+        with self._phase("crawl_rendered_links"):
+            stats = await crawler.run()
+        self.notes.append(f"menus built by scripts: {store.count_pages() - before} pages were found only through "
+                          f"the rendered DOM of {len(found.pages)} pages, whose HTML lacks those links "
+                          f"(render_links = \"{cfg.render_links}\")")
+        return stats
+
+    async def _render_start_for_links(self, cctx: CollectContext) -> list[tuple[str, list[str]]]:
+        """No page was rendered: the start page alone, in one phone profile, for its DOM links."""
+        from auditor.collect.render.renderer import Renderer
+
+        try:
+            settings = Renderer(self.config.collectors.get("render")).settings
+            with self._phase("render_links"):
+                links = await render_for_links(cctx, settings, [cctx.scope.start_url])
+        except Exception as exc:  # no browser here: the crawl stands as it is, and says so
+            self.notes.append(f"links in the rendered DOM not looked for: {exc.__class__.__name__}: "
+                              f"{str(exc).splitlines()[0][:200] if str(exc) else ''}")
+            return []
+        return list(links.items())
 
     def _judge(self, store: RunStore, plan: CheckPlan) -> None:
         """The checks that wait for the collectors: late page checks, then site checks."""
@@ -451,10 +516,10 @@ class Runner:
             if end is not None:
                 end(name, seconds, ok)
 
-    async def _collect(self, cctx: CollectContext) -> None:
+    async def _collect(self, cctx: CollectContext, collectors: list[Collector]) -> None:
         """Run the collectors some enabled check needs; a failure makes exactly the checks
         that needed its artifacts unverifiable, with the reason."""
-        for collector in self.collectors:
+        for collector in collectors:
             try:
                 with self._phase(f"collect_{collector.name}"):
                     await collector.collect(cctx)

@@ -109,6 +109,9 @@ class ProfileRender:
     tap_targets: tuple[TapTarget, ...] = ()
     screenshot: str | None = None
     meta_refresh: tuple[str, ...] = ()  # the redirect stubs the browser followed to get here
+    # The rendered DOM's hyperlinks (a/area href, resolved, http(s) only, at most 2,000): menus a
+    # script builds are found here and nowhere in the HTML ([crawl] render_links).
+    links: tuple[str, ...] = ()
     blocked: Blocked | None = None
     ms: int | None = None
 

@@ -52,6 +52,20 @@ REFRESH_JS = r"""() => {
 }"""
 
 
+# The rendered DOM's hyperlinks, resolved by the browser: what a visitor can click, menus a
+# script wrote included (``[crawl] render_links``). Unique, http(s) only, capped.
+LINKS_JS = r"""(max) => {
+  const out = new Set();
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    const href = a.href;
+    if (typeof href === 'string' && /^https?:/i.test(href)) out.add(href.split('#')[0]);
+    if (out.size >= max) break;
+  }
+  return Array.from(out);
+}"""
+MAX_RENDERED_LINKS = 2000
+
+
 def screenshot_name(url: str, profile: str) -> str:
     """A readable, unique, safe file name: the URL's path as a slug plus a hash."""
     path = urlsplit(url).path.strip("/") or "home"
@@ -160,6 +174,7 @@ class Tab:
         measured = sanitize(raw)
         out: dict[str, Any] = {"final_url": page.url[:2000], "http_status": response.status if response else None,
                                "loaded": loaded, "consent": consent, **measured}
+        out["links"] = await _rendered_links(page)
         if followed:
             out["meta_refresh"] = [u[:2000] for u in followed]
         if self.cfg.screenshots:
@@ -216,6 +231,16 @@ async def _refresh_target(page: Page) -> str | None:
         await page.wait_for_load_state("domcontentloaded")
         return None
     return target[:2000] if isinstance(target, str) else None
+
+
+async def _rendered_links(page: Page) -> list[str]:
+    try:
+        links = await page.evaluate(LINKS_JS, MAX_RENDERED_LINKS)
+    except Exception:  # the page navigated meanwhile: its measurements stand, without links
+        return []
+    if not isinstance(links, list):
+        return []
+    return [u[:2000] for u in links[:MAX_RENDERED_LINKS] if isinstance(u, str)]
 
 
 def _blocked(blocked: Counter[str]) -> dict[str, Any]:
