@@ -82,7 +82,9 @@ async def render_for_links(ctx: CollectContext, settings: RenderSettings, urls: 
 
     crawl = ctx.config.crawl
     settings = settings.model_copy(update={"screenshots": False})
-    gate = RequestGate(ctx.scope.start_url, ctx.scope.is_internal, settings, _site_headers(ctx),
+    # Part of the crawl, not a phone measurement: the site sees the crawler's User-Agent.
+    headers = {**_site_headers(ctx), "user-agent": crawl.user_agent}
+    gate = RequestGate(ctx.scope.start_url, ctx.scope.is_internal, settings, headers,
                        ctx.fetcher.policy, crawl.resolves())
     out: dict[str, list[str]] = {}
     async with contextlib.AsyncExitStack() as stack:
