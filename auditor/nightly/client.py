@@ -180,7 +180,7 @@ def _client_name(client: Client) -> str:
     from urllib.parse import urlsplit
 
     config = client.config
-    return config.report.brand.client or urlsplit(config.target).hostname or client.name
+    return config.report.brand.client or urlsplit(config.target or "").hostname or client.name
 
 
 def _unreachable(client: Client, options: RunOptions, exc: UnreachableTarget) -> ClientOutcome:
@@ -195,7 +195,7 @@ def _unreachable(client: Client, options: RunOptions, exc: UnreachableTarget) ->
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     history = History(options.history_url)
     try:
-        _run_id, nights = history.record_unreachable(client.name, config.target, reason=kind, today=today,
+        _run_id, nights = history.record_unreachable(client.name, config.target or "", reason=kind, today=today,
                                                      started_at=now, finished_at=now)
     finally:
         history.close()
@@ -203,7 +203,7 @@ def _unreachable(client: Client, options: RunOptions, exc: UnreachableTarget) ->
     if client.notify is not None:
         from auditor.notify.notices import send_notice
 
-        notice = unreachable_notice(client=client.name, name=_client_name(client), target=config.target,
+        notice = unreachable_notice(client=client.name, name=_client_name(client), target=config.target or "",
                                     date=today.isoformat(), reason=kind, nights=nights,
                                     language=config.report.language)
         deliveries = tuple(send_notice(notice, client.notify, ca_bundle=config.crawl.ca_bundle))
