@@ -390,8 +390,12 @@ class Runner:
 
         rendered: list[tuple[str, list[str]]] = [
             (url, [h for prof in page.profiles.values() for h in prof.links])
-            for url, page in read_pages(store, RenderedPage)]
-        if not rendered and (cfg.render_links == "always" or len(html_links(scope.start_url)) < FEW_HTML_LINKS):
+            for url, page in read_pages(store, RenderedPage)] if "render" in self.required else []
+        # Nothing rendered: the start page alone, when the crawl stalled on it (a crawl that
+        # reached more pages than FEW_HTML_LINKS found its links in the HTML: no store read,
+        # no browser; the start page's links are read only for such a tiny crawl).
+        if not rendered and (cfg.render_links == "always" or (
+                stats.pages <= FEW_HTML_LINKS and len(html_links(scope.start_url)) < FEW_HTML_LINKS)):
             rendered = await self._render_start_for_links(cctx)
         found = discover(rendered, html_links, internal, cfg.render_links)
         if not found.found:

@@ -17,9 +17,10 @@ When to trust the rendered DOM (``render_links``):
   navigation written by a script does.
 
 When no enabled check needs the renderer, ``auto`` renders only the start page, and only
-when its HTML has fewer than ``FEW_HTML_LINKS`` same-site hyperlinks (a start page whose
-menu is in its HTML costs nothing: no browser is started); ``always`` renders the start page
-whenever nothing else was rendered. Both are bounded to that one page.
+when the crawl stalled: at most ``FEW_HTML_LINKS`` pages crawled and fewer than
+``FEW_HTML_LINKS`` same-site hyperlinks in the start page's HTML (a site whose menu is in its
+HTML costs nothing: no store read, no browser); ``always`` renders the start page whenever
+nothing else was rendered. Both are bounded to that one page, in one phone profile.
 """
 
 from __future__ import annotations
