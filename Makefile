@@ -36,10 +36,11 @@ test: setup
 	$(PY) -m pytest -q
 
 # ruff (style, complexity), import-linter (the layering contract in .importlinter: collect ->
-# store -> checks -> reporters, nothing imports the CLI).
+# store -> checks -> reporters, nothing imports the CLI), mypy on auditor/ and checks/.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 bench: setup
 	scripts/setup-system.sh $(DEBIAN_BENCH)

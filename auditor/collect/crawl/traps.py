@@ -91,6 +91,7 @@ class TrapDetector:
         if path.count("/") >= 3 and _repeats(path):
             return "path", []
         families: list[tuple[str, ...]] = []
+        family: tuple[str, ...]
         if ";jsessionid=" in path.lower():
             if self._full(family := ("session", path.split(";")[0]), SESSION_VARIANTS):
                 return "session", []
