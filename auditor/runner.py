@@ -393,9 +393,12 @@ class Runner:
             for url, page in read_pages(store, RenderedPage)] if "render" in self.required else []
         # Nothing rendered: the start page alone, when the crawl stalled on it (a crawl that
         # reached more pages than FEW_HTML_LINKS found its links in the HTML: no store read,
-        # no browser; the start page's links are read only for such a tiny crawl).
+        # no browser; the start page's links are read only for such a tiny crawl). ``stats``
+        # counts this session's pages only: a resumed crawl with little left to do is not a
+        # stalled one, so the store's count decides then.
         if not rendered and (cfg.render_links == "always" or (
-                stats.pages <= FEW_HTML_LINKS and len(html_links(scope.start_url)) < FEW_HTML_LINKS)):
+                stats.pages <= FEW_HTML_LINKS and store.count_pages() <= FEW_HTML_LINKS
+                and len(html_links(scope.start_url)) < FEW_HTML_LINKS)):
             rendered = await self._render_start_for_links(cctx)
         found = discover(rendered, html_links, internal, cfg.render_links)
         if not found.found:
