@@ -37,3 +37,34 @@ def test_demo_finds_the_planted_link_defects(tmp_path, capsys):
         found.setdefault(f["code"], set()).add(target.removeprefix(base))
     assert found == EXPECTED
     assert doc["pages_crawled"] == 25
+
+
+# From DEFECTS.md, "First impression": code -> paths (the finding's target, or its page).
+EXPECTED_IMPRESSION = {
+    "TP803": {"/", "/nieuws/isde-subsidie-2024.html", "/nieuws/nieuwe-monteurs.html",
+              "/nieuws/tien-jaar-zonnepanelen.html"},
+    "TP807": {"/privacy.html", "/producten/cv-ketel-x200.html"},
+    "TP808": {"/agenda.html"},
+    "TP809": {"/"},  # the canonical of /acties/voorjaar.html names the home page
+    "TP811": {"/vacatures.html"},
+    "TP812": {"/img/open-dag-werkplaats.jpg"},
+    "TP813": {"/img/team-klein.png"},
+    "TP814": {"/"},  # the demo is served over plain http: one finding for all 25 pages
+    "TP821": {"/diensten/laadpalen.html"},
+}
+
+
+def test_demo_finds_the_planted_first_impression_defects(tmp_path):
+    assert run(tmp_path / "demo", ["--checks", "impression", "--quiet", "--format", "json"]) == 0
+    doc = json.loads((tmp_path / "demo" / "findings.json").read_text("utf-8"))
+    base = doc["target"].rstrip("/")
+    found: dict[str, set[str]] = {}
+    for f in doc["findings"]:
+        found.setdefault(f["code"], set()).add((f["target"] or f["url"]).removeprefix(base))
+    assert found == EXPECTED_IMPRESSION
+    by_code = {f["code"]: f for f in doc["findings"]}
+    assert by_code["TP809"]["url"] == f"{base}/acties/voorjaar.html"
+    assert by_code["TP814"]["occurrences"] == doc["pages_crawled"] == 25
+    status = {c["code"]: c["status"] for c in doc["checks"]}
+    # 127.0.0.1 over http: no https, no www form, no certificate to judge
+    assert status["TP815"] == status["TP816"] == status["TP817"] == "not_applicable"
