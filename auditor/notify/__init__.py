@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from auditor.model import AuditRun
 from auditor.notify.config import EmailConfig, NotifyConfig, WebhookConfig
@@ -41,15 +42,24 @@ def send_notifications(run: AuditRun, config: NotifyConfig, *, client: str,
         return []
     message = build_message(run, findings, client=client, min_severity=config.min_severity,
                             report_url=config.report_url, name=name, language=language)
+    return deliver(config, lambda style: _STYLES[style](message),
+                   lambda email: send_email(email, message, report_path=report_path, ca_bundle=ca_bundle),
+                   ca_bundle=ca_bundle)
+
+
+def deliver(config: NotifyConfig, body: Callable[[str], Any], send_mail: Callable[[EmailConfig], Delivery], *,
+            ca_bundle: Path | None = None) -> list[str]:
+    """Send one message to every channel of ``config``: each webhook gets ``body(style)``, the
+    e-mail goes out through ``send_mail``. One line per delivery attempt; a failure never raises.
+    Shared by the alerts of a night and the unreachable / back-up notices."""
     lines: list[str] = []
     for hook in config.webhooks:
         lines += _deliver(f"webhook {redact(hook.url)} ({hook.style})",
-                          partial(post_json, hook.url, _STYLES[hook.style](message), timeout=hook.timeout,
+                          partial(post_json, hook.url, body(hook.style), timeout=hook.timeout,
                                   headers=hook.headers, ca_bundle=ca_bundle))
     if config.email is not None:
         email = config.email
-        lines += _deliver(f"email to {', '.join(email.recipients)}",
-                          lambda: send_email(email, message, report_path=report_path, ca_bundle=ca_bundle))
+        lines += _deliver(f"email to {', '.join(email.recipients)}", lambda: send_mail(email))
     return lines
 
 

@@ -147,19 +147,9 @@ _STYLES = {"json": generic_json, "slack": slack, "teams": teams}
 
 def send_notice(notice: Notice, config: NotifyConfig, *, ca_bundle: Path | None = None) -> list[str]:
     """Tell every channel of ``config``; one line per delivery attempt, never raises for a failure."""
-    from functools import partial
-
-    from auditor.notify import _deliver
+    from auditor.notify import deliver
     from auditor.notify.email import send_prepared
-    from auditor.notify.webhook import post_json, redact
 
-    lines: list[str] = []
-    for hook in config.webhooks:
-        lines += _deliver(f"webhook {redact(hook.url)} ({hook.style})",
-                          partial(post_json, hook.url, _STYLES[hook.style](notice), timeout=hook.timeout,
-                                  headers=hook.headers, ca_bundle=ca_bundle))
-    if config.email is not None:
-        email = config.email
-        lines += _deliver(f"email to {', '.join(email.recipients)}",
-                          lambda: send_prepared(email, lambda: build_email(email, notice), ca_bundle=ca_bundle))
-    return lines
+    return deliver(config, lambda style: _STYLES[style](notice),
+                   lambda email: send_prepared(email, lambda: build_email(email, notice), ca_bundle=ca_bundle),
+                   ca_bundle=ca_bundle)

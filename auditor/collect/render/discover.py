@@ -30,8 +30,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from auditor.collect.render.browser import BrowserPool
-from auditor.collect.render.proxy import GuardProxy
 from auditor.collect.render.settings import RenderSettings
 from auditor.collect.render.tab import Tab
 
@@ -79,7 +77,7 @@ def discover(rendered: Iterable[tuple[str, Iterable[str]]], html_links: Callable
 async def render_for_links(ctx: CollectContext, settings: RenderSettings, urls: list[str]) -> dict[str, list[str]]:
     """Render ``urls`` in the first phone profile only for their DOM links (no screenshots, no
     artifact): used when no enabled check needs the renderer. A page that fails gives none."""
-    from auditor.collect.render.renderer import RequestGate, _site_headers
+    from auditor.collect.render.renderer import RequestGate, _site_headers, open_pool
 
     crawl = ctx.config.crawl
     settings = settings.model_copy(update={"screenshots": False})
@@ -89,11 +87,7 @@ async def render_for_links(ctx: CollectContext, settings: RenderSettings, urls: 
                        ctx.fetcher.policy, crawl.resolves())
     out: dict[str, list[str]] = {}
     async with contextlib.AsyncExitStack() as stack:
-        proxy = None
-        if ctx.fetcher.policy is not None:
-            proxy = await stack.enter_async_context(GuardProxy(ctx.fetcher.policy, crawl.resolves()))
-        pool = await stack.enter_async_context(BrowserPool(settings, crawl.resolves(), crawl.ca_bundle,
-                                                           proxy.url if proxy else ""))
+        pool, _proxy = await open_pool(stack, ctx, settings)
         tab = Tab(pool, gate, settings, settings.profiles[0], ctx.run_dir)
         try:
             for url in urls:

@@ -160,11 +160,7 @@ class Renderer(Collector):
             shots.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         async with contextlib.AsyncExitStack() as stack:
-            proxy = None
-            if ctx.fetcher.policy is not None:
-                proxy = await stack.enter_async_context(GuardProxy(ctx.fetcher.policy, crawl.resolves()))
-            pool = await stack.enter_async_context(BrowserPool(cfg, crawl.resolves(), crawl.ca_bundle,
-                                                               proxy.url if proxy else ""))
+            pool, proxy = await open_pool(stack, ctx, cfg)
             summary["browser"] = f"Chromium {pool.version}"
             summary["executable"] = pool.executable
             queue = list(reversed(jobs))
@@ -255,3 +251,17 @@ def _notes(summary: dict[str, Any], planned: int) -> list[str]:
         met = ", ".join(f"{k} ({n}×)" for k, n in sorted(summary["consent"].items()))
         notes.append(f"cookie banners dismissed before measuring: {met}")
     return notes
+
+
+async def open_pool(stack: contextlib.AsyncExitStack, ctx: CollectContext,
+                    settings: RenderSettings) -> tuple[BrowserPool, GuardProxy | None]:
+    """The browser pool on ``stack``, behind the private-address guard proxy when the run has a
+    policy (returned too: it knows what it refused): the one way the renderer and the link
+    discovery start Chromium."""
+    crawl = ctx.config.crawl
+    proxy = None
+    if ctx.fetcher.policy is not None:
+        proxy = await stack.enter_async_context(GuardProxy(ctx.fetcher.policy, crawl.resolves()))
+    pool = await stack.enter_async_context(BrowserPool(settings, crawl.resolves(), crawl.ca_bundle,
+                                                       proxy.url if proxy else ""))
+    return pool, proxy
