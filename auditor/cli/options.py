@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--out", type=Path, default=Path("."), help="folder to create the package in")
 
     add_nightly_commands(sub)  # run, suppress, unsuppress, history (docs/nightly.md)
+    from auditor.cli.fleet import add_fleet_commands
+
+    add_fleet_commands(sub)  # fleet worker, submit, status (docs/fleet.md)
 
     sub.add_parser("checks", help="list installed checks")
     explain = sub.add_parser("explain", help="what a rule code checks, why, and how to fix it")

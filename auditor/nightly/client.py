@@ -14,7 +14,7 @@ import os
 import shutil
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from auditor import app
 from auditor.app import ProgressSink
@@ -25,19 +25,32 @@ from auditor.nightly.outcome import ClientOutcome, RunOptions
 from auditor.nightly.portfolio import Client, Portfolio
 
 
+class ClientLock(Protocol):
+    """What keeps two audits of one client apart: ``acquire`` raises ``SiteLocked`` at once."""
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+
 def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
-               time_budget: float | None = None, progress: ProgressSink | None = None) -> ClientOutcome:
+               time_budget: float | None = None, progress: ProgressSink | None = None,
+               lock: ClientLock | None = None, run_dir: Path | None = None, resume: bool = False) -> ClientOutcome:
     """Audit ``client`` once; every problem becomes an outcome (failed, locked), never an exception,
     so the caller can go on with the next client. ``time_budget``: seconds this client may
     crawl (what is left of the night), on top of its own ``crawl.time_budget``; ``progress``:
-    what shows the crawl's progress (the command line's status line), if anything."""
-    lock = SiteLock(portfolio.lock_path(client.name), client.name)
+    what shows the crawl's progress (the command line's status line), if anything.
+
+    The fleet (``auditor/fleet/``) passes its own ``lock`` (a PostgreSQL advisory lock instead
+    of the local ``flock``) and the ``run_dir`` it chose under the client's run folder, with
+    ``resume`` when that folder holds an audit a killed worker left unfinished."""
+    lock = lock if lock is not None else SiteLock(portfolio.lock_path(client.name), client.name)
     try:
         lock.acquire()
     except SiteLocked as exc:
         return ClientOutcome(client.name, "locked", str(exc))
     try:
-        return _audit(portfolio, client, options, time_budget, progress)
+        return _audit(portfolio, client, options, time_budget, progress, run_dir, resume)
     except UnreachableTarget as exc:
         return _unreachable(client, options, exc)
     except AuditorError as exc:
@@ -50,7 +63,7 @@ def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
 
 
 def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budget: float | None,
-           progress: ProgressSink | None) -> ClientOutcome:
+           progress: ProgressSink | None, run_dir: Path | None, resume: bool) -> ClientOutcome:
     from auditor.history import History
 
     config = _effective_config(client, options, time_budget)
@@ -60,9 +73,9 @@ def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budge
         previous = history.previous_run_dir(client.name)
         if previous is not None and not Path(previous).is_dir():
             previous = None  # deleted by hand: crawl everything afresh
-        run_dir = _new_run_dir(portfolio.run_root(client.name))
+        run_dir = run_dir if run_dir is not None else new_run_dir(portfolio.run_root(client.name))
         try:
-            run = app.audit(config, run_dir, previous=previous, progress=progress)
+            run = app.audit(config, run_dir, previous=previous, resume=resume, progress=progress)
             if run.pages_crawled == 0:  # answered, but not one page: as down as a refused connection
                 raise UnreachableTarget(f"no page of {config.target} could be read", kind=_no_pages_kind(run, run_dir))
             complete = not run.stats.get("stopped_by_budget", False)
@@ -111,7 +124,7 @@ def _effective_config(client: Client, options: RunOptions, time_budget: float | 
     return config.model_copy(update={"as_of": as_of, "crawl": crawl})
 
 
-def _new_run_dir(root: Path) -> Path:
+def new_run_dir(root: Path) -> Path:
     """``RUNS/CLIENT/20261122-020000`` (a suffix when two runs start within one second)."""
     root.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -252,6 +265,7 @@ def _outcome(client: Client, run: AuditRun, run_dir: Path, written: dict[str, Pa
         alerts=len(history.alerts) if history else 0,
         complete=complete, worst=run.worst_severity(), fail_on=fail_on,
         deliveries=deliveries, notes=tuple(notes), back_up_after=history.back_up_after if history else 0,
+        run_id=history.run_id if history else None,
         **_alert_split(client, run),
     )
 

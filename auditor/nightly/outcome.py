@@ -53,6 +53,7 @@ class ClientOutcome:
     alerts_below: int = 0  # under the client's min_severity: not sent
     min_severity: str = "info"
     damping: int = 1
+    run_id: int | None = None  # done: the run's row in the history database
 
     @property
     def failed_on_findings(self) -> bool:

@@ -18,7 +18,7 @@ import copy
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,8 @@ class ClientTable(_Layer):
 class PortfolioFile(_Strict):
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
     defaults: DefaultsTable = Field(default_factory=DefaultsTable)
+    # ``[fleet]``: read and validated by the fleet (auditor/fleet/settings.py); the nightly run ignores it.
+    fleet: dict[str, Any] = Field(default_factory=dict)
     clients: dict[str, ClientTable]
 
     @field_validator("clients")
@@ -117,6 +119,7 @@ class Portfolio:
     parallel: int
     time_budget: float
     clients: dict[str, Client]
+    fleet: Mapping[str, Any] = field(default_factory=dict)  # the raw ``[fleet]`` table (auditor/fleet/)
 
     def select(self, names: Iterable[str], everyone: bool) -> list[Client]:
         """The clients to run: every enabled one (``--all``) or the ones named, in order."""
@@ -167,7 +170,7 @@ def load_portfolio(path: Path, overrides: Mapping[str, Any] | None = None) -> Po
         data_dir = default_data_dir()
     history_url = settings.history or f"sqlite:///{data_dir / 'history.db'}"
     return Portfolio(path=path, data_dir=Path(data_dir), history_url=history_url, parallel=settings.parallel,
-                     time_budget=settings.time_budget, clients=clients)
+                     time_budget=settings.time_budget, clients=clients, fleet=parsed.fleet)
 
 
 def read_toml(path: Path, where: str) -> dict[str, Any]:
