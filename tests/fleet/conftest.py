@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -131,6 +132,10 @@ class GatedSite(FixtureSite):
         self.held = threading.Event()  # a request is waiting at the gate
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path == "/contact.html" and not self.gate.is_set():
+            # Answered after the crawler's flush interval (1 s): the pages fetched so far reach
+            # the run store while /hold.html is held, so the store shows a crawl under way.
+            await asyncio.sleep(1.2)
         if request.path == "/hold.html" and not self.gate.is_set():
             self.held.set()
             while not self.gate.is_set():
@@ -200,6 +205,34 @@ class FleetHarness:
             pytest.fail(f"fleet {' '.join(args)} exited {result.returncode}: {result.stderr}", pytrace=False)
         return result
 
+    def popen_cli(self, *args: str) -> subprocess.Popen[str]:
+        argv = [sys.executable, "-m", "auditor.cli", "fleet", *args, "--portfolio", str(self.portfolio)]
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+
+    @property
+    def queue(self) -> str:
+        return self.fleet_settings().settings.queue
+
+    def fleet_settings(self) -> Any:
+        from auditor.fleet.settings import load_fleet
+        from auditor.nightly.portfolio import load_portfolio
+
+        return load_fleet(load_portfolio(self.portfolio))
+
+    def send_raw(self, client: str, night: str) -> None:
+        """A message straight to the broker, past ``submit`` and its row in PostgreSQL."""
+        from auditor.fleet.celery_app import make_app, send
+
+        fleet = self.fleet_settings()
+        app = make_app(fleet)
+        try:
+            send(app, fleet, client, night)
+        finally:
+            app.close()
+
+    def all_logs(self) -> str:
+        return "\n".join(w.log_text() for w in self.workers)
+
     def start_worker(self, name: str) -> Worker:
         log = self.folder / f"worker-{name}.log"
         with log.open("ab") as out:
@@ -254,7 +287,7 @@ class FleetHarness:
             return history.runs(client, limit=50)
 
 
-CLIENTS = [f"site{n}" for n in range(1, 7)] + ["gated", "twice", "redis-a", "redis-b"]
+CLIENTS = [f"site{n}" for n in range(1, 7)] + ["gated", "twice", "redis-a", "redis-b", "redis-c"]
 
 
 @pytest.fixture(scope="module")
