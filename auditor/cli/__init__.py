@@ -1,5 +1,6 @@
 """The command line (contract in design.md): ``audit``, ``recheck``, ``checks``, ``explain``,
-``new-check`` and the nightly commands ``run``, ``suppress``, ``unsuppress``, ``history``.
+``new-check``, the nightly commands ``run``, ``suppress``, ``unsuppress``, ``history`` and
+``dashboard``.
 
 A front end only: it parses flags into a configuration, calls the audit service
 (``auditor/app.py``) and turns every ``AuditorError`` into one line and exit 2. Nothing in
@@ -14,6 +15,7 @@ the package imports the command line; the command line imports the rest.
 | ``audit.py`` | ``audit`` and ``recheck`` |
 | ``plugins.py`` | ``checks``, ``explain``, ``new-check`` |
 | ``nightly.py`` | ``run``, ``suppress``, ``unsuppress``, ``history`` (docs/nightly.md) |
+| ``dashboard.py`` | ``dashboard``: the portfolio's overview page (docs/dashboard.md) |
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from auditor.errors import AuditorError
 
 def main(argv: list[str] | None = None) -> int:
     from auditor.cli.audit import cmd_audit, cmd_recheck
+    from auditor.cli.dashboard import DASHBOARD_COMMANDS
     from auditor.cli.fleet import FLEET_COMMANDS
     from auditor.cli.nightly import NIGHTLY_COMMANDS
     from auditor.cli.plugins import cmd_checks, cmd_explain, cmd_new_check
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"audit": cmd_audit, "recheck": cmd_recheck, "checks": cmd_checks, "explain": cmd_explain,
                "new-check": cmd_new_check, **NIGHTLY_COMMANDS,
-               **FLEET_COMMANDS}
+               **FLEET_COMMANDS, **DASHBOARD_COMMANDS}
     try:
         status = handler[args.command](args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit

@@ -138,7 +138,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     if len(outcomes) > 1 and not args.quiet:
         counts = {s: sum(1 for o in outcomes if o.status == s) for s in STATUSES}
         print(f"{len(outcomes)} clients: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    _dashboard(portfolio, options.history_url, quiet=args.quiet)
     return exit_status(outcomes)
+
+
+def _dashboard(portfolio: Any, history_url: str, *, quiet: bool) -> None:
+    """The portfolio's dashboard, rewritten after the night when it names one."""
+    from auditor.nightly.many import refresh_dashboard
+
+    line = refresh_dashboard(portfolio, history_url)
+    if line and line.startswith("dashboard not written"):
+        print(f"touchpoint-auditor: warning: {line}", file=sys.stderr)
+    elif line and not quiet:
+        print(line)
 
 
 def _run(portfolio: Any, clients: list[Any], options: Any, *, quiet: bool) -> list[Any]:
@@ -303,6 +315,10 @@ def cmd_history(args: argparse.Namespace) -> int:
 
                 print(RUN_ROW.format(run["id"], run["as_of"], "-", "-", "-", "-", "-", "-", "unreachable",
                                      f"({run['reason']}: {reason_text(run['reason'] or '', 'en')})"))
+                continue
+            if run.get("status") == "failed":
+                print(RUN_ROW.format(run["id"], run["as_of"], "-", "-", "-", "-", "-", "-", "failed",
+                                     f"({_clip(run['reason'] or '')})"))
                 continue
             print(RUN_ROW.format(run["id"], run["as_of"], run["pages_crawled"], run["findings"], run["new"],
                                  run["fixed"], run["suppressed"], run["alerts"], "yes" if run["complete"] else "no",

@@ -35,6 +35,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from auditor.cli.dashboard import add_dashboard_command
     from auditor.cli.nightly import add_nightly_commands
 
     parser = Parser(prog="touchpoint-auditor", description="Audit an organisation's online touchpoints.")
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     from auditor.cli.fleet import add_fleet_commands
 
     add_fleet_commands(sub)  # fleet worker, submit, status (docs/fleet.md)
+    add_dashboard_command(sub)  # dashboard (docs/dashboard.md)
 
     sub.add_parser("checks", help="list installed checks")
     explain = sub.add_parser("explain", help="what a rule code checks, why, and how to fix it")

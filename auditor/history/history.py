@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
@@ -39,6 +39,7 @@ from auditor.history.errors import HistoryError
 from auditor.history.migrate import upgrade
 from auditor.history.schema import run_findings, run_pages, runs, sites, suppressions
 from auditor.model import AuditRun, Finding, RunHistory
+from auditor.scoring import family_scores
 
 MAX_CARRY_RUNS = 30  # incomplete runs in a row a finding's state is carried through
 # Rows per INSERT batch and per IN (…) list: bounded memory for a 100,000-page run, and
@@ -50,7 +51,7 @@ URL_CAP = 4096
 MESSAGE_CAP = 4096
 HEADER_CAP = 1024
 SITE_NAME_CAP = 200
-DONE, UNREACHABLE = "done", "unreachable"  # runs.status
+DONE, UNREACHABLE, FAILED = "done", "unreachable", "failed"  # runs.status
 
 
 class History:
@@ -102,7 +103,8 @@ class History:
                              .where(suppressions.c.site_id == site_id)).mappings(), day)
             result = compare(run.findings, prior, held, damping=damping, complete=complete)
             fixed = _fixed_findings(conn, source, result.fixed) if prev is not None and result.fixed else ()
-            summary = summarise(result.findings, families)
+            summary: dict[str, Any] = {**summarise(result.findings, families),
+                                       "scores": _scores(run, result.findings)}
             run_id = _insert_run(conn, site_id, run, result, summary, day, run_dir, damping, complete, len(fixed))
             _insert_findings(conn, run_id, result, families)
             _insert_pages(conn, run_id, pages)
@@ -125,14 +127,21 @@ class History:
         with self._errors(f"record an unreachable run of {name}"), self._write() as conn:
             site_id = _lock_site(conn, name, target)
             down = _nights_down(conn, site_id) + 1
-            key = conn.execute(runs.insert().values(
-                site_id=site_id, target=_text(target, URL_CAP), started_at=_text(started_at, 40),
-                finished_at=_text(finished_at, 40), recorded_at=_now(), as_of=today, complete=False,
-                pages_crawled=0, findings=0, new=0, fixed=0, suppressed=0, damping=1, alerts=[], summary={},
-                run_dir=None, settings={}, tool_version=None, status=UNREACHABLE,
-                reason=_text(reason, 200))).inserted_primary_key
-        assert key is not None
-        return int(key[0]), down
+            run_id = _insert_empty_run(conn, site_id, target, UNREACHABLE, reason, 200, today, started_at,
+                                       finished_at)
+        return run_id, down
+
+    def record_failed(self, site: str, target: str, *, reason: str, today: date,
+                      started_at: str = "", finished_at: str = "") -> int:
+        """Record a night the audit of ``site`` failed (a bad option, a bug, a killed process;
+        ``reason`` is the one-line message). Like an unreachable night it has no findings
+        and counts as incomplete, so it changes no comparison; it is there so that a
+        portfolio's dashboard and ``history`` show the failure. Returns the run id."""
+        name = _site_name(site)
+        with self._errors(f"record a failed run of {name}"), self._write() as conn:
+            site_id = _lock_site(conn, name, target)
+            return _insert_empty_run(conn, site_id, target, FAILED, reason, MESSAGE_CAP, today, started_at,
+                                     finished_at)
 
     def previous_run_dir(self, site: str) -> Path | None:
         """The run directory of the newest recorded run of ``site`` (None: none, or not given)."""
@@ -227,6 +236,26 @@ class History:
                 .order_by(runs.c.id.desc()).limit(max(limit, 0)))
         with self._errors(f"read the runs of {site}"), self._read() as conn:
             return [_run_dict(row) for row in conn.execute(stmt)]
+
+    def recent_runs(self, site_names: Iterable[str], since: date) -> dict[str, list[dict[str, Any]]]:
+        """The runs of each of ``site_names`` whose as-of date is ``since`` or later, plus each
+        site's newest run and newest audited (``done``) run however old, newest first, each
+        with its ``summary`` (findings per family and severity, family ``scores``) and
+        ``site``. One query per 2,000 sites: what a portfolio's dashboard reads."""
+        names = list(dict.fromkeys(site_names))
+        out: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+        with self._errors("read the recent runs"), self._read() as conn:
+            for chunk in _chunks(names, BATCH):
+                ids = select(sites.c.id).where(sites.c.name.in_(chunk)).scalar_subquery()
+                newest = select(func.max(runs.c.id)).where(runs.c.site_id.in_(ids)).group_by(runs.c.site_id)
+                newest_done = newest.where(runs.c.status == DONE)
+                stmt = (select(runs, sites.c.name.label("site")).join(sites, sites.c.id == runs.c.site_id)
+                        .where(runs.c.site_id.in_(ids),
+                               or_(runs.c.as_of >= since, runs.c.id.in_(newest), runs.c.id.in_(newest_done)))
+                        .order_by(runs.c.id.desc()))
+                for row in conn.execute(stmt):
+                    out[row.site].append({**_run_dict(row), "site": row.site, "summary": dict(row.summary or {})})
+        return out
 
     def prune(self, site: str, *, keep_runs: int | None = None, keep_days: int | None = None,
               today: date | None = None) -> list[Path]:
@@ -409,6 +438,24 @@ def _insert_run(conn: Connection, site_id: int, run: AuditRun, result: Compariso
     return int(key[0])
 
 
+def _insert_empty_run(conn: Connection, site_id: int, target: str, status: str, reason: str, cap: int, today: date,
+                      started_at: str, finished_at: str) -> int:
+    """A night with nothing audited (unreachable, failed): no findings, incomplete."""
+    key = conn.execute(runs.insert().values(
+        site_id=site_id, target=_text(target, URL_CAP), started_at=_text(started_at, 40),
+        finished_at=_text(finished_at, 40), recorded_at=_now(), as_of=today, complete=False,
+        pages_crawled=0, findings=0, new=0, fixed=0, suppressed=0, damping=1, alerts=[], summary={},
+        run_dir=None, settings={}, tool_version=None, status=status, reason=_text(reason, cap))).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _scores(run: AuditRun, findings: Sequence[Finding]) -> dict[str, int | None]:
+    """The report's family scores (``auditor.scoring``) of this run, suppressions applied:
+    stored with the trend point so a dashboard draws 30 nights without reading findings."""
+    return {s.family: s.score for s in family_scores(replace(run, findings=tuple(findings)))}
+
+
 def _insert_findings(conn: Connection, run_id: int, result: Comparison, families: Mapping[str, str]) -> None:
     def row(judged: Any) -> dict[str, Any]:
         f: Finding = judged.finding
@@ -439,7 +486,8 @@ def _insert_pages(conn: Connection, run_id: int, pages: Iterable[Mapping[str, An
 
 def _nights_down(conn: Connection, site_id: int) -> int:
     """How many of the site's newest runs in a row were unreachable (0: the last one was audited)."""
-    statuses = conn.execute(select(runs.c.status).where(runs.c.site_id == site_id)
+    # A failed night says nothing about the site being up or down: it is skipped.
+    statuses = conn.execute(select(runs.c.status).where(runs.c.site_id == site_id, runs.c.status != FAILED)
                             .order_by(runs.c.id.desc()).limit(MAX_CARRY_RUNS)).scalars()
     return sum(1 for _ in itertools.takewhile(lambda status: status == UNREACHABLE, statuses))
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ClientOutcome", "RunOptions", "run_client", "run_clients"]
+__all__ = ["ClientOutcome", "RunOptions", "refresh_dashboard", "run_client", "run_clients"]
 
-_HOMES = {"ClientOutcome": "outcome", "RunOptions": "outcome", "run_client": "client", "run_clients": "many"}
+_HOMES = {"ClientOutcome": "outcome", "RunOptions": "outcome", "run_client": "client", "run_clients": "many",
+          "refresh_dashboard": "many"}
 
 
 def __getattr__(name: str) -> Any:

@@ -54,12 +54,31 @@ def run_client(portfolio: Portfolio, client: Client, options: RunOptions, *,
     except UnreachableTarget as exc:
         return _unreachable(client, options, exc)
     except AuditorError as exc:
-        return ClientOutcome(client.name, "failed", str(exc))
+        return failed(client, options, str(exc))
     except Exception as exc:  # a bug must cost one client, not the night
         log = _log_crash(portfolio.run_root(client.name), exc)
-        return ClientOutcome(client.name, "failed", f"{exc.__class__.__name__}: {exc} (traceback in {log})")
+        return failed(client, options, f"{exc.__class__.__name__}: {exc} (traceback in {log})")
     finally:
         lock.release()
+
+
+def failed(client: Client, options: RunOptions, message: str) -> ClientOutcome:
+    """A failed night: a row in history (status ``failed``, the message as its reason) so
+    the dashboard and ``history`` show it, and the outcome. The row changes no comparison;
+    when history itself is the trouble, the outcome alone says so."""
+    from auditor.history import History
+
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        history = History(options.history_url)
+        try:
+            history.record_failed(client.name, client.config.target or "", reason=message,
+                                  today=options.as_of or dt.date.today(), started_at=now, finished_at=now)
+        finally:
+            history.close()
+    except AuditorError:
+        pass
+    return ClientOutcome(client.name, "failed", message)
 
 
 def _audit(portfolio: Portfolio, client: Client, options: RunOptions, time_budget: float | None,

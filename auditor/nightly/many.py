@@ -21,7 +21,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from auditor.nightly.client import run_client
+from auditor.nightly.client import failed, run_client
 from auditor.nightly.outcome import ClientOutcome, RunOptions
 from auditor.nightly.portfolio import Client, Portfolio
 
@@ -64,7 +64,7 @@ def run_clients(portfolio: Portfolio, clients: list[Client], options: RunOptions
             for ready in wait(list(running)):
                 assert isinstance(ready, Connection)
                 process, client = running.pop(ready)
-                finish(_receive(ready, process, client))
+                finish(_receive(ready, process, client, options))
     finally:
         for connection, (process, _client) in running.items():  # interrupted: stop what still runs
             process.terminate()
@@ -73,7 +73,22 @@ def run_clients(portfolio: Portfolio, clients: list[Client], options: RunOptions
     return [outcomes[c.name] for c in clients]
 
 
-def _receive(connection: Connection, process: Any, client: Client) -> ClientOutcome:
+def refresh_dashboard(portfolio: Portfolio, history_url: str) -> str | None:
+    """After a night: rewrite the portfolio's dashboard when it names one (``[dashboard]
+    out``). Returns the line to show (written where, or why not); a dashboard that cannot
+    be written never fails the night, whose audits are recorded already."""
+    if portfolio.dashboard_dir is None:
+        return None
+    from auditor.dashboard import write_dashboard
+    from auditor.errors import AuditorError
+
+    try:
+        return f"dashboard written to {write_dashboard(portfolio, history_url)}"
+    except AuditorError as exc:
+        return f"dashboard not written: {exc}"
+
+
+def _receive(connection: Connection, process: Any, client: Client, options: RunOptions) -> ClientOutcome:
     try:
         outcome = connection.recv()
     except (EOFError, OSError):
@@ -83,7 +98,7 @@ def _receive(connection: Connection, process: Any, client: Client) -> ClientOutc
     process.join()
     if isinstance(outcome, ClientOutcome):
         return outcome
-    return ClientOutcome(client.name, "failed", f"the audit process ended without a result ({_how(process.exitcode)})")
+    return failed(client, options, f"the audit process ended without a result ({_how(process.exitcode)})")
 
 
 def _how(exitcode: int | None) -> str:

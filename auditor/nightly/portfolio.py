@@ -20,7 +20,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -43,6 +43,13 @@ class PortfolioSettings(_Strict):
     history: str | None = Field(None, description="history database URL (sqlite:///… or postgresql://…)")
     parallel: int = Field(1, ge=1, le=64, description="clients audited at the same time")
     time_budget: float = Field(0, ge=0, description="seconds for the whole `run --all`; 0 = no limit")
+
+
+class DashboardSettings(_Strict):
+    """``[dashboard]``: the portfolio's overview page, rewritten after every nightly run."""
+
+    out: str | None = Field(None, description="folder the dashboard (index.html) is written to")
+    language: Literal["nl", "en"] | None = Field(None, description="default: the clients' report language")
 
 
 class _Layer(_Strict):
@@ -80,6 +87,7 @@ class ClientTable(_Layer):
 
 class PortfolioFile(_Strict):
     portfolio: PortfolioSettings = Field(default_factory=PortfolioSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     defaults: DefaultsTable = Field(default_factory=DefaultsTable)
     # ``[fleet]``: read and validated by the fleet (auditor/fleet/settings.py); the nightly run ignores it.
     fleet: dict[str, Any] = Field(default_factory=dict)
@@ -120,6 +128,9 @@ class Portfolio:
     time_budget: float
     clients: dict[str, Client]
     fleet: Mapping[str, Any] = field(default_factory=dict)  # the raw ``[fleet]`` table (auditor/fleet/)
+    dashboard_dir: Path | None = None  # [dashboard] out
+    dashboard_language: str | None = None  # [dashboard] language
+    report_defaults: Mapping[str, Any] = field(default_factory=dict)  # [defaults.report]: the agency's brand
 
     def select(self, names: Iterable[str], everyone: bool) -> list[Client]:
         """The clients to run: every enabled one (``--all``) or the ones named, in order."""
@@ -169,8 +180,11 @@ def load_portfolio(path: Path, overrides: Mapping[str, Any] | None = None) -> Po
 
         data_dir = default_data_dir()
     history_url = settings.history or f"sqlite:///{data_dir / 'history.db'}"
+    dashboard = parsed.dashboard
     return Portfolio(path=path, data_dir=Path(data_dir), history_url=history_url, parallel=settings.parallel,
-                     time_budget=settings.time_budget, clients=clients, fleet=parsed.fleet)
+                     time_budget=settings.time_budget, clients=clients, fleet=parsed.fleet,
+                     dashboard_dir=_resolve(dashboard.out, folder) if dashboard.out else None,
+                     dashboard_language=dashboard.language, report_defaults=defaults.get("report") or {})
 
 
 def read_toml(path: Path, where: str) -> dict[str, Any]:
