@@ -8,7 +8,7 @@ SQLAlchemy Core ``Table`` objects, so the declarations and the statements built 
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, inspect
+from sqlalchemy import Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, inspect
 from sqlalchemy.engine import Engine
 
 __all__ = [
@@ -52,14 +52,19 @@ taken_t = Table(
     Column("url", String, primary_key=True), Column("fetched_at", String), Column("etag", String),
     Column("last_modified", String), Column("depth", Integer), Column("copied", Integer, nullable=False),
 )
-# No index on links during the crawl: maintaining one row by row cost more than building
-# it once; ``link_targets`` builds the (partial) index a filter needs when it is first read.
+# No full index on links during the crawl: maintaining one row by row cost more than
+# building it once; ``link_targets`` builds the (partial) index a filter needs when it is
+# first read. The one exception is ``links_refresh``: it holds only the rare meta refresh
+# links, so keeping it costs the crawl nothing measurable, and it tells the redirect check
+# (TP103) in microseconds that a site has no redirect stubs, where a scan of a 5,000-page
+# site's 300,000 links took 50-80 ms. (A store from before it gets it when first read.)
 links_t = Table(
     "links", metadata,
     Column("source", String, nullable=False), Column("target", String, nullable=False),
     Column("fragment", String), Column("text", Text), Column("element", String),
     Column("internal", Integer, nullable=False),
 )
+Index("links_refresh", links_t.c.source, sqlite_where=links_t.c.element == "meta-refresh")
 # The summary columns let ``link_targets`` filter in SQL; ``data`` is the whole LinkResult.
 results_t = Table(
     "link_results", metadata,

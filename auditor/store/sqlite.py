@@ -134,9 +134,12 @@ _LINK_INDEXES = {
     "links_target": "CREATE INDEX IF NOT EXISTS links_target ON links (target)",
     "links_fragment": "CREATE INDEX IF NOT EXISTS links_fragment ON links (target) WHERE fragment IS NOT NULL",
     "links_external": "CREATE INDEX IF NOT EXISTS links_external ON links (target) WHERE internal = 0",
+    # Kept from the store's creation on (``schema.links_t``); built here for an older store.
+    "links_refresh": "CREATE INDEX IF NOT EXISTS links_refresh ON links (source) WHERE element = 'meta-refresh'",
 }
 _FILTER_INDEX = {"all": "links_target", "fragments": "links_fragment", "unmatched_fragments": "links_fragment",
-                 "external": "links_external"}
+                 "external": "links_external", "refresh": "links_refresh"}
+_ANY_REFRESH = "SELECT 1 FROM links INDEXED BY links_refresh WHERE element = 'meta-refresh' LIMIT 1"
 _SELECT_LINKS = "SELECT l.target, l.source, l.fragment, l.text, l.element, r.data"
 # The stylesheets and scripts by page: the render collector reads them per rendered page,
 # and on the next night's run in this store as the previous one.
@@ -153,6 +156,8 @@ def target_rows(conn: Connection, which: str) -> Iterator[tuple[Any, ...]]:
     """Rows ``(target, source, fragment, text, element, result data)`` of filter ``which``
     (one not in ``RESULT_FILTERS``), sorted by target, streamed from the driver's cursor."""
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # an open pool connection
+    if which == "refresh" and cursor.execute(_ANY_REFRESH).fetchone() is None:
+        return  # no redirect stub anywhere (nearly every site): the OR below would scan every link
     yield from cursor.execute(f"{_SELECT_LINKS} {TARGET_FILTERS[which]} ORDER BY 1, 2, 3")
 
 

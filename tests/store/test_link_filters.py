@@ -96,3 +96,40 @@ def test_a_result_added_after_a_read_is_in_the_next_read(store):
 def test_refresh_gives_the_refresh_links_and_the_links_to_pages_that_carry_one(store):
     kept = {(t.url, r.source, r.element) for t in store.link_targets("refresh") for r in t.refs}
     assert kept == {(SITE + "/b", SITE + "/stub", "meta-refresh"), (SITE + "/stub", SITE + "/b", "a")}
+
+
+def test_refresh_of_a_site_without_redirect_stubs_reads_no_link(tmp_path):
+    """Nearly every site has no meta refresh: the ``links_refresh`` index, kept from the store's
+    creation on, answers that without reading the links (``sqlite.target_rows``)."""
+    import sqlite3
+
+    store = RunStore(tmp_path, start_url=SITE + "/")
+    rows = [(HOME.url, ln.url, ln.fragment, ln.text, ln.element, 1) for ln in HOME.links]
+    store.add_page(page_row(HOME), b"", rows, [])
+    store.flush()
+    assert list(store.link_targets("refresh")) == []
+    store.close()
+    db = sqlite3.connect(tmp_path / "run.sqlite")
+    plan = db.execute("EXPLAIN QUERY PLAN SELECT 1 FROM links WHERE element = 'meta-refresh'").fetchall()
+    assert "links_refresh" in str(plan)  # the store was created with it
+
+
+def test_refresh_in_a_store_written_before_its_index(tmp_path):
+    """A store written by an older version (resumed, or an incremental run's previous one) has
+    no ``links_refresh``: the filter builds it and reads the stubs as before."""
+    import sqlite3
+
+    store = RunStore(tmp_path, start_url=SITE + "/")
+    for page in (HOME, B, STUB):
+        rows = [(page.url, ln.url, ln.fragment, ln.text, ln.element, 1) for ln in page.links]
+        store.add_page(page_row(page), b"", rows, [])
+    store.flush()
+    store.close()
+    db = sqlite3.connect(tmp_path / "run.sqlite")
+    db.execute("DROP INDEX links_refresh")
+    db.commit()
+    db.close()
+    reopened = RunStore(tmp_path)
+    kept = {(t.url, r.source, r.element) for t in reopened.link_targets("refresh") for r in t.refs}
+    reopened.close()
+    assert kept == {(SITE + "/b", SITE + "/stub", "meta-refresh"), (SITE + "/stub", SITE + "/b", "a")}

@@ -10,20 +10,20 @@ the URLs to queue and the findings. Page
 checks must therefore be pure functions of the page and the context, as Lighthouse audits
 are; a check that keeps state across pages belongs in a SiteCheck.
 
-The worker is started with ``spawn`` (forking a process that already runs threads can
-deadlock), so a script that runs audits through the Python API needs the usual
-``if __name__ == "__main__":`` guard; the ``touchpoint-auditor`` command has it.
+The worker is a fresh interpreter (forking a process that already runs threads can
+deadlock; see ``parse_pool``). It never imports the caller's ``__main__``, so a script that
+runs audits through the Python API needs no ``if __name__ == "__main__":`` guard for it,
+but the page checks it runs must be importable by module name (not defined in ``__main__``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.check import CheckContext, PageCheck, run_page_checks
 from auditor.collect.crawl.follows import LinkPolicy, LinkRow
-from auditor.collect.crawl.parse_pool import ParsePool, discard_spares, spares
 from auditor.collect.limits import MAX_LINKS_PER_PAGE
 from auditor.html.charset import detect_encoding
 from auditor.html.extract import extract
@@ -34,6 +34,12 @@ from auditor.page import Page
 from auditor.runtime import tune_gc
 from auditor.store.rows import page_row
 from auditor.touchpoint_pages import page_facts
+
+if TYPE_CHECKING:
+    from auditor.collect.crawl.parse_pool import ParsePool
+
+# ``parse_pool`` (and with it asyncio) is imported only where a pool is made: this module is
+# imported in every parse worker too, where asyncio would be 5 MB of memory for nothing.
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,8 @@ class PageParser:
         self.workers = workers
         # Unset: workers the command line started ahead are there already, so use them from
         # the first page; otherwise spare small crawls the workers' start.
+        from auditor.collect.crawl.parse_pool import spares
+
         self.pool_after = pool_after if pool_after is not None else 0 if workers > 0 and spares() else 200
         self.on_end = on_end
         self.parsed = 0
@@ -150,6 +158,8 @@ class PageParser:
         """The crawl will pass ``pool_after`` pages: start the workers now, in the background,
         so that they have imported what they need by the time the first page reaches them."""
         if self.workers > 0 and self._pool is None:
+            from auditor.collect.crawl.parse_pool import ParsePool
+
             self._pool = ParsePool(self.workers, _init_worker,
                                    (self.checks, self.ctx, self.policy, self.strip_params, self.templates), _work)
             self._pool.start_soon()
@@ -171,6 +181,8 @@ class PageParser:
         return result
 
     def close(self) -> None:
+        from auditor.collect.crawl.parse_pool import discard_spares
+
         discard_spares()  # started ahead but not needed (no workers configured, nothing parsed)
         if self._pool is not None:
             self._pool.close()

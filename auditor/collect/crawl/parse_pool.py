@@ -7,7 +7,13 @@ threads used about a fifth of the crawler's CPU, and they compete with the event
 the GIL. Here each worker has one socket pair: the event loop writes a task with a
 non-blocking ``transport.write`` and reads results as they arrive, in its own thread.
 
-Frames are multiprocessing's: a 4-byte big-endian length, then a pickle. A worker reads a
+Why not ``multiprocessing`` either: its ``spawn`` start runs a resource-tracker process
+beside the audit (12 MB that does nothing for us) and re-imports the audit's ``__main__``
+in every worker. A worker is a plain ``python -c`` child (``parse_worker.BOOT``) with the
+crawler's import path, started with ``subprocess``: a fresh interpreter, as ``spawn`` gives,
+because forking a process that already runs threads can deadlock.
+
+Frames are a 4-byte big-endian length, then a pickle (``parse_worker``). A worker reads a
 task, parses, and writes back ``(seq, ok, result)``; tasks are queued in the socket, so a
 worker never waits for the event loop between two pages.
 """
@@ -16,63 +22,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import multiprocessing
 import os
 import pickle
 import socket
-import struct
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import partial
-from multiprocessing.connection import Connection
 from typing import Any
 
+from auditor.collect.crawl.parse_worker import BOOT, HEADER, send_frame
 from auditor.errors import CrawlAborted
 
-_HEADER = struct.Struct("!i")
 _DIED = "a parse worker process ended unexpectedly (killed, or out of memory?)"
 
 
 class WorkerDied(CrawlAborted):
     """A parse worker ended while pages were still being parsed in it (killed, out of memory)."""
-
-
-def _serve(conn: Connection, init: Callable[..., None] | None, initargs: tuple[Any, ...],
-           work: Callable[..., Any] | None, prepare: str = "") -> None:
-    """The worker's loop: one task in, one result out, until the crawler closes the pipe.
-
-    A worker started ahead (``prestart``) runs ``prepare`` ("module:function") and then
-    gets ``(init, initargs, work)`` as its first frame, once the audit knows them."""
-    if prepare:
-        module, _, name = prepare.partition(":")
-        try:
-            getattr(importlib.import_module(module), name)()
-        except Exception:  # end quietly: the pool starts a worker of its own instead,
-            return  # and that one reports what is wrong as a parse worker's error
-    if init is None:
-        try:
-            init, initargs, work = pickle.loads(conn.recv_bytes())
-        except (EOFError, OSError):
-            return  # not needed after all
-    assert init is not None and work is not None
-    init(*initargs)
-    while True:
-        try:
-            seq, args = pickle.loads(conn.recv_bytes())
-        except (EOFError, OSError):
-            return
-        try:
-            out = (seq, True, work(*args))
-        except Exception as exc:  # handed to the crawler, which re-raises it
-            out = (seq, False, exc)
-        try:
-            data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # an unpicklable result or exception
-            data = pickle.dumps((seq, False, RuntimeError(f"parse worker: {exc!r}")))
-        try:
-            conn.send_bytes(data)
-        except OSError:
-            return
 
 
 def default_workers() -> int:
@@ -84,17 +50,51 @@ def default_workers() -> int:
     return 0 if cores < 2 else min(cores, 4)
 
 
-# Workers started ahead of the audit (``prestart``): the process and our end of its pipe.
-_SPARES: list[tuple[Any, Connection]] = []
+class Worker:
+    """One worker process (the parts of ``multiprocessing.Process`` the pool and its tests use)."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.popen.kill()
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
 
 
-def _spawn(args: tuple[Any, ...]) -> tuple[Any, Connection]:
-    ctx = multiprocessing.get_context("spawn")  # forking a threaded process can deadlock
-    ours, theirs = ctx.Pipe(duplex=True)
-    proc = ctx.Process(target=_serve, args=(theirs, *args), daemon=True, name="touchpoint-auditor-parse")
-    proc.start()
-    theirs.close()
-    return proc, ours
+# Workers started ahead of the audit (``prestart``): the process and our end of its socket.
+_SPARES: list[tuple[Worker, socket.socket]] = []
+
+
+def _spawn(prepare: str = "") -> tuple[Worker, socket.socket]:
+    """Start a worker; it runs ``prepare`` and then waits for its first frame (``_hand``)."""
+    ours, theirs = socket.socketpair()
+    try:
+        fd = theirs.fileno()
+        popen = subprocess.Popen([sys.executable, "-c", BOOT, str(fd), prepare, *sys.path],
+                                 pass_fds=(fd,), stdin=subprocess.DEVNULL)
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return Worker(popen), ours
+
+
+def _hand(ours: socket.socket, init: Callable[..., None], initargs: tuple[Any, ...],
+          work: Callable[..., Any]) -> None:
+    send_frame(ours, pickle.dumps((init, initargs, work), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def prestart(workers: int, prepare: str) -> None:
@@ -105,7 +105,7 @@ def prestart(workers: int, prepare: str) -> None:
     The first pool takes them; ``discard_spares`` ends those no pool took."""
     for _ in range(workers):
         try:
-            _SPARES.append(_spawn((None, (), None, prepare)))
+            _SPARES.append(_spawn(prepare))
         except OSError:  # no processes to spare now: the pool starts its own, as without this
             return
 
@@ -122,17 +122,28 @@ def spares() -> int:
 
 
 def _take_spare(init: Callable[..., None], initargs: tuple[Any, ...],
-                work: Callable[..., Any]) -> tuple[Any, Connection] | None:
+                work: Callable[..., Any]) -> tuple[Worker, socket.socket] | None:
     while _SPARES:
         proc, ours = _SPARES.pop(0)
         if proc.is_alive():
             try:
-                ours.send_bytes(pickle.dumps((init, initargs, work), protocol=pickle.HIGHEST_PROTOCOL))
+                _hand(ours, init, initargs, work)
                 return proc, ours
             except OSError:
                 pass
         ours.close()
     return None
+
+
+def _start_worker(init: Callable[..., None], initargs: tuple[Any, ...],
+                  work: Callable[..., Any]) -> tuple[Worker, socket.socket]:
+    spare = _take_spare(init, initargs, work)
+    if spare is not None:
+        return spare
+    proc, ours = _spawn()
+    with contextlib.suppress(OSError):  # the worker is gone already: its socket says so as a dead worker
+        _hand(ours, init, initargs, work)
+    return proc, ours
 
 
 class _Link(asyncio.Protocol):
@@ -152,7 +163,7 @@ class _Link(asyncio.Protocol):
         buf += data
         start = 0
         while len(buf) - start >= 4:
-            (size,) = _HEADER.unpack_from(buf, start)
+            (size,) = HEADER.unpack_from(buf, start)
             if len(buf) - start - 4 < size:
                 break
             seq, ok, value = pickle.loads(memoryview(buf)[start + 4:start + 4 + size])
@@ -181,7 +192,7 @@ class ParsePool:
     def __init__(self, workers: int, init: Callable[..., None], initargs: tuple[Any, ...],
                  work: Callable[..., Any]) -> None:
         self._spec = (workers, init, initargs, work)
-        self._procs: list[Any] = []
+        self._procs: list[Worker] = []
         self._links: list[_Link] = []
         self._seq = 0
         self._starting: asyncio.Task[None] | None = None
@@ -190,9 +201,7 @@ class ParsePool:
         workers, init, initargs, work = self._spec
         loop = asyncio.get_running_loop()
         for _ in range(workers):
-            proc, ours = _take_spare(init, initargs, work) or _spawn((init, initargs, work))
-            sock = socket.socket(fileno=os.dup(ours.fileno()))
-            ours.close()
+            proc, sock = _start_worker(init, initargs, work)
             sock.setblocking(False)
             _, link = await loop.create_connection(partial(_Link, sock), sock=sock)
             self._procs.append(proc)
@@ -215,13 +224,13 @@ class ParsePool:
         data = pickle.dumps((self._seq, args), protocol=pickle.HIGHEST_PROTOCOL)
         fut = asyncio.get_running_loop().create_future()
         link.pending[self._seq] = fut
-        link.transport.write(_HEADER.pack(len(data)) + data)
+        link.transport.write(HEADER.pack(len(data)) + data)
         return await fut
 
     def close(self) -> None:
         """Close the pipes; each worker ends at its next read. Not waited for: a worker's
         interpreter takes ~0.1 s to wind down, and the audit's site checks need not wait for
-        it (multiprocessing reaps finished workers at the next start and at exit)."""
+        it (``subprocess`` reaps finished workers at the next start)."""
         if self._starting is not None and not self._starting.done():
             self._starting.cancel()
         for link in self._links:

@@ -4,11 +4,11 @@ why it is a module of its own."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
 
 from auditor.check import CheckContext, PageCheck
+from auditor.collect.crawl.parse_worker import in_worker
 from auditor.model import Finding
 from auditor.page import Page
 
@@ -25,7 +25,7 @@ class WorkerKiller(PageCheck):
     default_severity = "info"
 
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
-        if multiprocessing.parent_process() is not None and os.environ.get(KILL_SWITCH):
+        if in_worker() and os.environ.get(KILL_SWITCH):
             os._exit(9)
         yield from ()
 
@@ -41,4 +41,4 @@ class WhereParsed(PageCheck):
 
     def check_page(self, page: Page, ctx: CheckContext) -> Iterator[Finding]:
         yield self.finding(url=page.url, message="parsed", evidence={
-            "in_worker": multiprocessing.parent_process() is not None})
+            "in_worker": in_worker()})
