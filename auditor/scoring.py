@@ -20,6 +20,10 @@ rest of the family is, it must not read "good". The stale-news and stale-agenda 
 cap at ``100 × threshold / age`` and at most 79 (``stale_score_cap``): a year after the last
 post with a 90-day threshold that is 25.
 
+A template defect (``auditor.sitewide``: the same problem on many pages, one finding per
+page) costs once, as one finding on all its pages: a missing footer anchor on 545 pages is
+one site-wide warning, not 545 warnings that drive the score to 0.
+
 A family none of whose checks could judge the site (all unverifiable, not applicable
 or errored) has no score: a number would claim something the audit did not see.
 """
@@ -30,10 +34,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.model import AuditRun, CheckResult, Finding
+from auditor.model import AuditRun, CheckResult, Finding, severity_rank
+from auditor.sitewide import TemplateDefect, pages_of, template_defects
 
-__all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "family_scores", "impact", "ranked", "reach",
-           "stale_score_cap"]
+__all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "defect_impact", "family_scores", "impact", "pages_of",
+           "ranked", "ranked_units", "reach", "stale_score_cap"]
 
 SEVERITY_WEIGHTS = {"info": 0.0, "warning": 3.0, "error": 10.0, "critical": 25.0}
 SCALE = 100.0
@@ -46,23 +51,6 @@ def _normal(url: str) -> str:
     return url.split("#")[0].rstrip("/")
 
 
-def pages_of(finding: Finding) -> int:
-    """On how many distinct pages a finding is seen, never its occurrences: a word five times
-    on one page is one page. The evidence's ``pages`` when the check counted them; else the
-    distinct pages of the locations, scaled up when the locations were cut short (the
-    occurrences beyond them are assumed to spread over pages as the kept ones do)."""
-    pages = finding.evidence.get("pages") if isinstance(finding.evidence, dict) else None
-    if isinstance(pages, int) and not isinstance(pages, bool) and pages > 0:
-        return pages
-    kept = len(finding.locations)
-    distinct = len({loc.url for loc in finding.locations})
-    if not kept:
-        return max(finding.occurrences, 1)
-    if finding.occurrences > kept:
-        return max(distinct, round(finding.occurrences * distinct / kept), 1)
-    return max(distinct, 1)
-
-
 def on_home(finding: Finding, home: str) -> bool:
     home = _normal(home)
     return _normal(finding.url) == home or any(_normal(loc.url) == home for loc in finding.locations)
@@ -70,10 +58,23 @@ def on_home(finding: Finding, home: str) -> bool:
 
 def reach(finding: Finding, pages_crawled: int, home: str) -> float:
     """1 for a problem on one page, up to 2 on every page, plus 0.5 on the start page."""
-    pages = pages_of(finding)
+    return _reach(pages_of(finding), pages_crawled, on_home(finding, home))
+
+
+def _reach(pages: int, pages_crawled: int, home: bool) -> float:
     total = max(pages_crawled, pages, 2)
     spread = min(math.log(pages) / math.log(total), 1.0) if pages > 1 else 0.0
-    return 1.0 + spread + (HOME_BONUS if on_home(finding, home) else 0.0)
+    return 1.0 + spread + (HOME_BONUS if home else 0.0)
+
+
+def defect_impact(defect: TemplateDefect, pages_crawled: int, home: str) -> float:
+    """A template defect's impact, counted once: its worst severity × the reach of all its
+    pages together (one footer defect on every page weighs as one site-wide finding)."""
+    active = [f for f in defect.findings if not f.suppressed]
+    if not active:
+        return 0.0
+    worst = max(active, key=lambda f: severity_rank(f.severity))
+    return severity_weight(worst) * _reach(defect.page_count, pages_crawled, any(on_home(f, home) for f in active))
 
 
 def severity_weight(finding: Finding) -> float:
@@ -124,8 +125,10 @@ def score_from_cost(cost: float) -> int:
 FAMILY_KINDS = {"forms": ("form",), "profiles": ("social_profile",), "ads": ("ad",)}
 
 
-def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> list[FamilyScore]:
-    """A score per family of the checks that ran, in the order the families first appear."""
+def family_scores(run: AuditRun, family_of: dict[str, str] | None = None,
+                  defects: list[TemplateDefect] | None = None) -> list[FamilyScore]:
+    """A score per family of the checks that ran, in the order the families first appear;
+    ``defects``: the run's template defects when the caller has them (else found here)."""
     families: dict[str, list[CheckResult]] = {}
     code_family: dict[str, str] = dict(family_of or {})
     for check in run.checks:
@@ -135,11 +138,25 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None) -> lis
     costs: dict[str, float] = dict.fromkeys(families, 0.0)
     counts: dict[str, int] = dict.fromkeys(families, 0)
     caps: dict[str, int] = {}
+    # A template defect of many findings (one per page) costs once, as one site-wide finding.
+    grouped: dict[int, TemplateDefect] = {}
+    for defect in template_defects(run.findings, run.pages_crawled) if defects is None else defects:
+        if len(defect.findings) > 1:
+            grouped.update((id(f), defect) for f in defect.findings)
+    counted: set[str] = set()
     for finding in run.findings:
         if finding.suppressed:
             continue
         fam = code_family.get(finding.code, "other")
-        costs[fam] = costs.get(fam, 0.0) + impact(finding, run.pages_crawled, run.target)
+        group = grouped.get(id(finding))
+        if group is None:
+            cost = impact(finding, run.pages_crawled, run.target)
+        elif group.key in counted:
+            cost = 0.0
+        else:
+            counted.add(group.key)
+            cost = defect_impact(group, run.pages_crawled, run.target)
+        costs[fam] = costs.get(fam, 0.0) + cost
         counts[fam] = counts.get(fam, 0) + 1
         cap = _cap(finding)
         if cap is not None and severity_weight(finding) > 0:
@@ -169,3 +186,23 @@ def ranked(findings: Iterable[Finding], pages_crawled: int, home: str) -> list[t
     scored = [(impact(f, pages_crawled, home), f) for f in findings]
     scored.sort(key=lambda item: (-item[0], item[1].code, item[1].fingerprint, item[1].url))
     return scored
+
+
+def ranked_units(findings: Iterable[Finding], pages_crawled: int, home: str,
+                 defects: Iterable[TemplateDefect]) -> list[tuple[float, Finding, TemplateDefect | None]]:
+    """What the report ranks ("the findings that weigh most"): every finding, except that a
+    template defect of many findings is one entry (its first finding, with the defect's
+    impact). Highest impact first, ties as ``ranked``."""
+    grouped: dict[int, TemplateDefect] = {}
+    for defect in defects:
+        if len(defect.findings) > 1:
+            grouped.update((id(f), defect) for f in defect.findings)
+    units: list[tuple[float, Finding, TemplateDefect | None]] = []
+    for f in findings:
+        group = grouped.get(id(f))
+        if group is None:
+            units.append((impact(f, pages_crawled, home), f, None))
+        elif f is group.finding:
+            units.append((defect_impact(group, pages_crawled, home), f, group))
+    units.sort(key=lambda item: (-item[0], item[1].code, item[1].fingerprint, item[1].url))
+    return units

@@ -30,7 +30,7 @@ from auditor.model import Touchpoint
 from auditor.page import Page
 from auditor.urls import host_of
 
-__all__ = ["DetailedTouchpoint", "page_facts", "page_section", "phone_key", "preview"]
+__all__ = ["DetailedTouchpoint", "news_from_feeds", "page_facts", "page_section", "phone_key", "preview"]
 
 NEWS_SEGMENTS = frozenset({
     "nieuws", "news", "blog", "blogs", "actueel", "actualiteiten", "artikelen", "articles", "berichten", "pers",
@@ -255,6 +255,11 @@ class _Inventory:
         details = dict(facts["details"])
         if url in self.home and facts.get("head") is not None:
             details["preview"] = preview(url, facts["head"])  # the search result and share card the report draws
+        if facts["kind"] == "news_item":
+            # Many sites give every article the site's name as <title>: og:title is the item's own.
+            headline = ((facts.get("head") or {}).get("meta") or {}).get("og:title")
+            if isinstance(headline, str) and headline.strip():
+                details["headline"] = _WS.sub(" ", headline).strip()[:MAX_LABEL]
         self.pages.append(DetailedTouchpoint(facts["kind"], url, facts["label"], "", details))
         if self.national is None and (details.get("language") or "").startswith("nl"):
             self.national = "+31"
@@ -283,6 +288,46 @@ class _Inventory:
 
     def touchpoints(self) -> list[Touchpoint]:
         return [*self.pages, *(seen.touchpoint() for seen in self.repeated.values())]
+
+
+def _key(url: str) -> str:
+    return url.split("#")[0].rstrip("/").lower()
+
+
+def news_from_feeds(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
+    """News items completed from the site's feeds and news sitemap: the item's own title
+    (``details.headline``) and its date (``details.published``) where the page itself did
+    not give them. The feed says what the item is called and when it was published even
+    when the article page shows neither."""
+    from auditor.artifacts.crawl import Feeds, SitemapDates
+    from auditor.dates.text import parse_value
+
+    listed: dict[str, tuple[str, str | None]] = {}
+    for dated in (read(site, SitemapDates) or SitemapDates()).items:
+        if dated.url and (dated.news_title or dated.news_date):
+            listed[_key(dated.url)] = (dated.news_title or "", dated.news_date)
+    for feed in (read(site, Feeds) or Feeds()).items:
+        for item in feed.items:
+            if item.link:
+                listed.setdefault(_key(item.link), (item.title, item.date))
+    if not listed:
+        return found
+    out: list[Touchpoint] = []
+    for tp in found:
+        entry = listed.get(_key(tp.url)) if tp.kind == "news_item" else None
+        if entry is None:
+            out.append(tp)
+            continue
+        details = getattr(tp, "details", None) or {}
+        title, when = entry
+        extra: dict[str, Any] = {}
+        if title.strip() and not details.get("headline"):
+            extra["headline"] = _WS.sub(" ", title).strip()[:MAX_LABEL]
+        day = parse_value(when or "") if not details.get("published") else None
+        if day is not None:
+            extra["published"] = day.isoformat()
+        out.append(_with(tp, **extra) if extra else tp)
+    return out
 
 
 def preview(url: str, head: Mapping[str, Any]) -> dict[str, Any]:

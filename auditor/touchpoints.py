@@ -17,7 +17,7 @@ from auditor.artifacts.profiles import Profiles, ProfileVisit
 from auditor.check import SiteView
 from auditor.collect.profiles import platforms
 from auditor.model import Touchpoint
-from auditor.touchpoint_pages import _ads, _Inventory, _with, page_facts
+from auditor.touchpoint_pages import _ads, _Inventory, _with, news_from_feeds, page_facts
 from auditor.urls import host_of
 from checks.profiles import verdict  # the map shows TP601's verdict on each profile
 
@@ -90,4 +90,4 @@ def enrich(site: SiteView, found: list[Touchpoint]) -> list[Touchpoint]:
     stored = getattr(site, "touchpoint_facts", None)  # the run store keeps them; MemorySite does not
     for url, facts in (stored() if stored is not None else ((p.url, page_facts(p)) for p in site.pages())):
         inventory.add(url, facts)
-    return [*_profile_details(site, found), *inventory.touchpoints(), *_ads(site)]
+    return [*_profile_details(site, found), *news_from_feeds(site, inventory.touchpoints()), *_ads(site)]

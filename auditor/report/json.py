@@ -11,8 +11,24 @@ from typing import Any
 
 from auditor.model import AuditRun
 from auditor.report.files import replaced_atomically
+from auditor.sitewide import template_defects
 
 SCHEMA = "touchpoint-auditor/findings/v1"
+
+
+def _findings(run: AuditRun) -> list[dict[str, Any]]:
+    """Every finding; those of a template defect (``auditor.sitewide``) carry
+    ``template_defect``: ``{"key": …, "pages": N}``, the same key for all of its findings
+    (an added field: nothing is removed or merged)."""
+    marks = {id(f): {"key": d.key, "pages": d.page_count}
+             for d in template_defects(run.findings, run.pages_crawled) for f in d.findings}
+    out = []
+    for f in run.findings:
+        data = f.to_dict()
+        if id(f) in marks:
+            data["template_defect"] = marks[id(f)]
+        out.append(data)
+    return out
 
 
 def run_to_dict(run: AuditRun) -> dict[str, Any]:
@@ -26,7 +42,7 @@ def run_to_dict(run: AuditRun) -> dict[str, Any]:
         "pages_crawled": run.pages_crawled,
         "touchpoints": [t.to_dict() for t in run.touchpoints],
         "checks": [c.to_dict() for c in run.checks],
-        "findings": [f.to_dict() for f in run.findings],
+        "findings": _findings(run),
         "notes": list(run.notes),
         "stats": dict(run.stats),
     }

@@ -14,10 +14,12 @@ Status of a touchpoint:
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from auditor.model import AuditRun, Finding, Touchpoint, severity_rank
 from auditor.report.i18n import Catalogue
@@ -35,6 +37,11 @@ KIND_FAMILIES: dict[str, tuple[str, ...]] = {
     "social_profile": ("profiles",), "review_widget": ("profiles",), "ad": ("ads",),
 }
 MAX_ITEMS = 200
+# Rows shown of a long list before "show all" (a native <details>: no script needed). A
+# news site's 108 items above the summary pushed it 10,000 px down.
+TOP_ITEMS = 10
+# A news label that this many items share is the site's name, not the item's title.
+SHARED_LABEL = 3
 MAX_SECTION_PAGES = 100
 STATUS_ORDER = {"problems": 0, "unverifiable": 1, "ok": 2}
 
@@ -72,6 +79,7 @@ class KindGroup:
     items: list[TouchpointItem]
     more: int = 0
     sections: list[SectionRow] = field(default_factory=list)
+    shown: int = TOP_ITEMS  # rows (items, or sections) shown before "show all"
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,8 @@ class FindingIndex:
     finding counts only for its target (it could not be verified), never for the pages
     it was seen on: a page linking to a blocked profile is not a page with a problem."""
 
-    def __init__(self, findings: Iterable[Finding], ids: Mapping[str, str]) -> None:
+    def __init__(self, findings: Iterable[Finding], ids: Mapping[str, str],
+                 template: frozenset[int] = frozenset()) -> None:
         self.by_url: dict[str, list[Finding]] = defaultdict(list)
         self.unverified: dict[str, list[Finding]] = defaultdict(list)
         self.by_form: dict[str, list[Finding]] = defaultdict(list)
@@ -133,11 +142,16 @@ class FindingIndex:
                 if f.target:
                     self.unverified[norm(f.target)].append(f)
                 continue
-            urls = {norm(f.url), *(norm(loc.url) for loc in f.locations)}
-            if f.target:
+            # A template defect (``auditor.sitewide``) is no problem of the pages it is seen
+            # on: their status shows problems of their own. Its target still has it.
+            seen_on = {norm(f.url), *(norm(loc.url) for loc in f.locations)}
+            urls = set() if id(f) in template else seen_on
+            if f.target and (id(f) not in template or norm(f.target) not in seen_on):
                 urls.add(norm(f.target))
             for url in urls:
                 self.by_url[url].append(f)
+            if id(f) in template:
+                continue
             if isinstance(f.evidence.get("form_key"), str):
                 self.by_form[f.evidence["form_key"]].append(f)
             if isinstance(f.evidence.get("ad_id"), str):
@@ -173,8 +187,10 @@ def _status(tp: Touchpoint, found: list[Finding], unverified: list[Finding], jud
 
 def _detail(cat: Catalogue, tp: Touchpoint) -> str:
     d: Mapping[str, Any] = getattr(tp, "details", None) or {}
-    if tp.kind == "news_item" and d.get("published"):
-        return cat.t("map.published", date=cat.date(str(d["published"])))
+    if tp.kind == "news_item":
+        if d.get("published"):
+            return cat.t("map.published", date=cat.date(str(d["published"])))
+        return cat.t("map.no_date")
     if tp.kind == "form":
         purpose = cat.get(f"purposes.{d.get('purpose')}") or cat.get("purposes.other")
         text = cat.t("map.form_fields", purpose=purpose, required=d.get("required", 0), fields=d.get("fields", 0))
@@ -199,13 +215,48 @@ def _detail(cat: Catalogue, tp: Touchpoint) -> str:
     return ""
 
 
-def _item(cat: Catalogue, tp: Touchpoint, index: FindingIndex, judged: set[str]) -> TouchpointItem:
+def slug_title(url: str) -> str:
+    """A readable title from an address's last segment: ``/nieuws/2026-03-04-gemaal-open.html``
+    gives "Gemaal open"; "" when there is nothing to read."""
+    last = next((p for p in reversed(urlsplit(url).path.split("/")) if p), "")
+    last = re.sub(r"\.(html?|php|aspx?)$", "", unquote(last), flags=re.I)
+    words = [w for w in re.split(r"[-_+\s]+", last) if w]
+    while words and words[0].isdigit():  # a date or an id in front
+        words.pop(0)
+    text = " ".join(words)
+    return clip(text[:1].upper() + text[1:], 160)
+
+
+def news_label(tp: Touchpoint, generic: set[str]) -> str:
+    """A news item's own title: the headline the inventory found (``og:title``, the feed or
+    the news sitemap), else its ``<title>``, unless that is one many items share (the site's
+    name): then the words of its address."""
+    details = getattr(tp, "details", None) or {}
+    for label in (details.get("headline"), tp.label):
+        if isinstance(label, str) and label.strip() and label.strip().lower() not in generic:
+            return label.strip()
+    return slug_title(tp.url) or tp.label or tp.url
+
+
+def _generic_labels(run: AuditRun) -> set[str]:
+    """Labels that name the site, not a news item: the home page's title, and any title
+    ``SHARED_LABEL`` or more news items share."""
+    counts = Counter((tp.label or "").strip().lower() for tp in run.touchpoints if tp.kind == "news_item")
+    generic = {label for label, n in counts.items() if n >= SHARED_LABEL or not label}
+    home = norm(run.target)
+    generic.update((tp.label or "").strip().lower() for tp in run.touchpoints
+                   if tp.kind == "web_page" and norm(tp.url) == home and tp.label)
+    return generic
+
+
+def _item(cat: Catalogue, tp: Touchpoint, index: FindingIndex, judged: set[str],
+          generic: set[str] | None = None) -> TouchpointItem:
     found, unverified = index.of(tp), index.unverified_of(tp)
     status = _status(tp, found, unverified, judged)
     named = found or unverified
     worst = max(named, key=lambda f: (severity_rank(f.severity), f.fingerprint)) if named else None
     details = getattr(tp, "details", None) or {}
-    label = tp.label or tp.url
+    label = news_label(tp, generic or set()) if tp.kind == "news_item" else (tp.label or tp.url)
     if details.get("state") not in (None, "found") and details.get("platform"):
         label = details["platform"]  # the visit's English explanation becomes the translated status
     return TouchpointItem(
@@ -226,6 +277,17 @@ def _sorted(items: list[TouchpointItem]) -> list[TouchpointItem]:
     return sorted(items, key=lambda i: (STATUS_ORDER[i.status], i.label.lower(), i.url_text))
 
 
+def _newest_first(pairs: list[tuple[Touchpoint, TouchpointItem]]) -> list[TouchpointItem]:
+    """News: problems first, then the newest (undated last), so the top rows are what a
+    visitor sees on the news page."""
+    def key(pair: tuple[Touchpoint, TouchpointItem]) -> tuple[int, int, str, str]:
+        tp, item = pair
+        published = str((getattr(tp, "details", None) or {}).get("published") or "")
+        stamp = -int(re.sub(r"\D", "", published[:10]) or 0) if published[:4].isdigit() else 0
+        return (STATUS_ORDER[item.status], stamp, item.label.lower(), item.url_text)
+    return [item for _tp, item in sorted(pairs, key=key)]
+
+
 def _sections(cat: Catalogue, pages: list[tuple[Touchpoint, TouchpointItem]]) -> list[SectionRow]:
     by_section: dict[str, list[TouchpointItem]] = defaultdict(list)
     for tp, item in pages:
@@ -242,18 +304,21 @@ def _sections(cat: Catalogue, pages: list[tuple[Touchpoint, TouchpointItem]]) ->
     return rows
 
 
-def build_map(run: AuditRun, cat: Catalogue, ids: Mapping[str, str]) -> TouchpointMap:
-    """The map of ``run.touchpoints``; ``ids`` maps a finding's fingerprint to its anchor."""
-    index = FindingIndex(run.findings, ids)
+def build_map(run: AuditRun, cat: Catalogue, ids: Mapping[str, str],
+              template: frozenset[int] = frozenset()) -> TouchpointMap:
+    """The map of ``run.touchpoints``; ``ids`` maps a finding's fingerprint to its anchor;
+    ``template``: the findings (by ``id``) of template defects, kept out of the pages' status."""
+    index = FindingIndex(run.findings, ids, template)
     judged = _judged_families(run)
+    generic = _generic_labels(run)
     by_kind: dict[str, list[tuple[Touchpoint, TouchpointItem]]] = defaultdict(list)
     for tp in run.touchpoints:
-        by_kind[tp.kind].append((tp, _item(cat, tp, index, judged)))
+        by_kind[tp.kind].append((tp, _item(cat, tp, index, judged, generic)))
     kinds = [k for k in KIND_ORDER if k in by_kind] + sorted(k for k in by_kind if k not in KIND_ORDER)
     groups = []
     for kind in kinds:
         pairs = by_kind[kind]
-        items = _sorted([item for _, item in pairs])
+        items = _newest_first(pairs) if kind == "news_item" else _sorted([item for _, item in pairs])
         title = cat.get(f"kinds.{kind}.title") or kind.replace("_", " ")
         intro = cat.get(f"kinds.{kind}.intro") or ""
         groups.append(KindGroup(kind, title, intro, len(items), _counts(items), items[:MAX_ITEMS],
@@ -277,8 +342,6 @@ def _cut(text: str | None, limit: int) -> str | None:
 def first_impression(run: AuditRun) -> FirstImpression | None:
     """The search result and share card of the home page, from the preview the touchpoint
     inventory stored with it (``touchpoint_pages.preview``); None when there is none."""
-    from urllib.parse import urlsplit
-
     from auditor.html.pixels import truncate
 
     data = next((getattr(tp, "details", {}).get("preview") for tp in run.touchpoints

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor.model import SEVERITIES, AuditRun, Finding, severity_rank
+from auditor.model import SEVERITIES, AuditRun, Finding, Location, severity_rank
 from auditor.report.brand import Brand, brand_view
 from auditor.report.changes import ChangeItem, ChangesView, build_changes, display_change
 from auditor.report.charts import Chart, stacked_bars
@@ -27,7 +27,8 @@ from auditor.report.i18n import Catalogue, choose_language, load_catalogue
 from auditor.report.messages import code_text, finding_message
 from auditor.report.safety import ImageEmbedder, clip, safe_href
 from auditor.report.touchmap import TouchpointMap, build_map, norm
-from auditor.scoring import FamilyScore, family_scores, on_home, pages_of, ranked
+from auditor.scoring import FamilyScore, family_scores, on_home, pages_of, ranked, ranked_units
+from auditor.sitewide import TemplateDefect, template_defects
 
 __all__ = ["CheckInfo", "ReportView", "build_view"]
 
@@ -41,6 +42,7 @@ BIG_REPORT_ROWS = 10
 PDF_ROWS = 10
 PDF_FINDINGS_PER_CODE = 15
 MAX_PAGE_OPTIONS = 1000
+TEMPLATE_PAGES = 100  # pages listed (collapsed) under a template defect; findings.json has all
 # Evidence in the check's own words (English), hidden when the report wrote its own sentence:
 # the sentence says it, or it is the check's explanation of how it decided.
 HIDE_WHEN_TRANSLATED = frozenset({"reason", "signals", "section_found_by", "date_found_by", "date_source"})
@@ -81,6 +83,7 @@ class FindingView:
     change: str = ""  # new, persisting, suppressed, or "" (no history, or the site's first audit)
     suppressed_label: str = ""  # "suppressed until 1 March 2027: reason"
     streak_note: str = ""
+    template: str = ""  # "Template defect: on 545 pages; fix it once …" (auditor.sitewide)
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,19 @@ class TopItem:
     severity_label: str
     reach: str
     new: bool = False
+    template: bool = False
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template defect as the touchpoint map lists it: one line, linked to its finding."""
+
+    id: str
+    title: str
+    title_lang: str | None
+    severity: str
+    severity_label: str
+    pages: str
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,7 @@ class ReportView:
     severities: list[str] = field(default_factory=lambda: list(reversed(SEVERITIES)))
     changes: ChangesView | None = None  # "since last run": nightly runs only
     suppressed_total: int = 0
+    template_defects: list[TemplateRow] = field(default_factory=list)
 
 
 def _family_order(family: str) -> tuple[int, str]:
@@ -217,8 +234,8 @@ def _band(score: int | None) -> str:
     return "good" if score >= 80 else "fair" if score >= 50 else "poor"
 
 
-def _reach(cat: Catalogue, finding: Finding, pages_crawled: int, home: str) -> str:
-    pages = pages_of(finding)
+def _reach(cat: Catalogue, finding: Finding, pages_crawled: int, home: str, pages: int | None = None) -> str:
+    pages = pages_of(finding) if pages is None else pages
     text = cat.t("ui.reach", pages=pages, total=max(pages_crawled, pages))
     return text + (cat.t("ui.reach_home") if on_home(finding, home) else "")
 
@@ -260,6 +277,11 @@ class _Builder:
         parts = urlsplit(run.target)
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         self.ranked = ranked(run.findings, run.pages_crawled, run.target)
+        # Template defects (auditor.sitewide): one entry each in the report, however many
+        # findings (one per page) findings.json has for them.
+        self.defects = template_defects(run.findings, run.pages_crawled)
+        self.defect_of: dict[int, TemplateDefect] = {id(f): d for d in self.defects for f in d.findings}
+        self.units = ranked_units(run.findings, run.pages_crawled, run.target, self.defects)
 
     def family(self, code: str) -> str:
         return self.family_of.get(code) or "other"
@@ -311,20 +333,29 @@ class _Builder:
     def finding(self, f: Finding) -> FindingView:
         message, lang = self.message(f)
         change = display_change(self.run.history, f)
-        limit = self.rows
+        defect = self.defect_of.get(id(f))
+        limit = TEMPLATE_PAGES if defect is not None and not self.pdf else self.rows
+        if defect is not None and len(defect.findings) > 1:  # one finding per page: their pages
+            shown = [(loc or Location(g.url)) for g in defect.findings[:limit]
+                     for loc in [g.locations[0] if g.locations else None]]
+            occurrences = defect.page_count
+        else:
+            shown, occurrences = list(f.locations[:limit]), f.occurrences
         locations = [LocationView(_url_value(loc.url, self.origin), clip(loc.text, 200), clip(loc.element, 20))
-                     for loc in f.locations[:limit]]
+                     for loc in shown]
+        pages = defect.page_count if defect is not None else None
         return FindingView(
             id=self.finding_id(f), code=f.code, family=self.family(f.code), severity=f.severity,
             severity_label=self.severity_label(f.severity), message=clip(message, 600), message_lang=lang,
             target=_url_value(f.target) if f.target else None, locations=locations,
-            more_locations=max(f.occurrences - len(locations), 0),
+            more_locations=max(occurrences - len(locations), 0),
             evidence=evidence_blocks(f.evidence, self.cat, self.embed, max_items=min(self.rows, MAX_EVIDENCE_ROWS),
                                      hide=self.hidden_evidence(f, translated=lang is None),
                                      max_shots=1 if self.pdf else 4),
-            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target), change=change,
+            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target, pages), change=change,
             suppressed_label=self.suppressed_label(f) if change == "suppressed" else "",
-            streak_note=self.cat.t("history.streak", n=f.streak) if change == "persisting" and f.streak > 1 else "")
+            streak_note=self.cat.t("history.streak", n=f.streak) if change == "persisting" and f.streak > 1 else "",
+            template=self.cat.t("findings.template", pages=pages) if pages is not None else "")
 
     def suppressed_label(self, f: Finding) -> str:
         """The suppressed badge: until when, and why (the reason is the client's or the
@@ -354,7 +385,7 @@ class _Builder:
 
     def families(self, scores: dict[str, ScoreView]) -> list[FamilyGroup]:
         by_code: dict[str, list[Finding]] = {}
-        for _impact, f in self.ranked:  # most important first within each code
+        for _impact, f, _defect in self.units:  # most important first within each code
             by_code.setdefault(f.code, []).append(f)
         by_family: dict[str, list[CodeGroup]] = {}
         for code, items in by_code.items():
@@ -399,23 +430,38 @@ class _Builder:
                          band, score.findings if score else 0, note)
 
     def scores(self) -> list[ScoreView]:
-        found = family_scores(self.run, self.family_of)
+        found = family_scores(self.run, self.family_of, self.defects)
         return [self.score_view(s, s.family) for s in sorted(found, key=lambda s: _family_order(s.family))]
 
     def top(self, n: int) -> list[TopItem]:
+        """The ``n`` findings that weigh most: severity × reach (``auditor.scoring.impact``),
+        a template defect as one finding on all its pages."""
         out: list[TopItem] = []
-        for impact, f in self.ranked:
+        for impact, f, defect in self.units:
             if len(out) >= n or impact <= 0:
                 break
             if f.suppressed:  # an accepted risk is not what matters most
                 continue
             title, title_lang = self.text(f.code, "title", f.name)
             message, lang = self.message(f)
+            template = defect or self.defect_of.get(id(f))
+            reach = (self.cat.t("findings.template", pages=template.page_count) if template is not None
+                     else _reach(self.cat, f, self.run.pages_crawled, self.run.target))
             out.append(TopItem(self.finding_id(f), f.code, title, title_lang, clip(message, 300), lang, f.severity,
-                               self.severity_label(f.severity),
-                               _reach(self.cat, f, self.run.pages_crawled, self.run.target),
-                               new=display_change(self.run.history, f) == "new"))
+                               self.severity_label(f.severity), reach,
+                               new=display_change(self.run.history, f) == "new", template=template is not None))
         return out
+
+    def template_rows(self) -> list[TemplateRow]:
+        rows = []
+        for d in self.defects:
+            f = d.finding
+            if f.severity == "info":
+                continue
+            title, title_lang = self.text(f.code, "title", f.name)
+            rows.append(TemplateRow(self.finding_id(f), title, title_lang, f.severity, self.severity_label(f.severity),
+                                    self.cat.t("findings.template", pages=d.page_count)))
+        return rows
 
     def changes(self) -> ChangesView | None:
         history = self.run.history
@@ -431,7 +477,7 @@ class _Builder:
         order = list(reversed(SEVERITIES))
         rows: list[tuple[str, dict[str, int]]] = []
         by_code: dict[str, Counter[str]] = {}
-        for f in self.run.findings:
+        for _impact, f, _defect in self.units:
             by_code.setdefault(f.code, Counter())[f.severity] += 1
         for fam in families:
             counts: Counter[str] = Counter()
@@ -446,6 +492,7 @@ class _Builder:
         cfg = (run.config.get("report") or {}) if isinstance(run.config, Mapping) else {}
         brand = brand_view(cfg)
         scores = self.scores()
+        as_of = run.config.get("as_of") if isinstance(run.config, Mapping) else None
         families = self.families({s.family: s for s in scores})
         chart, chart_rows = self.chart(families)
         ran = {c.family or self.family(c.code) for c in run.checks}
@@ -453,9 +500,9 @@ class _Builder:
         pages = list(dict.fromkeys(_page_key(f.url) for f in run.findings))[:MAX_PAGE_OPTIONS]
         return ReportView(
             lang=cat.lang, cat=cat, brand=brand, title=cat.t("ui.title"), client=clip(client, 200),
-            target=_url_value(run.target), date=cat.date(run.finished_at or run.started_at),
+            target=_url_value(run.target), date=cat.date(str(as_of) if as_of else run.finished_at or run.started_at),
             pages_crawled=run.pages_crawled, tool_version=run.tool_version,
-            map=build_map(run, cat, self.fingerprint_ids), scores=scores,
+            map=build_map(run, cat, self.fingerprint_ids, frozenset(self.defect_of)), scores=scores,
             top=self.top(int(cfg.get("top_findings") or 5)),
             not_checked=self.not_checked(),
             missing_families=[self.family_title(f) for f in FAMILY_ORDER if f not in ran],
@@ -463,9 +510,9 @@ class _Builder:
             checks=[self.check_row(c) for c in run.checks],
             family_options=[(f.family, f.title) for f in families],
             severity_options=[(s, self.severity_label(s)) for s in reversed(SEVERITIES)],
-            page_options=pages, total_findings=len(run.findings), pdf=self.pdf,
+            page_options=pages, total_findings=len(self.units), pdf=self.pdf,
             page_size=int(cfg.get("page_size") or 25), changes=self.changes(),
-            suppressed_total=sum(1 for f in run.findings if f.suppressed))
+            suppressed_total=sum(1 for f in run.findings if f.suppressed), template_defects=self.template_rows())
 
     def check_row(self, c: Any) -> CheckRow:
         title, lang = self.text(c.code, "title", c.name)

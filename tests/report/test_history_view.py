@@ -66,7 +66,7 @@ def test_without_history_there_is_no_since_last_run_part():
     run = make_run((finding(),), checks=CHECKS, report={"language": "en"})
     html = _render(run)
     doc = _doc(html)
-    assert [s.get("id") for s in doc.xpath("//main/section")] == ["touchpoints", "summary", "findings", "checks"]
+    assert [s.get("id") for s in doc.xpath("//main/section")] == ["summary", "touchpoints", "findings", "checks"]
     assert doc.xpath("//a[@href='#changes']") == [] and doc.xpath("//*[@data-change]") == []
     assert doc.xpath("//span[contains(concat(' ', @class, ' '), ' badge ')]") == []
     assert doc.xpath("//*[contains(@class,'suppressed')]") == []
@@ -77,8 +77,8 @@ def test_without_history_there_is_no_since_last_run_part():
 def test_since_last_run_opens_the_report_with_counts_and_the_previous_date():
     doc = _doc(_render(_second_run()))
     assert [s.get("id") for s in doc.xpath("//main/section")] == [
-        "changes", "touchpoints", "summary", "findings", "checks"]
-    assert doc.xpath("//nav[@class='toc']//a/@href")[0] == "#changes"
+        "summary", "changes", "touchpoints", "findings", "checks"]
+    assert doc.xpath("//nav[@class='toc']//a/@href")[:2] == ["#summary", "#changes"]
     section = doc.get_element_by_id("changes")
     assert _text(section.xpath("h2")[0]) == "Since the last audit"
     assert _text(section.xpath("p[@class='lead']")[0]) == (
@@ -285,15 +285,17 @@ def test_trend_lines_need_two_runs_and_one_value_per_run():
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").is_file(), reason="needs Debian's chromium (make setup installs it)")
-def test_pdf_opens_with_since_last_run_after_the_cover(tmp_path):
+def test_pdf_opens_with_the_summary_then_since_last_run(tmp_path):
     from pypdf import PdfReader
 
     path = PdfReporter().write(_second_run("nl"), tmp_path)
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(str(path)).pages]
     assert "Sinds de vorige audit" not in pages[0]  # the cover
-    assert pages[1].startswith("Sinds de vorige audit") and "Nieuw sinds de vorige audit" in pages[1]
-    assert "Verloop per onderwerp" in pages[1] and "Uw contactpunten" not in pages[1]
-    assert pages[2].startswith("Uw contactpunten")
+    assert pages[1].startswith("Samenvatting")  # the summary first (issue 21)
+    changes = next(i for i, text in enumerate(pages) if text.startswith("Sinds de vorige audit"))
+    assert "Nieuw sinds de vorige audit" in pages[changes]
+    assert "Verloop per onderwerp" in pages[changes] and "Uw contactpunten" not in pages[changes]
+    assert pages[changes + 1].startswith("Uw contactpunten")
     assert any("onderdrukt tot 1 maart 2027" in text for text in pages)
 
 

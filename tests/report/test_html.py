@@ -77,7 +77,7 @@ def test_sections_and_counts():
                                                     "fields": 12, "required_fields": ["Naam"]}),))
     doc = _doc(render_html(run, checks={}))
     ids = [s.get("id") for s in doc.xpath("//main/section")]
-    assert ids == ["touchpoints", "summary", "findings", "checks"]  # the map comes first
+    assert ids == ["summary", "touchpoints", "findings", "checks"]  # the summary comes first (issue 21)
     assert doc.xpath("string(//dd[@data-count='findings'])") == "2"
     assert len(doc.xpath("//details[contains(@class,'finding')]")) == 2
     assert {a.get("data-code") for a in doc.xpath("//article[@class='code-group']")} == {"TP101", "TP701"}
