@@ -106,3 +106,12 @@ def test_the_cli_writes_it_and_bad_input_is_one_line(portfolio_history, tmp_path
     assert main(["dashboard", "--portfolio", str(portfolio_history.portfolio), "--out", str(blocked / "d")]) == 2
     assert capsys.readouterr().err.startswith(f"touchpoint-auditor: error: cannot write the dashboard to {blocked}")
     assert os.listdir(tmp_path / "d") == ["index.html"]
+
+
+def test_a_portfolio_nobody_has_audited_yet(tmp_path):
+    portfolio = tmp_path / "portfolio.toml"
+    portfolio.write_text(f'[portfolio]\nhistory = "sqlite:///{tmp_path / "h.db"}"\n'
+                         '[clients.a]\ntarget = "https://a.test/"\n[clients.b]\ntarget = "https://b.test/"\n', "utf-8")
+    html = write_dashboard(portfolio, out_dir=tmp_path / "out", now=NOW).read_text("utf-8")
+    assert re.findall(r'data-client="([^"]+)" data-status="([^"]+)"', html) == [("a", "never"), ("b", "never")]
+    assert 'class="spark ' not in html and 'class="report-link"' not in html and "30 nights up to" not in html
