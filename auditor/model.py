@@ -171,6 +171,10 @@ class Finding:
     suppressed: bool = False
     suppression: Mapping[str, Any] | None = None  # {"until": "YYYY-MM-DD", "reason": "…"}
     streak: int = 0  # consecutive runs, this one included, in which the finding occurred
+    # The addresses of one page (TP109: same content) this finding was seen at, the address to
+    # keep first; set by the runner's merge when a defect of that page is reported once for all
+    # of them. Empty (and left out of findings.json) otherwise.
+    same_page: tuple[str, ...] = ()
 
     def with_history(self, change: str, streak: int, suppression: Mapping[str, Any] | None = None) -> Finding:
         """This finding annotated with what the site's history says about it."""
@@ -186,7 +190,7 @@ class Finding:
         return data
 
     def _core_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "code": self.code,
             "name": self.name,
             "severity": self.severity,
@@ -198,6 +202,9 @@ class Finding:
             "fingerprint": self.fingerprint,
             "locations": [loc.to_dict() for loc in self.locations],
         }
+        if self.same_page:
+            data["same_page"] = list(self.same_page)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
@@ -216,6 +223,7 @@ class Finding:
             suppressed=bool(data.get("suppressed", False)),
             suppression=data.get("suppression"),
             streak=int(data.get("streak") or 0),
+            same_page=tuple(data.get("same_page") or ()),
         )
 
 

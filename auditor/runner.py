@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from auditor.isolation import run_isolated
 from auditor.model import HYPERLINK_ELEMENTS, AuditRun, CheckResult, Finding, Location, severity_rank
 from auditor.page import Page
 from auditor.registry import CheckInfo, load_checks, load_failures, select_checks
+from auditor.same_page import merge_same_page, representatives, same_pages
 from auditor.store import PreviousRun, RunStore, StoreUnreadable
 from auditor.touchpoints import touchpoints_from_links
 from auditor.urls import InvalidURL, Scope, host_of, normalise, origin_of, registrable_domain
@@ -63,8 +64,13 @@ def instantiate(infos: list[CheckInfo], config: Config) -> list[Check]:
     return [info.cls(config.checks.settings_for(info.code)) for info in infos]
 
 
-def merge_findings(findings: Iterable[Finding], max_locations: int) -> list[Finding]:
-    """One finding per fingerprint, with the union of its locations, worst severity first."""
+def merge_findings(findings: Iterable[Finding], max_locations: int,
+                   same_page: Mapping[str, str] | None = None) -> list[Finding]:
+    """One finding per fingerprint, with the union of its locations, worst severity first.
+
+    ``same_page`` maps each address of a page served at several addresses (TP109's sets,
+    ``auditor.same_page``) to the address to keep: a defect of such a page is then one finding
+    naming all its addresses, not one per address."""
     merged: dict[str, Finding] = {}
     locs: dict[str, dict[tuple[str, str, str], Location]] = {}
     counts: dict[str, int] = {}
@@ -89,6 +95,7 @@ def merge_findings(findings: Iterable[Finding], max_locations: int) -> list[Find
             evidence=f.evidence, locations=ordered, occurrences=max(counts[key], len(ordered), 1),
             fingerprint=f.fingerprint,
         ))
+    out = merge_same_page(out, same_page or {}, max_locations)
     out.sort(key=lambda f: (-severity_rank(f.severity), f.code, f.target or "", f.url))
     return out
 
@@ -465,7 +472,9 @@ class Runner:
 
     def _conclude(self, store: RunStore) -> tuple[list[Finding], list[Any]]:
         """One finding per problem, each check's status, the touchpoint inventory."""
-        findings = merge_findings(store.findings(), self.config.report.max_locations)
+        with self._phase("same_page"):
+            same = representatives(same_pages(store))
+        findings = merge_findings(store.findings(), self.config.report.max_locations, same)
         self.finish_statuses(store, {f.code for f in findings})
         with self._phase("touchpoints"):
             touchpoints = touchpoints_from_links(store)

@@ -7,37 +7,13 @@ canonical when they agree on one, else the shortest.
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.check import CheckContext, SiteCheck, SiteView
 from auditor.model import Finding, Location
+from auditor.same_page import same_pages
 
 MAX_LISTED = 20
-
-
-def _hashes(site: SiteView) -> Iterator[tuple[str, str]]:
-    stored = getattr(site, "content_hashes", None)
-    if stored is not None:  # the run store: from SQL, no page read
-        yield from stored()
-        return
-    for page in site.pages():  # hand-built sites (auditor.testing)
-        if page.status == 200 and page.body:
-            yield page.url, hashlib.sha1(page.body, usedforsecurity=False).hexdigest()
-
-
-def _canonical(site: SiteView, url: str) -> str | None:
-    page = site.page(url)
-    if page is None:
-        return None
-    for link in page.tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
-            from auditor.urls import resolve
-
-            resolved = resolve(url, link.get("href") or "", strip_params=False)
-            return resolved[0] if resolved is not None else None
-    return None
 
 
 class DuplicateAddress(SiteCheck):
@@ -49,7 +25,8 @@ class DuplicateAddress(SiteCheck):
     addresses: ``/prijzen`` and ``/prijzen.html``, with and without a trailing slash, a
     folder and its ``index.html``, with extra query parameters. Each set is reported
     once, naming the address to keep (the canonical the pages declare, else the
-    shortest). The other findings of such pages are listed under each address.
+    shortest). Any other finding on such a page is reported once, naming every
+    address it was seen at (``same_page`` in findings.json).
 
     Why it matters
     --------------
@@ -70,17 +47,8 @@ class DuplicateAddress(SiteCheck):
     default_severity = "info"
 
     def check_site(self, site: SiteView, ctx: CheckContext) -> Iterator[Finding]:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for url, digest in _hashes(site):
-            if digest:
-                groups[digest].append(url)
-        for urls in groups.values():
-            if len(urls) < 2:
-                continue
-            urls = sorted(set(urls), key=lambda u: (len(u), u))
-            canonicals = {_canonical(site, u) for u in urls}
-            declared = canonicals.pop() if len(canonicals) == 1 else None
-            keep = declared or urls[0]
+        for same in same_pages(site):
+            urls, keep, declared = list(same.addresses), same.keep, same.declared
             others = [u for u in urls if u != keep]
             yield self.finding(
                 url=keep, target=keep, occurrences=len(urls),

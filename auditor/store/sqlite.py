@@ -37,7 +37,9 @@ __all__ = [
     "INSERT_LINKS",
     "LAYOUT_INDEX",
     "MARK_DONE",
+    "PAGES_HASH_INDEX",
     "RESULT_FILTERS",
+    "SHARED_CONTENT_HASHES",
     "TARGET_FILTERS",
     "Reader",
     "StoreUnreadable",
@@ -144,6 +146,16 @@ _SELECT_LINKS = "SELECT l.target, l.source, l.fragment, l.text, l.element, r.dat
 # The stylesheets and scripts by page: the render collector reads them per rendered page,
 # and on the next night's run in this store as the previous one.
 LAYOUT_INDEX = "CREATE INDEX IF NOT EXISTS links_layout ON links (source) WHERE element IN ('link', 'script')"
+
+
+# Pages with the same body (``SiteView.content_hashes``): a partial index kept from the
+# store's creation on (``schema.pages_t``), so only the shared hashes are read.
+PAGES_HASH_INDEX = ("CREATE INDEX IF NOT EXISTS pages_hash ON pages (content_hash, url)"
+                    " WHERE status = 200 AND content_hash IS NOT NULL")
+SHARED_CONTENT_HASHES = (
+    "SELECT url, content_hash FROM pages WHERE status = 200 AND content_hash IS NOT NULL AND content_hash IN"
+    " (SELECT content_hash FROM pages WHERE status = 200 AND content_hash IS NOT NULL"
+    "  GROUP BY content_hash HAVING count(*) > 1) ORDER BY url")
 
 
 def link_index(which: str) -> tuple[str, str] | None:
