@@ -4,10 +4,12 @@
 templates (``report_templates/``) only render them, with autoescape on and undefined
 names failing loudly: everything from a crawled page or a plugin is untrusted text.
 
-The file has no external resource: its stylesheet and its one small script are inline,
-images (phone screenshots, the agency's logo) are ``data:`` URIs. A Content-Security-
-Policy allows exactly that: the script and the stylesheet by their SHA-256 hashes, images
-only as ``data:``, nothing else (no ``'unsafe-inline'``, no network).
+Its stylesheet and its one small script are inline, the agency's logo is a ``data:`` URI,
+and the phone screenshots are the files the renderer wrote next to it
+(``screenshots/…``, relative addresses: inlined as base64 they made reports of 13-17 MB).
+A Content-Security-Policy allows exactly that: the script and the stylesheet by their
+SHA-256 hashes, images as ``data:`` or from the report's own folder (``'self'``), nothing
+else (no ``'unsafe-inline'``, no network). The PDF edition embeds its screenshots.
 """
 
 from __future__ import annotations
@@ -71,11 +73,13 @@ def _sha256(text: str) -> str:
 NOSCRIPT_CSS = ".finding[hidden]{display:block!important}"
 
 
-def csp_for(css: str, js: str | None, *more_css: str) -> str:
-    """The report's Content-Security-Policy: its own styles and script by hash, data: images."""
+def csp_for(css: str, js: str | None, *more_css: str, files: bool = False) -> str:
+    """The report's Content-Security-Policy: its own styles and script by hash, data: images
+    and, with ``files``, images from the report's own folder (its screenshots)."""
     script = _sha256(js) if js else "'none'"
     styles = " ".join(_sha256(text) for text in (css, *more_css))
-    return (f"default-src 'none'; img-src data:; style-src {styles}; script-src {script}; "
+    images = "'self' data:" if files else "data:"
+    return (f"default-src 'none'; img-src {images}; style-src {styles}; script-src {script}; "
             "base-uri 'none'; form-action 'none'")
 
 
@@ -93,7 +97,8 @@ def render_view(view: ReportView) -> str:
     with no_gc():
         return environment().get_template("report.html").render(
             view=view, cat=view.cat, t=view.cat.t, num=view.cat.number, css=Markup(css),
-            noscript_css=Markup(NOSCRIPT_CSS), js=Markup(js or ""), csp=csp_for(css, js, NOSCRIPT_CSS))
+            noscript_css=Markup(NOSCRIPT_CSS), js=Markup(js or ""),
+            csp=csp_for(css, js, NOSCRIPT_CSS, files=not view.pdf))
 
 
 def render_html(run: AuditRun, assets: Path | None = None, *, pdf: bool = False,

@@ -1,5 +1,6 @@
 """Untrusted values on their way into the report: URLs that may become links, long texts,
-and image files (phone screenshots) that are embedded as ``data:`` URIs.
+and image files (phone screenshots): linked as files next to the report (``report.html``),
+or embedded as ``data:`` URIs (the PDF edition, printed with every request refused).
 
 Every string from a crawled page or a plugin is text: the template escapes it. A URL
 becomes a live link only when it is http(s) with a host and nothing odd in it; anything
@@ -15,6 +16,7 @@ import re
 import struct
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 __all__ = ["MAX_TEXT", "ImageEmbedder", "clip", "image_size", "safe_href"]
 
@@ -67,12 +69,18 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-class ImageEmbedder:
-    """Reads images from the run directory once each and hands out ``data:`` URIs."""
+HEADER_BYTES = 262_144  # enough of a JPEG to reach its size marker past EXIF data
 
-    def __init__(self, root: Path | None, budget: int = 60_000_000) -> None:
+
+class ImageEmbedder:
+    """Reads images from the run directory once each and hands out ``data:`` URIs, or with
+    ``link`` their address relative to the run directory (where ``report.html`` is): the
+    screenshots stay files next to the report instead of 13 MB of base64 inside it."""
+
+    def __init__(self, root: Path | None, budget: int = 60_000_000, *, link: bool = False) -> None:
         self.root = Path(root).resolve() if root is not None else None
         self.budget = budget  # total bytes embedded in one report
+        self.link = link
         self._cache: dict[str, tuple[str, tuple[int, int] | None] | None] = {}
 
     def __call__(self, relative: object) -> tuple[str, tuple[int, int] | None] | None:
@@ -90,6 +98,10 @@ class ImageEmbedder:
         if mime is None or not path.is_relative_to(self.root) or not path.is_file():
             return None
         size = path.stat().st_size
+        if self.link:  # a relative address, each part percent-encoded: the file is not read
+            with path.open("rb") as fh:
+                head = fh.read(HEADER_BYTES)
+            return quote(path.relative_to(self.root).as_posix(), safe="/"), image_size(head)
         if size > MAX_IMAGE_BYTES or size > self.budget:
             return None
         data = path.read_bytes()

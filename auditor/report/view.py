@@ -43,6 +43,14 @@ PDF_ROWS = 10
 PDF_FINDINGS_PER_CODE = 15
 MAX_PAGE_OPTIONS = 1000
 TEMPLATE_PAGES = 100  # pages listed (collapsed) under a template defect; findings.json has all
+# The HTML report's size bound (docs/report.md, "Size"): across all rule codes at most
+# FULL_FINDINGS findings with their evidence and pages, then COMPACT_FINDINGS as one line
+# each (the sentence and the page); the rest are counted, and findings.json has them all.
+# Shared out evenly over the rule codes that have findings, with a floor per code.
+FULL_FINDINGS = 400
+COMPACT_FINDINGS = 2000
+MIN_FULL_PER_CODE = 10
+MIN_COMPACT_PER_CODE = 25
 # Evidence in the check's own words (English), hidden when the report wrote its own sentence:
 # the sentence says it, or it is the check's explanation of how it decided.
 HIDE_WHEN_TRANSLATED = frozenset({"reason", "signals", "section_found_by", "date_found_by", "date_source"})
@@ -84,6 +92,7 @@ class FindingView:
     suppressed_label: str = ""  # "suppressed until 1 March 2027: reason"
     streak_note: str = ""
     template: str = ""  # "Template defect: on 545 pages; fix it once …" (auditor.sitewide)
+    compact: bool = False  # one line: the sentence and the page (past the report's full budget)
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class CodeGroup:
     count: int
     occurrences: int
     hidden_in_pdf: int = 0
+    omitted: int = 0  # past the HTML report's budget: counted, in findings.json
     collapsed: bool = False  # the check asks for its group to start closed (TP303 "worth a look")
 
 
@@ -268,7 +278,9 @@ class _Builder:
         self.checks = checks
         self.pdf = pdf
         self.cat = load_catalogue(_language(run))
-        self.embed = ImageEmbedder(assets)
+        # report.html links the screenshots as files next to it (the run directory); the
+        # PDF edition embeds them (printing refuses every request, files included).
+        self.embed = ImageEmbedder(assets, link=not pdf)
         self.family_of = {code: info.family for code, info in checks.items()}
         self.family_of.update({c.code: c.family for c in run.checks if c.family})
         self.ids, self.fingerprint_ids = _finding_ids(list(run.findings))
@@ -330,6 +342,21 @@ class _Builder:
         return finding_message(self.cat, f, info.cls if info else None)
 
     # -- findings ------------------------------------------------------------------
+    def compact_finding(self, f: Finding) -> FindingView:
+        """A finding as one line (its sentence, reach and first page), past the full budget."""
+        message, lang = self.message(f)
+        defect = self.defect_of.get(id(f))
+        pages = defect.page_count if defect is not None else None
+        first = f.locations[0] if f.locations else Location(f.url)
+        return FindingView(
+            id=self.finding_id(f), code=f.code, family=self.family(f.code), severity=f.severity,
+            severity_label=self.severity_label(f.severity), message=clip(message, 300), message_lang=lang,
+            target=None, locations=[LocationView(_url_value(first.url, self.origin), "", "")],
+            more_locations=0, evidence=[],
+            reach=_reach(self.cat, f, self.run.pages_crawled, self.run.target, pages),
+            change=display_change(self.run.history, f),
+            template=self.cat.t("findings.template", pages=pages) if pages is not None else "", compact=True)
+
     def finding(self, f: Finding) -> FindingView:
         message, lang = self.message(f)
         change = display_change(self.run.history, f)
@@ -388,10 +415,14 @@ class _Builder:
         for _impact, f, _defect in self.units:  # most important first within each code
             by_code.setdefault(f.code, []).append(f)
         by_family: dict[str, list[CodeGroup]] = {}
+        n_codes = max(len(by_code), 1)
+        full = max(MIN_FULL_PER_CODE, FULL_FINDINGS // n_codes)
+        compact = max(MIN_COMPACT_PER_CODE, COMPACT_FINDINGS // n_codes)
         for code, items in by_code.items():
             items.sort(key=lambda f: f.suppressed)  # accepted risks after the rest (a stable sort)
             active = [f for f in items if not f.suppressed] or items
-            shown = items[:PDF_FINDINGS_PER_CODE] if self.pdf else items
+            shown = items[:PDF_FINDINGS_PER_CODE] if self.pdf else items[:full]
+            lines = [] if self.pdf else items[full:full + compact]
             title, title_lang = self.text(code, "title", items[0].name)
             summary, summary_lang = self.text(code, "summary")
             why, why_lang = self.text(code, "why")
@@ -400,9 +431,11 @@ class _Builder:
             by_family.setdefault(self.family(code), []).append(CodeGroup(
                 code=code, title=title, title_lang=title_lang, summary=summary, summary_lang=summary_lang,
                 why=why, why_lang=why_lang, fix=fix, fix_lang=fix_lang, severity=worst,
-                severity_label=self.severity_label(worst), findings=[self.finding(f) for f in shown],
+                severity_label=self.severity_label(worst),
+                findings=[self.finding(f) for f in shown] + [self.compact_finding(f) for f in lines],
                 count=len(items), occurrences=sum(f.occurrences for f in items),
-                hidden_in_pdf=len(items) - len(shown), collapsed=self.collapsed(code)))
+                hidden_in_pdf=len(items) - len(shown) if self.pdf else 0,
+                omitted=0 if self.pdf else len(items) - len(shown) - len(lines), collapsed=self.collapsed(code)))
         groups = []
         for family in sorted(by_family, key=_family_order):
             codes = sorted(by_family[family], key=lambda g: (-severity_rank(g.severity), g.code))

@@ -449,3 +449,44 @@ def test_a_news_sites_summary_is_on_the_first_screens(news_report, opened):
     group.first.locator("summary").first.click()
     group.first.locator("details.pages-list > summary").click()
     assert group.first.locator("details.pages-list tbody tr:visible").count() == 44
+
+
+def test_screenshot_files_load_under_the_reports_csp_and_the_pdf_embeds_them(tmp_path, opened):
+    """The phone screenshots are files next to report.html (issue 21: no more 13-17 MB of
+    base64): Chromium loads them under the report's Content-Security-Policy (img-src 'self'),
+    with no violation, and the PDF edition, printed with every request refused, has them."""
+    import struct
+    import zlib
+
+    from pypdf import PdfReader
+
+    from auditor.report.pdf import PdfReporter
+
+    def png(width: int, height: int) -> bytes:
+        raw = b"".join(b"\x00" + b"\xcc\x22\x22" * width for _ in range(height))
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    (tmp_path / "screenshots").mkdir()
+    (tmp_path / "screenshots" / "home phone.png").write_bytes(png(120, 260))
+    shot = "screenshots/home phone.png"
+    findings = (finding("TP402", severity="warning", target=None, evidence={"screenshot": shot}),
+                finding("TP403", severity="warning", target=None, evidence={
+                    "screenshot": shot, "targets": [{"selector": "p", "rect": [5, 5, 50, 20]}]}))
+    run = make_run(findings, report={"language": "en"})
+    path = tmp_path / "report.html"
+    path.write_text(render_html(run, tmp_path, checks={}), "utf-8")
+    report = opened(path)
+    page = report.page
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.locator("img.shot-img").first.wait_for()
+    assert page.evaluate("[...document.querySelectorAll('img.shot-img')].map(i => i.complete && i.naturalWidth)") == [
+        120]
+    assert report.errors == [], report.errors  # a CSP violation is a console error
+    assert all(u.startswith("file://") for u in report.requests)
+    assert any(u.endswith("/screenshots/home%20phone.png") for u in report.requests)
+    pdf = PdfReporter().write(run, tmp_path)
+    assert sum(len(p.images) for p in PdfReader(str(pdf)).pages) >= 1

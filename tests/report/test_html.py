@@ -12,7 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from auditor.model import CheckResult, Finding, Location
-from auditor.report.html import HtmlReporter, render_html
+from auditor.report.html import HtmlReporter, build_view, render_html
 from auditor.report.json import JsonReporter
 from auditor.touchpoint_pages import DetailedTouchpoint
 from tests.report.fixtures import finding, make_run
@@ -159,6 +159,16 @@ def test_evidence_recognised_keys(tmp_path):
     assert doc.xpath("string(//blockquote[@class='sentence']/mark)") == "gratiss"
     shots = doc.xpath("//figure[@class='shot']")
     assert len(shots) == 1 and shots[0].xpath(".//*[local-name()='rect' and @class='outline']")
+    # The screenshot is the file next to the report, by its relative address, not base64
+    # (issue 21: 13-17 MB reports); the CSP lets the report load images from its own folder.
+    assert shots[0].xpath(".//*[local-name()='image']/@href") == ["screenshots/p.png"]
+    assert "base64" not in html.split("<body", 1)[1].split('class="logo"')[0]
+    assert "img-src 'self' data:;" in doc.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
+    # The PDF edition embeds it (printing refuses every request, files too).
+    pdf_view = build_view(make_run(findings, report={"language": "en"}), {}, assets=tmp_path, pdf=True)
+    blocks = [b for fam in pdf_view.families for g in fam.codes for f in g.findings for b in f.evidence
+              if b.kind == "screenshot"]
+    assert len(blocks) == 1 and blocks[0].src.startswith("data:image/png;base64,")
     assert doc.xpath("//div[@class='side-by-side']/figure[1]/p[@class='ad-text']")[0].text == "Zonnepanelen 20% korting"
 
 
