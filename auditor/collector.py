@@ -19,8 +19,9 @@ checks, collectors and reporters.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -68,9 +69,20 @@ class CollectContext:
     # re-crawl, with the pages taken over unchanged: a collector may reuse its results for them.
     previous: Any = None
     unchanged: frozenset[str] = frozenset()
+    # Where ``progress`` goes: the runner points it at the progress view for each collector
+    # in turn ("render: 12/40 pages"). None: nobody follows.
+    on_progress: Callable[[int, int | None, str], None] | None = None
 
     def settings(self, name: str) -> dict[str, Any]:
         return dict(self.config.collectors.get(name) or {})
+
+    def progress(self, done: int, total: int | None, unit: str) -> None:
+        """How far the collector is: ``done`` of ``total`` (None: not known yet) ``unit``
+        ("pages", "texts", "profiles"). Cheap, safe from any thread, never raises: a long
+        phase (a browser rendering, LanguageTool checking) shows it moves."""
+        if self.on_progress is not None:
+            with contextlib.suppress(Exception):
+                self.on_progress(done, total, unit)
 
 
 class Collector:

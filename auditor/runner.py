@@ -535,9 +535,12 @@ class Runner:
     async def _collect(self, cctx: CollectContext, collectors: list[Collector]) -> None:
         """Run the collectors some enabled check needs; a failure makes exactly the checks
         that needed its artifacts unverifiable, with the reason."""
+        step = getattr(self.progress, "step", None)  # the progress view's per-collector counts
         for collector in collectors:
+            phase = f"collect_{collector.name}"
+            cctx.on_progress = functools.partial(step, phase) if step is not None else None
             try:
-                with self._phase(f"collect_{collector.name}"):
+                with self._phase(phase):
                     await collector.collect(cctx)
             except CollectorUnavailable as exc:
                 self._artifacts_failed(collector.provides, f"{collector.name} unavailable: {exc.reason}")
@@ -546,6 +549,7 @@ class Runner:
                 self._artifacts_failed(collector.provides, f"{collector.name} failed: {exc.__class__.__name__}: {exc}")
                 self._log_trace(f"collector {collector.name}", "".join(traceback.format_exception(exc)))
             finally:
+                cctx.on_progress = None
                 cctx.store.flush()
 
     def _artifacts_failed(self, names: Iterable[str], reason: str) -> None:

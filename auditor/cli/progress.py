@@ -7,12 +7,18 @@ LanguageTool start or a slow render shows as a phase that is running rather than
 Everything goes to stderr: stdout stays the summary a script reads.
 
 The runner calls ``phase(name)`` / ``phase_done(name, seconds)`` around each of its phases
-(``Runner._phase``) and the sink itself with the crawl's counters while it crawls.
+(``Runner._phase``) and the sink itself with the crawl's counters while it crawls. A
+collector tells how far it is with ``CollectContext.progress(done, total, unit)``, which
+the runner points at ``step``: "render: 12/40 pages", "language: 300/800 texts",
+"profiles: 3/5 profiles", with an ETA once one item is done. On a terminal the phase's row
+shows them as they change; elsewhere a line every ``line_every`` seconds while the phase
+runs, and the last count in the line that ends it.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Any, TextIO
 
@@ -51,6 +57,25 @@ def eta(stats: Any, elapsed: float, max_pages: int | None) -> float | None:
     return left * elapsed / stats.pages
 
 
+def label(name: str) -> str | None:
+    """A phase as people read it; a plugin's collector by its name; None: not shown."""
+    return LABELS.get(name) or (name.removeprefix("collect_") if name.startswith("collect_") else None)
+
+
+def step_counts(done: int, total: int | None, unit: str) -> str:
+    """``12/40 pages``; ``3 texts`` when the total is not known; a singular for one."""
+    n = total if total is not None else done
+    noun = unit[:-1] if n == 1 and unit.endswith("s") else unit
+    return f"{done}/{total} {noun}" if total is not None else f"{done} {noun}"
+
+
+def step_eta(done: int, total: int | None, elapsed: float) -> float | None:
+    """Seconds left of a collector's phase at its pace so far; None before one item is done."""
+    if total is None or done < 1 or elapsed <= 0 or done >= total:
+        return None
+    return (total - done) * elapsed / done
+
+
 def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 60 else f"{int(value // 60)} min {int(value % 60):02d} s"
 
@@ -59,7 +84,7 @@ class Progress:
     """The progress of one audit; silent when ``enabled`` is False (``--quiet``)."""
 
     def __init__(self, enabled: bool, stream: TextIO | None = None, *, terminal: bool | None = None,
-                 max_pages: int | None = None) -> None:
+                 max_pages: int | None = None, line_every: float = 15.0) -> None:
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.terminal = enabled and (terminal if terminal is not None else self.stream.isatty())
@@ -69,19 +94,23 @@ class Progress:
         self._counts: dict[str, str] = {}
         self._live: Any = None
         self._tasks: dict[str, Any] = {}
+        self.line_every = line_every  # seconds between a running phase's lines off a terminal
+        self._last_line: dict[str, float] = {}
+        self._lock = threading.Lock()  # the language collector reports from its worker thread
 
     # -- the runner's calls -------------------------------------------------------------
 
     def phase(self, name: str) -> None:
-        if not self.enabled or name not in LABELS:
+        shown = label(name)
+        if not self.enabled or shown is None:
             return
         self._phase_started[name] = time.monotonic()
         if self.terminal:
             live = self._rich()
-            self._tasks[name] = live.add_task(LABELS[name], total=None, counts="")
+            self._tasks[name] = live.add_task(shown, total=None, counts="")
 
     def phase_done(self, name: str, seconds: float, ok: bool = True) -> None:
-        if not self.enabled or name not in LABELS:
+        if not self.enabled or label(name) is None:
             return
         counts = self._counts.get(name, "")
         if self.terminal:
@@ -92,7 +121,29 @@ class Progress:
         if ok:
             detail = f": {counts}" if counts else ""
             total = _seconds(time.monotonic() - self.started)
-            self.stream.write(f"{LABELS[name]}{detail} in {_seconds(seconds)} (elapsed {total})\n")
+            self.stream.write(f"{label(name)}{detail} in {_seconds(seconds)} (elapsed {total})\n")
+            self.stream.flush()
+
+    def step(self, name: str, done: int, total: int | None, unit: str) -> None:
+        """A collector's count inside its phase (``CollectContext.progress``)."""
+        if not self.enabled or label(name) is None:
+            return
+        counts = step_counts(done, total, unit)
+        with self._lock:
+            self._counts[name] = counts
+            now = time.monotonic()
+            started = self._phase_started.get(name, self.started)
+            left = step_eta(done, total, now - started)
+            shown = counts + (f", about {_seconds(left)} left" if left is not None else "")
+            if self.terminal:
+                task = self._tasks.get(name)
+                if task is not None:
+                    self._live.update(task, counts=shown)
+                return
+            if now - self._last_line.get(name, started) < self.line_every:
+                return
+            self._last_line[name] = now
+            self.stream.write(f"{label(name)}: {shown} (elapsed {_seconds(now - self.started)})\n")
             self.stream.flush()
 
     def counts(self, name: str, text: str) -> None:

@@ -63,11 +63,16 @@ class AdLandingCollector(Collector):
         done = {url for url, _ in ctx.store.page_artifacts(LANDING)}  # a resumed audit keeps its visits
         todo = list(dict.fromkeys(ad.final_url for ad in ads if ad.final_url not in done))
         gate = asyncio.Semaphore(self.settings.concurrency)
+        visited = 0
+        ctx.progress(0, len(todo), "landing pages")
 
         async def visit(url: str) -> None:
+            nonlocal visited
             async with gate:
                 res = await ctx.fetcher.fetch(url, max_body=self.settings.max_body_bytes, want_body=lambda s, h: True)
             write_page(ctx.store, url, visit_record(url, res))
+            visited += 1
+            ctx.progress(visited, len(todo), "landing pages")
 
         await asyncio.gather(*(visit(url) for url in todo))
         ctx.store.flush()

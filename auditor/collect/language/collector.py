@@ -176,6 +176,7 @@ class LanguageCollector(Collector):
                                   max_locations=ctx.config.report.max_locations,
                                   default_language=opts.default_language, lexicon=lexicon,
                                   host=urlsplit(ctx.scope.start_url).hostname or "")
+            checker.on_progress = ctx.progress
             names = SiteNames(ctx.scope.start_url)
             kept = 0
             stored = _stored_records(ctx)  # URL order, like page_heads

@@ -13,6 +13,7 @@ import hashlib
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -88,6 +89,10 @@ class TextChecker:
         self.page_languages: Counter[str] = Counter()
         self.skipped_languages: Counter[str] = Counter()
         self.corrected: list[dict[str, str]] = []
+        self.checked = 0  # unique texts checked (by the engine or from the cache)
+        # Told (checked, texts found so far, "texts") before and after each batch: the
+        # progress view's "language: 300/800 texts" while LanguageTool works.
+        self.on_progress: Callable[[int, int | None, str], None] | None = None
 
     # -- pages in --------------------------------------------------------------------
     def add_page(self, page: Page) -> None:
@@ -158,6 +163,7 @@ class TextChecker:
     # -- checking --------------------------------------------------------------------
     def flush(self) -> None:
         """Check the pending texts: from the cache when known, else with the engine."""
+        self._report()
         by_lang: dict[str, list[str]] = {}
         for key in self.pending:
             by_lang.setdefault(self.texts[key].lang, []).append(key)
@@ -184,6 +190,8 @@ class TextChecker:
                 self.cache.put_many({cache_keys[k]: [m.to_list() for m in found]
                                      for k, found in zip(todo, answers, strict=True)})
                 results.update(zip(todo, answers, strict=True))
+            self.checked += len(keys)
+            self._report()
             for key, matches in results.items():
                 entry = self.texts[key]
                 kept = _outside_ignored(entry.text, matches)
@@ -192,6 +200,10 @@ class TextChecker:
                 else:
                     del self.texts[key]
                     self.clean.add(key)
+
+    def _report(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.checked, self.stats["blocks_unique"], "texts")
 
     # -- issues out ------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:

@@ -274,7 +274,17 @@ class ProfileVisitor(Collector):
             ctx.notes.append(f"profiles: {len(own)} profiles found, the {len(visit)} linked most often were visited "
                              f"(raise [collectors.profiles] max_profiles to visit all)")
         gate = asyncio.Semaphore(self.settings.concurrency)
-        records = await asyncio.gather(*(self._visit(ctx, c, gate) for c in visit))
+        visited = 0
+        ctx.progress(0, len(visit), "profiles")
+
+        async def one(cand: Candidate) -> dict[str, Any]:
+            nonlocal visited
+            record = await self._visit(ctx, cand, gate)
+            visited += 1
+            ctx.progress(visited, len(visit), "profiles")
+            return record
+
+        records = await asyncio.gather(*(one(c) for c in visit))
         others = [c.to_dict() for c in candidates if not c.own][:MAX_LOCATIONS]
         write(ctx.store, Profiles.from_json({
             "version": 2, "site": site.to_dict(), "profiles": list(records),

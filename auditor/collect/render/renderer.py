@@ -149,6 +149,8 @@ class Renderer(Collector):
             ctx.notes.append(f"mobile: {reused} renderings kept from the previous run (page, stylesheets "
                              "and scripts unchanged)")
         jobs = [job for job in todo.jobs if job.url not in already]
+        planned = len(todo.jobs)  # the pages rendered before (a resumed or incremental run) count as done
+        ctx.progress(planned - len(jobs), planned, "pages")
         if not jobs:
             write(ctx.store, RenderSummary.from_json(summary))
             return
@@ -176,6 +178,7 @@ class Renderer(Collector):
                         write_page(ctx.store, job.url, result)
                         _tally(summary, job.url, result)
                         done += 1
+                        ctx.progress(planned - len(jobs) + done, planned, "pages")
                         if done % 25 == 0:
                             ctx.store.flush(wait=False)
                 finally:

@@ -274,3 +274,18 @@ def test_batches_keep_every_worker_busy_and_shrink_to_a_servers_limit():
     engine.check_many("nl", texts[:4])  # a small flush still goes out as one request per worker
     assert len(server.sizes) == 4
     engine.close()
+
+
+def test_the_checker_tells_how_many_texts_it_has_checked(lexicon, tmp_path):
+    """The progress view's "language: 300/800 texts" (issue 21): before and after each batch
+    the checker says how many unique texts it has checked of those found so far."""
+    tc = checker(HunspellEngine(lexicon), tmp_path)
+    told: list[tuple[int, int | None, str]] = []
+    tc.on_progress = lambda done, total, unit: told.append((done, total, unit))
+    for i in range(12):
+        tc.add_page(page(f"p{i}", f"<p>Pagina nummer {i} over warmtepompen.</p>"))
+    tc.finish()
+    assert told and {unit for *_, unit in told} == {"texts"}
+    assert told[-1] == (13, 13, "texts")  # 12 page texts and the one footer, all checked
+    counts = [done for done, _total, _unit in told]
+    assert counts[0] == 0 and counts == sorted(counts)
