@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 DEBIAN_BENCH := nginx-light wget
 # Debian packages the audit itself uses (browser for mobile checks, dictionaries for the
-# spelling fallback). Each family adds what it needs here.
+# spelling fallback; PostgreSQL and redis-server for the history and fleet tests, started by
+# the tests on free ports). Each family adds what it needs here.
 DEBIAN_PACKAGES := chromium postgresql redis-server libnss3-tools fonts-liberation fonts-dejavu-core hunspell-nl hunspell-en-us hunspell-en-gb libenchant-2-2
 # Set-up scripts of collectors that need more than a Debian package (e.g. LanguageTool
 # from Maven Central); each is idempotent and run on every `make setup`.

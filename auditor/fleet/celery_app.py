@@ -37,7 +37,11 @@ def make_app(fleet: Fleet) -> Celery:
         task_default_queue=settings.queue,
         task_serializer="json",
         accept_content=["json"],
-        broker_transport_options={"visibility_timeout": fleet.visibility_timeout},
+        # Redis: unacknowledged tasks older than the visibility timeout are put back in the
+        # queue by a sweep every ``restore_interval`` seconds in each worker.
+        broker_transport_options={"visibility_timeout": fleet.visibility_timeout,
+                                  "unacked_restore_interval": settings.restore_interval,
+                                  "unacked_restore_throttle": 1},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a broker restart is waited out, however long
         worker_cancel_long_running_tasks_on_connection_loss=False,  # an audit survives a broker restart

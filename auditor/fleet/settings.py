@@ -40,6 +40,10 @@ class FleetTable(BaseModel):
     max_attempts: int = Field(3, ge=1, le=20, description="deliveries of one client's task before it is failed")
     visibility_timeout: float | None = Field(None, gt=0, description="seconds before an unacknowledged task is "
                                              "delivered again (default: the longest task limit + 10 minutes)")
+    restore_interval: float = Field(60, gt=0, description="seconds between a worker's looks for tasks past the "
+                                    "visibility timeout (those of a worker machine that is gone)")
+    recheck_seconds: float = Field(120, gt=0, description="a task for a client another worker is auditing "
+                                   "looks again this much later")
 
 
 @dataclass(frozen=True)

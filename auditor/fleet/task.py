@@ -1,8 +1,10 @@
 """One client's audit as a Celery task: the advisory lock, the job row, and the nightly code path.
 
-The task is idempotent: it does nothing for a client another worker is auditing (the
-lock is taken) or that is already finished tonight (the row says so), so a message
-delivered twice, or sent again by ``submit --again``, never makes a second audit.
+The task is idempotent: it audits nothing for a client another worker is auditing (the
+lock is taken: the message is sent again to look later, so it can take over should that
+worker die) or that is already finished tonight (the row says so: the message is
+dropped), so a message delivered twice, or sent again by ``submit --again``, never makes a
+second audit.
 
 Resume, not restart: a worker killed mid-audit leaves its run folder (never recorded in
 history, so never shown as done). The next attempt resumes it when its store is intact
@@ -15,6 +17,7 @@ kills its worker every time (a browser crash, memory) cannot loop for ever.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import socket
@@ -26,6 +29,9 @@ from auditor.fleet import state
 from auditor.fleet.settings import Fleet
 from auditor.nightly.outcome import ClientOutcome, RunOptions
 from auditor.nightly.portfolio import Client, Portfolio
+
+log = logging.getLogger(__name__)
+BUSY = "busy"  # the client's lock is held by another worker
 
 # Set by the worker before Celery starts its processes (they inherit it when forked).
 FLEET: Fleet | None = None
@@ -52,15 +58,41 @@ class _Held:
         return None
 
 
+# PostgreSQL unreachable: the task is sent again this much later, for about an hour, and the
+# client's row says what happened once the database answers again.
+DB_RETRY_SECONDS = 30
+DB_RETRIES = 120
+
+
 def run_task(task: Any, client_name: str, night_text: str) -> str:
-    """The body of the audit task; returns a line for the worker's log."""
+    """The body of the audit task; returns a line for the worker's log. When PostgreSQL cannot
+    be reached (before the audit, or to record it) the task is retried later: the lock and the
+    row are the fleet's guarantees, and an audit that cannot take or record them does not run."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    try:
+        line = _run(client_name, night_text, task)
+    except (OperationalError, InterfaceError, state.FleetStateError) as exc:
+        _engines.clear()  # a new connection pool once the server is back
+        raise task.retry(exc=exc, countdown=DB_RETRY_SECONDS, max_retries=DB_RETRIES) from None
+    if line is BUSY:
+        # Another worker audits this client right now. This message is kept (sent again
+        # later) rather than dropped: should that worker die, this copy takes over.
+        assert FLEET is not None
+        recheck = FLEET.settings.recheck_seconds
+        log.info("%s: another worker is auditing it; this delivery checks again in %g s", client_name, recheck)
+        raise task.retry(countdown=recheck, max_retries=None)
+    return line
+
+
+def _run(client_name: str, night_text: str, task: Any) -> str:
     assert FLEET is not None
     fleet = FLEET
     night = dt.date.fromisoformat(night_text)
     worker = f"{getattr(task.request, 'hostname', None) or socket.gethostname()} pid {os.getpid()}"
     with engine().connect() as conn:
         if not state.try_lock(conn, client_name):
-            return f"{client_name}: another worker is auditing it; this delivery is ignored"
+            return BUSY
         try:
             return _locked(fleet, conn, client_name, night, worker)
         finally:
@@ -97,14 +129,18 @@ def _locked(fleet: Fleet, conn: Any, client_name: str, night: dt.date, worker: s
 
     outcome = run_client(fleet.portfolio, client, RunOptions(history_url=fleet.history_url, as_of=night),
                          lock=_Held(), run_dir=run_dir, resume=resume)
-    _finish(conn, job.id, outcome, run_dir, time.monotonic() - started)
+    _finish(conn, job.id, outcome, run_dir, time.monotonic() - started, fleet.limits(client)[0])
     return outcome.line()
 
 
-def _finish(conn: Any, job_id: int, outcome: ClientOutcome, run_dir: Path, seconds: float) -> None:
+def _finish(conn: Any, job_id: int, outcome: ClientOutcome, run_dir: Path, seconds: float, limit: float) -> None:
     done = outcome.status in ("done", "unreachable")
+    message = "" if outcome.status == "done" else outcome.message
+    if message.startswith("SoftTimeLimitExceeded"):
+        message = f"stopped at the task's time limit of {limit:.0f} s (the client's crawl budget plus " \
+                  f"[fleet] grace_seconds); nothing recorded. {message}"
     state.finish(conn, job_id, state=state.DONE if done else state.FAILED, outcome=outcome.status,
-                 message="" if outcome.status == "done" else outcome.message,
+                 message=message,
                  run_dir=str(outcome.run_dir) if outcome.run_dir else (str(run_dir) if run_dir.is_dir() else None),
                  report=str(outcome.report) if outcome.report else None, history_run=outcome.run_id,
                  pages=outcome.pages, seconds=round(seconds, 3))

@@ -1,10 +1,9 @@
 """The fleet's real components, started by the tests on free ports and stopped again:
-a Redis server (Debian's ``redis-server``), the session's PostgreSQL server (``tests/postgres.py``),
+a Redis server (``tests/redis_server.py``), the session's PostgreSQL server (``tests/postgres.py``),
 fixture sites on 127.0.0.1, and ``touchpoint-auditor fleet worker`` processes.
 
-Redis runs with an append-only file fsynced on every write, as docs/fleet.md asks of a
-production broker: a restart keeps the queue. Every wait is on a condition with a
-deadline (a log line, a row in PostgreSQL, a request reaching a site), never a sleep.
+Every wait is on a condition with a deadline (a log line, a row in PostgreSQL, a request
+reaching a site), never a sleep.
 """
 
 from __future__ import annotations
@@ -14,14 +13,12 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,77 +29,11 @@ from aiohttp import web
 
 from auditor.devserver import FixtureSite, serve_app
 from tests.conftest import SITES
-from tests.postgres import free_port, shared_server
+from tests.postgres import postgres_database, postgres_url, shared_server  # noqa: F401  (pytest fixtures)
+from tests.redis_server import DEADLINE, RedisServer, redis_binary, wait_for
 
 ROOT = Path(__file__).parents[2]
-DEADLINE = 60.0
-
-
-def wait_for(condition: Callable[[], object], what: str, deadline: float = DEADLINE) -> object:
-    """Poll ``condition`` until it is truthy; fail naming ``what`` after ``deadline`` seconds."""
-    end = time.monotonic() + deadline
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > end:
-            pytest.fail(f"not within {deadline:.0f} s: {what}", pytrace=False)
-        time.sleep(0.05)  # polling interval: the loop ends on the condition or the deadline
-
-
-# -- Redis ------------------------------------------------------------------------------------
-
-def redis_binary() -> str:
-    found = shutil.which("redis-server", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/bin")
-    if found is None:
-        pytest.skip("redis-server is not installed (Debian package 'redis-server'; `make test` installs it)")
-    return found
-
-
-@dataclass
-class RedisServer:
-    binary: str
-    root: Path
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        if not self.port:
-            self.port = free_port()
-        log = (self.root / "redis.log").open("ab")
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.root),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
-             "--protected-mode", "no"], stdout=log, stderr=subprocess.STDOUT, cwd=self.root)
-        log.close()
-        wait_for(self.answers, f"redis-server on port {self.port} answers PING", 20)
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # redis-server writes and closes its append-only file
-            self.process.wait(20)
-        self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def queue_length(self, queue: str) -> int:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
-            sock.sendall(f"LLEN {queue}\r\n".encode())
-            return int(sock.recv(64).strip().lstrip(b":"))
+__all__ = ["FleetHarness", "RedisServer", "wait_for"]
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +93,7 @@ broker = "{broker}"
 queue = "fleet-test-{tag}"
 shared_dir = "shared"
 max_attempts = 3
+recheck_seconds = 1
 
 [defaults.checks]
 enabled = ["TP101", "TP102"]
@@ -290,21 +222,22 @@ class FleetHarness:
 CLIENTS = [f"site{n}" for n in range(1, 7)] + ["gated", "twice", "redis-a", "redis-b", "redis-c"]
 
 
-@pytest.fixture(scope="module")
-def fleet(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator[FleetHarness]:
+@contextmanager
+def running_fleet(request: pytest.FixtureRequest, redis: RedisServer, clients: list[str], fleet_extra: str = ""
+                  ) -> Iterator[FleetHarness]:
     """Two workers (one audit process each) on a portfolio of local sites, history in a fresh
-    PostgreSQL database, run folders under ``shared/``."""
+    PostgreSQL database, run folders under ``shared/``; everything stopped and removed after."""
     server = shared_server(request.config)
     database = f"fleet_{uuid.uuid4().hex[:10]}"
     history_url = server.create_database(database)
     folder = Path(tempfile.mkdtemp(prefix="tp-fleet-"))
     with ExitStack() as stack:
-        sites = {name: stack.enter_context(gated_site()) for name in CLIENTS}
-        clients = "".join(f'\n[clients.{name}]\ntarget = "{site.base_url}"\n' for name, site in sites.items())
+        sites = {name: stack.enter_context(gated_site()) for name in clients}
+        tables = "".join(f'\n[clients.{name}]\ntarget = "{site.base_url}"\n' for name, site in sites.items())
         portfolio = folder / "portfolio.toml"
-        portfolio.write_text(PORTFOLIO.format(history=history_url, broker=redis_server.url,
-                                              tag=uuid.uuid4().hex[:8]) + clients, "utf-8")
-        harness = FleetHarness(folder, portfolio, history_url, redis_server, sites)
+        text = PORTFOLIO.format(history=history_url, broker=redis.url, tag=uuid.uuid4().hex[:8])
+        portfolio.write_text(text.replace("[defaults.checks]", f"{fleet_extra}\n[defaults.checks]") + tables, "utf-8")
+        harness = FleetHarness(folder, portfolio, history_url, redis, sites)
         try:
             harness.start_worker("w1")
             harness.start_worker("w2")
@@ -313,3 +246,9 @@ def fleet(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator
             harness.stop_workers()
             server.drop_database(database)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def fleet(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator[FleetHarness]:
+    with running_fleet(request, redis_server, CLIENTS) as harness:
+        yield harness

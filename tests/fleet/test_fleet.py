@@ -80,16 +80,19 @@ def test_two_submits_at_once_make_one_audit_and_a_duplicate_message_is_ignored(f
         assert ["0 of 1 clients queued" in outputs[0], "1 of 1 clients queued" in outputs[1]] == [True, True], outputs
         wait_for(site.held.is_set, "the audit of 'twice' reached /hold.html")
         # A second message for the same client and night (a broker delivering twice, a
-        # submit by hand): the other worker takes it, finds the client's lock held, drops it.
+        # submit by hand): the other worker takes it, finds the client's lock held, and sends
+        # it again to look later (it would take over if the first worker died).
         fleet.send_raw("twice", night.isoformat())
-        wait_for(lambda: "twice: another worker is auditing it" in fleet.all_logs(), "the duplicate dropped")
+        wait_for(lambda: "twice: another worker is auditing it" in fleet.all_logs(), "the duplicate put off")
     finally:
         site.gate.set()
     job = fleet.wait_finished(night, ["twice"])["twice"]
     assert (job.state, job.attempts) == ("done", 1)
+    ignored = "twice: already finished for 2026-12-03; this delivery is ignored"
+    wait_for(lambda: ignored in fleet.all_logs(), "the put-off duplicate dropped once the client is done")
     # Once done, a late message is acknowledged and ignored too.
     fleet.send_raw("twice", night.isoformat())
-    wait_for(lambda: "twice: already finished for 2026-12-03" in fleet.all_logs(), "the late message ignored")
+    wait_for(lambda: fleet.all_logs().count(ignored) == 2, "the late message ignored")
     assert len(fleet.history_runs("twice")) == 1
     assert fleet.jobs(night)["twice"].attempts == 1
 
@@ -114,3 +117,18 @@ def test_redis_restarted_during_a_run_loses_no_client(fleet: FleetHarness):
     for name in ("redis-a", "redis-b", "redis-c"):
         assert (jobs[name].state, jobs[name].outcome) == ("done", "done"), jobs[name]
         assert len(fleet.history_runs(name)) == 1
+
+
+def test_the_worker_unit_starts_a_fleet_worker():
+    import configparser
+    import shlex
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read(Path(__file__).parents[2] / "contrib" / "touchpoint-auditor-worker.service", "utf-8")
+    argv = shlex.split(unit["Service"]["ExecStart"])
+    assert argv[1:5] == ["fleet", "worker", "--portfolio", "/etc/touchpoint-auditor/portfolio.toml"]
+    assert unit["Service"]["KillSignal"] == "SIGTERM" and unit["Service"]["Restart"] == "always"
+    from auditor.cli.options import build_parser
+
+    parsed = build_parser().parse_args(argv[1:])  # the flags exist
+    assert (parsed.fleet_command, parsed.concurrency) == ("worker", 2)
