@@ -130,7 +130,12 @@ def _locked(fleet: Fleet, conn: Any, client_name: str, night: dt.date, worker: s
     outcome = run_client(fleet.portfolio, client, RunOptions(history_url=fleet.history_url, as_of=night),
                          lock=_Held(), run_dir=run_dir, resume=resume)
     _finish(conn, job.id, outcome, run_dir, time.monotonic() - started, fleet.limits(client)[0])
-    return outcome.line()
+    from auditor.nightly import refresh_dashboard
+
+    # The fleet's night has no single end: the dashboard ([dashboard] out) is rewritten after
+    # each client (atomically; a few hundred milliseconds for a hundred clients).
+    written = refresh_dashboard(fleet.portfolio, fleet.history_url)
+    return outcome.line() + (f"; {written}" if written else "")
 
 
 def _finish(conn: Any, job_id: int, outcome: ClientOutcome, run_dir: Path, seconds: float, limit: float) -> None:

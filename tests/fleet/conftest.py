@@ -95,6 +95,9 @@ shared_dir = "shared"
 max_attempts = 3
 recheck_seconds = 1
 
+[dashboard]
+out = "dashboard"
+
 [defaults.checks]
 enabled = ["TP101", "TP102"]
 
@@ -236,7 +239,7 @@ def running_fleet(request: pytest.FixtureRequest, redis: RedisServer, clients: l
         tables = "".join(f'\n[clients.{name}]\ntarget = "{site.base_url}"\n' for name, site in sites.items())
         portfolio = folder / "portfolio.toml"
         text = PORTFOLIO.format(history=history_url, broker=redis.url, tag=uuid.uuid4().hex[:8])
-        portfolio.write_text(text.replace("[defaults.checks]", f"{fleet_extra}\n[defaults.checks]") + tables, "utf-8")
+        portfolio.write_text(text.replace("[dashboard]", f"{fleet_extra}\n[dashboard]") + tables, "utf-8")
         harness = FleetHarness(folder, portfolio, history_url, redis, sites)
         try:
             harness.start_worker("w1")

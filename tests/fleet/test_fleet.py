@@ -38,6 +38,9 @@ def test_six_clients_are_audited_once_with_history_rows_and_reports_in_the_share
         assert lines[name].split()[1:3] == ["done", "1"], lines[name]
     assert "6 done" in status.stdout
     assert {job.worker.split()[0] for job in jobs.values() if job.client in SIX} <= {"w1@test", "w2@test"}
+    # The portfolio dashboard ([dashboard] out) is rewritten after each client: every one is on it.
+    page = (fleet.folder / "dashboard" / "index.html").read_text("utf-8")
+    assert all(name in page for name in SIX)
 
 
 def _client_folders(fleet: FleetHarness, name: str) -> list[str]:
