@@ -28,6 +28,14 @@ class Frontier(Writer):
         self._seq += 1
         self._add(urls_t, [{"url": url, "kind": kind, "depth": depth, "state": "queued", "seq": self._seq}])
 
+    def upgrade(self, url: str, depth: int) -> None:
+        """A URL recorded as ``check`` is to be crawled after all (queued again as ``crawl``):
+        one page named it only by ``<link rel=next>``, another links it with ``<a>``. Its check,
+        if done in this batch, no longer counts: the URL is done when its page is stored."""
+        if url in self._pending_done:  # rare: a linear search is fine
+            self._pending_done = [u for u in self._pending_done if u != url]
+        self._upgrades.append((depth, url))
+
     def mark_done(self, url: str) -> None:
         """Mark a URL done without a result or page of its own (a redirect whose target was
         stored under the target's URL)."""

@@ -41,6 +41,7 @@ __all__ = [
     "RESULT_FILTERS",
     "SHARED_CONTENT_HASHES",
     "TARGET_FILTERS",
+    "UPGRADE_TO_CRAWL",
     "Reader",
     "StoreUnreadable",
     "connect",
@@ -100,6 +101,8 @@ def insert_ignore(table: Table) -> Insert:
 
 INSERT_LINKS = "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)"
 MARK_DONE = "UPDATE urls SET state='done' WHERE url = ?"
+# A URL first only checked (a ``<link rel=next>``) that another page links with ``<a>``: crawled.
+UPGRADE_TO_CRAWL = "UPDATE urls SET kind='crawl', state='queued', depth=? WHERE url = ?"
 
 # -- the link graph ---------------------------------------------------------------
 # How each filter is read. Filters on the link's result (``RESULT_FILTERS``) select few

@@ -51,6 +51,7 @@ class Writer:
         add_missing_columns(self.engine)
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._pending_done: list[str] = []
+        self._upgrades: list[tuple[int, str]] = []  # (depth, url): check -> crawl (``Frontier.upgrade``)
         self._links: list[tuple[Any, ...]] = []
         self._pages: list[tuple[dict[str, Any], bytes]] = []
         self._pending_bytes = 0
@@ -100,10 +101,10 @@ class Writer:
         ``wait=False`` returns at once; the crawl uses it. Anything that reads the store
         afterwards calls ``flush()`` (waits), which also re-raises a failed write.
         """
-        batch = (self._pending, self._pending_done, self._links, self._pages)
+        batch = (self._pending, self._pending_done, self._links, self._pages, self._upgrades)
         if self._links or results_t in self._pending:
             self._graph_version += 1
-        self._pending, self._pending_done, self._links, self._pages = {}, [], [], []
+        self._pending, self._pending_done, self._links, self._pages, self._upgrades = {}, [], [], [], []
         self._pending_bytes = 0
         if self._inflight is not None:
             self._inflight.result()
@@ -115,7 +116,7 @@ class Writer:
             self._inflight = None
 
     def _write(self, pending: dict[Table, list[dict[str, Any]]], done: list[str], links: list[tuple[Any, ...]],
-               pages: list[tuple[dict[str, Any], bytes]]) -> None:
+               pages: list[tuple[dict[str, Any], bytes]], upgrades: list[tuple[int, str]]) -> None:
         rows = [{**row, "body": deflate(body, 1) if body else b"", "content_hash": content_hash(body)}
                 for row, body in pages]
         with self.engine.begin() as conn:
@@ -128,6 +129,8 @@ class Writer:
                 if table_rows:
                     replace = table in (results_t, page_artifacts_t)
                     conn.execute(sqlite.insert_replace(table) if replace else sqlite.insert_ignore(table), table_rows)
+            if upgrades:  # before "done": the upgraded URL's page may be stored in this very batch
+                conn.exec_driver_sql(sqlite.UPGRADE_TO_CRAWL, upgrades)
             if done:
                 conn.exec_driver_sql(sqlite.MARK_DONE, [(u,) for u in done])
 

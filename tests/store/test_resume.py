@@ -111,3 +111,31 @@ def test_a_store_from_an_earlier_version_gets_the_new_columns(tmp_path):
         store.close()
     columns = {r[1] for r in sqlite3.connect(tmp_path / "run.sqlite").execute("PRAGMA table_info(pages)")}
     assert {"content_hash", "facts", "follows", "nofollow", "language"} <= columns
+
+
+def test_a_check_upgraded_to_a_crawl_is_queued_until_its_page_is_stored(tmp_path):
+    """The frontier's check -> crawl upgrade (a <link rel=next> URL another page links with
+    <a>): whether the check finished in the same batch or an earlier one, the URL is a queued
+    crawl until its page is stored, so a resumed audit crawls it."""
+    from auditor.model import LinkResult
+    from auditor.page import Page
+    from auditor.store import RunStore, page_row
+
+    store = RunStore(tmp_path, start_url="https://ex.nl/")
+    for url in ("https://ex.nl/2", "https://ex.nl/3"):
+        store.enqueue(url, "check", 1)
+        store.add_result(LinkResult(url, 200, url, content_type="text/html"))  # the check, done
+    store.flush()
+    store.upgrade("https://ex.nl/2", 2)  # its check was done in an earlier batch
+    store.enqueue("https://ex.nl/4", "check", 1)
+    store.add_result(LinkResult("https://ex.nl/4", 200, "https://ex.nl/4", content_type="text/html"))
+    store.upgrade("https://ex.nl/4", 3)  # in this very batch
+    store.flush()
+    assert {u: (k, d, s) for u, k, d, s in store.known_urls()} == {
+        "https://ex.nl/2": ("crawl", 2, "queued"), "https://ex.nl/3": ("check", 1, "done"),
+        "https://ex.nl/4": ("crawl", 3, "queued")}
+    store.upgrade("https://ex.nl/3", 2)
+    store.add_page(page_row(Page(url="https://ex.nl/3", final_url="https://ex.nl/3", status=200)), b"", [], [])
+    store.flush()  # upgraded and stored in one batch: done
+    assert [s for u, _, _, s in store.known_urls() if u == "https://ex.nl/3"] == ["done"]
+    store.close()

@@ -145,6 +145,10 @@ class Crawler:
         self.traps = TrapDetector(cfg.max_url_variants)
         self._traps_saved = 0  # skipped_traps when the trap counts were last saved
         self._seen: set[str] = set()
+        # URLs queued only to be checked. One of them that another page then links with <a>
+        # (a page first named by a <link rel=next>) is upgraded: crawled after all (``add``).
+        self._checks: set[str] = set()
+        self._upgraded: set[str] = set()  # their check, if still queued, is skipped
         self._queue: deque[tuple[str, str, int]] = deque()
         self._crawl_budget = cfg.max_pages
         self._deadline = time.monotonic() + cfg.time_budget if cfg.time_budget else None
@@ -165,6 +169,8 @@ class Crawler:
         self.stats.skipped_traps = self._traps_saved = sum(self.traps.skipped.values())
         for url, kind, depth, state in self.store.known_urls():
             self._seen.add(url)
+            if kind == "check":
+                self._checks.add(url)
             if kind == "crawl":
                 self._crawl_budget -= 1
                 self.traps.remember(url)  # the trap counts stand where the killed run left them
@@ -179,9 +185,14 @@ class Crawler:
         return url in self._seen
 
     def add(self, url: str, kind: str, depth: int) -> bool:
-        """Queue ``url`` unless seen; ``crawl`` URLs count against ``max_pages``."""
+        """Queue ``url`` unless seen; ``crawl`` URLs count against ``max_pages``. A URL seen
+        only as a check (a ``<link rel=next>``, a resource) that is now to be crawled (a page
+        links it with ``<a>``) is queued again, as a crawl: a visitor reaches that page."""
+        upgrade = False
         if url in self._seen:
-            return False
+            if kind != "crawl" or url not in self._checks:
+                return False
+            upgrade = True
         if kind == "crawl":
             if depth > self.cfg.max_depth:
                 self.stats.skipped_depth += 1
@@ -189,14 +200,22 @@ class Crawler:
                 return False
             if self.traps.trapped(url):
                 self._seen.add(url)  # counted once
+                self._checks.discard(url)
                 self.stats.skipped_traps += 1
                 return False
             if self._crawl_budget <= 0:
                 self.stats.skipped_max_pages += 1
                 return False
             self._crawl_budget -= 1
-        self._seen.add(url)
-        self.store.enqueue(url, kind, depth)
+        if upgrade:
+            self._checks.discard(url)
+            self._upgraded.add(url)
+            self.store.upgrade(url, depth)
+        else:
+            self._seen.add(url)
+            self.store.enqueue(url, kind, depth)
+            if kind == "check":
+                self._checks.add(url)
         self._queue.append((url, kind, depth))
         self._wakeup.set()
         return True
@@ -246,6 +265,8 @@ class Crawler:
                 self._queue.clear()  # what is left stays queued in the store: resumable
                 return
             url, kind, depth = self._queue.popleft()
+            if kind == "check" and url in self._upgraded:
+                continue  # crawled instead (``add``): the crawl records its result
             self._active += 1
             try:
                 if kind == "crawl":
@@ -335,9 +356,10 @@ class Crawler:
         if parsed.links_capped:
             self.stats.links_capped += 1
             self.stats.example("links", url)
-        add, seen = self.add, self._seen
+        add, seen, checks = self.add, self._seen, self._checks
         for target, kind in parsed.follows:
-            if target not in seen:  # most are: menus and footers repeat on every page
+            # Most are seen: menus and footers repeat on every page.
+            if target not in seen or (kind == "crawl" and target in checks):
                 add(target, kind, depth + 1)
         if self.parser.parsed >= WARM_UP_PARSED and self.cfg.max_pages - self._crawl_budget > self.parser.pool_after:
             # This crawl parses pages and will reach the parse workers: start them now. (A
@@ -376,6 +398,8 @@ class Crawler:
             # to recognise bot and login walls.
             res = await self.fetcher.fetch(url, method="GET", max_body=SNIPPET_BYTES,
                                            want_body=_is_snippet_answer)
+        if url in self._upgraded:
+            return  # to be crawled meanwhile (``add``): the crawl records the answer and marks it done
         self.stats.checked += 1
         if res.error or (res.status or 0) >= 400:
             self.stats.errors += 1

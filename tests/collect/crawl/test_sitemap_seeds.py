@@ -66,3 +66,20 @@ def test_every_sitemap_url_not_crawled_is_counted_with_why(audit):
 def test_pagination_linked_by_rel_next_and_a_is_crawled(audit):
     assert "/lijst-2.html" in _crawled(audit)
     assert audit.base + "/img/ontbreekt.jpg" in audit.by_code("TP106")
+
+
+def test_pagination_named_by_rel_next_on_one_page_and_linked_by_a_on_another_is_crawled(run_audit):
+    """/nieuws/ names /nieuws/pagina-2.html only by <link rel=next> (checked), and archief.html,
+    three clicks deeper, links it with <a>: a visitor reaches it, so it is crawled after all
+    (the frontier upgrades its check to a crawl) and its broken image is found."""
+    import sqlite3
+
+    with serve(SITES / "links-pagination") as site:
+        result = run_audit("audit", site.base_url, "--checks", "links", "--quiet")
+    base = site.base_url.rstrip("/")
+    assert result.doc["pages_crawled"] == 6
+    assert base + "/img/jubileum-weg.jpg" in result.by_code("TP106")
+    db = sqlite3.connect(result.out / "run.sqlite")
+    assert db.execute("SELECT kind, state FROM urls WHERE url = ?", (base + "/nieuws/pagina-2.html",)).fetchall() \
+        == [("crawl", "done")]
+    assert db.execute("SELECT count(*) FROM pages WHERE url = ?", (base + "/nieuws/pagina-2.html",)).fetchone() == (1,)
