@@ -50,6 +50,8 @@ report.formats = ["docx"]
             ("failed", "unknown report format 'docx'; available: csv, html, json, junit, pdf, sarif, urls")
         ]
     assert re.search(r'data-family="links" data-points="1"', html)
+    listed = cli("history", "broken", "--portfolio", str(portfolio)).stdout.splitlines()
+    assert listed[2].split()[2:4] == ["-", "-"] and "failed    (unknown report format 'docx';" in listed[2]
 
     second = cli("run", "shop", "--portfolio", str(portfolio), "--as-of", "2026-12-02", "--quiet")
     assert second.exit_code == 0 and second.stdout == ""
