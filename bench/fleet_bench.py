@@ -13,10 +13,11 @@ collector's match cache is off, so every audit sends its text to LanguageTool as
 different sites would. Each pass has its own database and shared folder: the second pass
 is a first night too, not an incremental re-crawl.
 
-Reported: sites per hour for each pass and the ratio (two processes over one), and where
-an audit's time goes, from each run's ``stats.seconds`` (findings.json) and the job's wall
-time in PostgreSQL: crawl, render, language, other collectors, checks, and what follows
-the audit (history, reports).
+Reported: sites per hour for each pass and the ratio (two processes over one), the CPU
+seconds the worker's whole process tree spent per audit (what sizes a dedicated machine when
+this one is shared), and where an audit's time goes, from each run's ``stats.seconds``
+(findings.json) and the job's wall time in PostgreSQL: crawl, render, language, other
+collectors, checks, and what follows the audit (history, reports).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from procmon import tree_pids  # noqa: E402  (bench/, the script's folder)
 
 from auditor.devserver import serve  # noqa: E402
 from tests.postgres import running_server  # noqa: E402
@@ -117,6 +120,7 @@ def one_pass(processes: int, *, server, redis: RedisServer, clients: list[dict],
         if worker.poll() is not None:
             raise SystemExit(f"worker ended: {log.read_text('utf-8', 'replace')[-3000:]}")
         ready = time.monotonic() - started
+        cpu0 = tree_cpu(worker.pid)
         t0 = time.monotonic()
         fleet_cli("submit", "--all", "--as-of", NIGHT, portfolio=portfolio)
         engine = state.open_state(history)
@@ -130,6 +134,7 @@ def one_pass(processes: int, *, server, redis: RedisServer, clients: list[dict],
 
         jobs = wait_for(finished, f"{len(clients)} audits finished with {processes} processes", deadline)
         wall = time.monotonic() - t0
+        cpu = tree_cpu(worker.pid) - cpu0
         engine.dispose()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -141,8 +146,26 @@ def one_pass(processes: int, *, server, redis: RedisServer, clients: list[dict],
         server.drop_database(history.rsplit("/", 1)[1])
     return {"processes": processes, "wall_s": round(wall, 1), "worker_ready_s": round(ready, 1),
             "sites_per_hour": round(len(clients) / wall * 3600, 1),
+            "cpu_s": round(cpu, 1), "cpu_s_per_audit": round(cpu / len(clients), 1),
             "failed": [j.client for j in jobs if j.state != "done" or j.outcome != "done"],
             "audits": [audit_timings(j) for j in jobs]}
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of ``root``'s process tree so far, children that ended and
+    were waited for included (their times move to the parent's ``cutime``/``cstime``): the
+    worker, its audit processes, their Chromium and parse workers, the LanguageTool JVM."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()
+        total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
 
 
 GROUPS = {
@@ -200,10 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2), "utf-8")
     print(f"{args.sites} demo sites, checks {args.checks}, {os.cpu_count()} CPUs, load before {load:.2f}")
-    print(f"{'processes':>9}  {'wall s':>7}  {'sites/hour':>10}  {'failed':>6}  {'worker start s':>14}")
+    print(f"{'processes':>9}  {'wall s':>7}  {'sites/hour':>10}  {'failed':>6}  {'worker start s':>14}  "
+          f"{'CPU s/audit':>11}")
     for p in passes:
         print(f"{p['processes']:>9}  {p['wall_s']:>7}  {p['sites_per_hour']:>10}  {len(p['failed']):>6}  "
-              f"{p['worker_ready_s']:>14}")
+              f"{p['worker_ready_s']:>14}  {p['cpu_s_per_audit']:>11}")
     print(f"ratio (2 over 1): {ratio:.2f}x")
     print("per audit, mean seconds:")
     for processes, means in report["per_audit_mean_s"].items():
