@@ -27,8 +27,9 @@ from auditor.report.evidence import Value
 from auditor.report.html import csp_for, environment
 from auditor.report.i18n import Catalogue
 from auditor.report.safety import clip, safe_href
+from auditor.report.view import FAMILY_ORDER
+from auditor.report.view import _band as band  # the report's bands (good, fair, poor, none), one definition
 
-FAMILY_ORDER = ("links", "freshness", "spelling", "mobile", "ads", "profiles", "forms", "impression")
 # Sparkline geometry (CSS pixels at scale 1): the score scale is 0-100 for every family and
 # client, so lines can be compared down the page.
 SPARK_WIDTH = 120
@@ -91,12 +92,6 @@ class DashboardView:
     height: int = SPARK_HEIGHT
 
 
-def _band(score: int | None) -> str:
-    if score is None:
-        return "none"
-    return "good" if score >= 80 else "fair" if score >= 50 else "poor"
-
-
 def _family_key(family: str) -> tuple[int, str]:
     return (FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER), family)
 
@@ -144,12 +139,16 @@ def client_view(cat: Catalogue, state: ClientState, start: dt.date | None, out_d
         trend = state.trends.get(family, [])
         score = state.scores.get(family)
         points = spark_points(trend, start) if start is not None else []
-        if trend:
+        if len(trend) > 1:  # the line in words: where it ends, where it started
+            label = cat.t("dashboard.spark_trend", family=title, score=trend[-1][1],
+                          date=cat.date(trend[-1][0].isoformat()), first=trend[0][1],
+                          first_date=cat.date(trend[0][0].isoformat()), n=len(trend))
+        elif trend:
             label = cat.t("dashboard.spark", family=title, score=trend[-1][1], date=cat.date(trend[-1][0].isoformat()),
                           n=len(trend))
         else:
             label = cat.t("dashboard.spark_none", family=title)
-        sparks.append(Spark(family, title, score, _band(score), points, label))
+        sparks.append(Spark(family, title, score, band(score), points, label))
     audited = state.audited if state.audited is not None and state.audited != state.last_run else None
     reason_key = "dashboard.unreachable_reason" if state.status == "unreachable" else "dashboard.failed_reason"
     return ClientView(

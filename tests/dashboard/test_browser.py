@@ -85,6 +85,9 @@ def test_every_client_with_its_status_trend_and_report(page_path, portfolio_hist
             assert spark.locator("svg").get_attribute("aria-label").endswith(
                 f"{len(nights)} audit{'s' if len(nights) != 1 else ''} in the last 30 nights")
             assert spark.locator("svg").bounding_box()["height"] > 0
+    # The line in words: every night of 'broken' had five broken links (61), from the first audit on.
+    assert page.locator('li.client[data-client="broken"] li.spark[data-family="links"] svg').get_attribute(
+        "aria-label") == ("Links: 61 on 29 November 2026, 61 on 20 November 2026, 10 audits in the last 30 nights")
     # Each link opens the newest audited run's report, a file that exists.
     links = page.locator("a.report-link")
     targets = {Path(unquote(urlsplit(links.nth(i).evaluate("a => a.href")).path)) for i in range(links.count())}
