@@ -37,13 +37,14 @@ class SamePage:
 
 
 def content_hashes(site: SiteView) -> Iterator[tuple[str, str]]:
-    """``(url, content hash)`` of every page that answered 200 with a body."""
+    """``(url, content hash)`` of the pages that answered 200 with a whole body (the run store
+    gives only those whose hash another page shares)."""
     stored = getattr(site, "content_hashes", None)
     if stored is not None:  # the run store: from SQL, no page read
         yield from stored()
         return
     for page in site.pages():  # hand-built sites (auditor.testing)
-        if page.status == 200 and page.body:
+        if page.status == 200 and page.body and not page.truncated:  # a cut body is not the page
             yield page.url, hashlib.sha1(page.body, usedforsecurity=False).hexdigest()
 
 

@@ -44,11 +44,12 @@ pages_t = Table(
     # columns would be read (through its overflow pages) whenever one of them is.
     Column("body", LargeBinary),
 )
-# The pages that answered 200 by content: the same hash at two addresses is one page served
-# twice (``SiteView.content_hashes``). Kept from the store's creation on: one small entry per
+# The whole pages that answered 200, by content: the same hash at two addresses is one page
+# served twice (``SiteView.content_hashes``; a page cut at max_body_bytes says nothing about
+# the rest of it, so it is left out). Kept from the store's creation on: one small entry per
 # page costs the crawl nothing measurable, and the duplicate sets are then read in 2 ms.
-Index("pages_hash", pages_t.c.content_hash, pages_t.c.url,
-      sqlite_where=(pages_t.c.status == 200) & pages_t.c.content_hash.is_not(None))
+Index("pages_content", pages_t.c.content_hash, pages_t.c.url,
+      sqlite_where=(pages_t.c.status == 200) & pages_t.c.content_hash.is_not(None) & (pages_t.c.truncated == 0))
 # Pages taken over unchanged from the previous run (incremental re-crawl). The crawl records
 # only this small row per page; the page, its links and findings are copied in bulk, in SQL,
 # once the crawl is over (``copy_taken``); ``copied`` makes that idempotent for a resume.

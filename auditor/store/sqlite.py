@@ -152,13 +152,13 @@ LAYOUT_INDEX = "CREATE INDEX IF NOT EXISTS links_layout ON links (source) WHERE 
 
 
 # Pages with the same body (``SiteView.content_hashes``): a partial index kept from the
-# store's creation on (``schema.pages_t``), so only the shared hashes are read.
-PAGES_HASH_INDEX = ("CREATE INDEX IF NOT EXISTS pages_hash ON pages (content_hash, url)"
-                    " WHERE status = 200 AND content_hash IS NOT NULL")
+# store's creation on (``schema.pages_t``), so only the shared hashes are read. Pages cut at
+# max_body_bytes are left out: bombs cut at one limit hash the same and are no one page.
+_WHOLE_PAGE = "status = 200 AND content_hash IS NOT NULL AND truncated = 0"
+PAGES_HASH_INDEX = f"CREATE INDEX IF NOT EXISTS pages_content ON pages (content_hash, url) WHERE {_WHOLE_PAGE}"
 SHARED_CONTENT_HASHES = (
-    "SELECT url, content_hash FROM pages WHERE status = 200 AND content_hash IS NOT NULL AND content_hash IN"
-    " (SELECT content_hash FROM pages WHERE status = 200 AND content_hash IS NOT NULL"
-    "  GROUP BY content_hash HAVING count(*) > 1) ORDER BY url")
+    f"SELECT url, content_hash FROM pages WHERE {_WHOLE_PAGE} AND content_hash IN"
+    f" (SELECT content_hash FROM pages WHERE {_WHOLE_PAGE} GROUP BY content_hash HAVING count(*) > 1) ORDER BY url")
 
 
 def link_index(which: str) -> tuple[str, str] | None:
