@@ -93,7 +93,7 @@ class FamilyScore:
     family: str
     score: int | None
     cost: float
-    findings: int
+    findings: int  # a template defect of many findings counts as one, as the report shows it
     checks_judged: int
     checks_total: int
     # The site has no touchpoint of the family's kind (no form, no social profile, no ad):
@@ -152,7 +152,7 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None,
         if group is None:
             cost = impact(finding, run.pages_crawled, run.target)
         elif group.key in counted:
-            cost = 0.0
+            continue  # counted with the group's first finding: one cost, one finding
         else:
             counted.add(group.key)
             cost = defect_impact(group, run.pages_crawled, run.target)

@@ -98,7 +98,9 @@ def test_a_template_defect_is_one_finding_counted_once_in_the_score(news):
     assert "Sjabloonprobleem: op 44 pagina's" in _text(findings[0].xpath("./summary")[0])
     pages = findings[0].xpath(".//details[@class='pages-list']")
     assert len(pages) == 1 and len(pages[0].xpath(".//tbody/tr")) == 44
-    score = int(doc.xpath("string(//li[@data-family='links']//span[@data-score]/@data-score)"))
+    tile = doc.xpath("//li[@data-family='links']")[0]
+    assert "5 bevindingen" in _text(tile)  # as many as the report lists (44 anchors are one)
+    score = int(tile.xpath("string(.//span[@data-score]/@data-score)"))
     # 44 one-page warnings cost 3 × 44 = 132 (score 15 with the rest); as one site-wide
     # warning 7.5, with the footer error (25) and the three own broken links (30): 54.
     assert score >= 50, score
