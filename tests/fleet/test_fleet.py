@@ -110,9 +110,11 @@ def test_redis_restarted_during_a_run_loses_no_client(fleet: FleetHarness):
         for site in held:  # both workers busy: the next client stays in the queue
             wait_for(site.held.is_set, "both audits under way")
         fleet.cli("submit", "redis-c", "--as-of", night.isoformat())
-        assert fleet.redis.queue_length(fleet.queue) == 1
+        assert fleet.redis.queue_length(fleet.queue) == 1  # waiting: both workers' one process is busy
+        # Stopped and started again on its append-only file. (Right after reconnecting a worker
+        # may reserve redis-c while its process is still busy: the queue's length afterwards
+        # is not a fact to assert; that redis-c is audited, once, is.)
         fleet.redis.restart()
-        assert fleet.redis.queue_length(fleet.queue) == 1  # the append-only file kept it
     finally:
         for site in held:
             site.gate.set()
