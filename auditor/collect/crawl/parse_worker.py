@@ -35,7 +35,8 @@ def in_worker() -> bool:
     return bool(_IN_WORKER)
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
+def _recv_exact(sock: socket.socket, size: int) -> bytearray:
+    """``size`` bytes from ``sock`` (pickle reads the bytearray as it is: no copy of a page)."""
     buf = bytearray(size)
     view = memoryview(buf)
     got = 0
@@ -44,10 +45,10 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
         if not n:
             raise EOFError
         got += n
-    return bytes(buf)
+    return buf
 
 
-def recv_frame(sock: socket.socket) -> bytes:
+def recv_frame(sock: socket.socket) -> bytearray:
     (size,) = HEADER.unpack(_recv_exact(sock, 4))
     return _recv_exact(sock, size)
 
