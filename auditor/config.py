@@ -215,6 +215,12 @@ class ReportConfig(_Strict):
     brand: BrandConfig = Field(default_factory=BrandConfig)
     top_findings: int = Field(5, ge=1, le=20, description="findings in the executive summary")
     page_size: int = Field(25, ge=5, le=500, description="findings shown per rule code before 'show more'")
+    # A template defect (auditor.sitewide): one problem seen on at least this many pages and
+    # this share of the pages crawled is shown once, as a problem of the site's template.
+    template_defect_min_pages: int = Field(5, ge=2, le=100_000,
+                                           description="template defect: seen on at least this many pages")
+    template_defect_min_share: float = Field(0.3, gt=0, le=1,
+                                             description="template defect: and on at least this share of the pages")
 
 
 class Config(_Strict):

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.model import AuditRun, CheckResult, Finding, severity_rank
-from auditor.sitewide import TemplateDefect, pages_of, template_defects
+from auditor.sitewide import TemplateDefect, pages_of, run_template_defects
 
 __all__ = ["SCALE", "SEVERITY_WEIGHTS", "FamilyScore", "defect_impact", "family_scores", "impact", "pages_of",
            "ranked", "ranked_units", "reach", "stale_score_cap"]
@@ -140,7 +140,7 @@ def family_scores(run: AuditRun, family_of: dict[str, str] | None = None,
     caps: dict[str, int] = {}
     # A template defect of many findings (one per page) costs once, as one site-wide finding.
     grouped: dict[int, TemplateDefect] = {}
-    for defect in template_defects(run.findings, run.pages_crawled) if defects is None else defects:
+    for defect in run_template_defects(run) if defects is None else defects:
         if len(defect.findings) > 1:
             grouped.update((id(f), defect) for f in defect.findings)
     counted: set[str] = set()

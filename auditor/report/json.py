@@ -11,7 +11,7 @@ from typing import Any
 
 from auditor.model import AuditRun
 from auditor.report.files import replaced_atomically
-from auditor.sitewide import template_defects
+from auditor.sitewide import run_template_defects
 
 SCHEMA = "touchpoint-auditor/findings/v1"
 
@@ -21,7 +21,7 @@ def _findings(run: AuditRun) -> list[dict[str, Any]]:
     ``template_defect``: ``{"key": …, "pages": N}``, the same key for all of its findings
     (an added field: nothing is removed or merged)."""
     marks = {id(f): {"key": d.key, "pages": d.page_count}
-             for d in template_defects(run.findings, run.pages_crawled) for f in d.findings}
+             for d in run_template_defects(run) for f in d.findings}
     out = []
     for f in run.findings:
         data = f.to_dict()

@@ -7,6 +7,12 @@ per rule code from the finding's evidence when the catalogue has one
 (``pages``, ``reason``, ``hops``, ``unneeded``, ``purpose_name``, ``field_name``, ``suggestion``). When the
 catalogue has no sentence, or a value it needs is missing, the check's own message is
 shown, marked as English (``lang="en"``) so screen readers pronounce it right.
+
+A template defect (``auditor.sitewide``) has a sentence of its own, about the group and not
+one of its pages (``codes.TP105.group``: "Het anker {target} ontbreekt op {pages} …"): its
+``target`` is what the pages share (``#fragment`` for a link to the page's own fragment),
+``pages`` its number of pages, and the finding's ``url`` is not offered (it names one page).
+A code without one gets ``findings.template_group``: "<title> op N pagina's: <target>".
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from typing import Any
 from auditor.model import Finding
 from auditor.report.i18n import Catalogue
 from auditor.scoring import pages_of
+from auditor.sitewide import TemplateDefect
 
-__all__ = ["Text", "code_text", "finding_message", "message_values"]
+__all__ = ["Text", "code_text", "finding_message", "group_message", "message_values"]
 
 Text = tuple[str, str | None]  # (text, its language when it differs from the report's)
 
@@ -103,3 +110,19 @@ def finding_message(cat: Catalogue, finding: Finding, cls: Any = None) -> Text:
         except KeyError:
             pass
     return finding.message, None if cat.lang == "en" else "en"
+
+
+def group_message(cat: Catalogue, defect: TemplateDefect, cls: Any = None, title: Text = ("", None)) -> Text:
+    """A template defect's sentence: its code's ``group`` sentence, else the generic one
+    (the code's ``title``, the number of pages and the shared target)."""
+    values = message_values(cat, defect.finding)
+    values.pop("url", None)
+    values.update(target=defect.target or None, pages=defect.page_count)
+    template = cat.get(f"codes.{defect.code}.group") or _class_text(cls, cat.lang, "group")
+    if isinstance(template, str) and template:
+        try:
+            return cat.format(template, values), None
+        except KeyError:
+            pass
+    key = "findings.template_group" if defect.target else "findings.template_group_no_target"
+    return cat.t(key, title=title[0] or defect.code, pages=defect.page_count, target=defect.target), None

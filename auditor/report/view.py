@@ -24,11 +24,11 @@ from auditor.report.changes import ChangeItem, ChangesView, build_changes, displ
 from auditor.report.charts import Chart, stacked_bars
 from auditor.report.evidence import Block, Value, evidence_blocks
 from auditor.report.i18n import Catalogue, choose_language, load_catalogue
-from auditor.report.messages import code_text, finding_message
+from auditor.report.messages import code_text, finding_message, group_message
 from auditor.report.safety import ImageEmbedder, clip, safe_href
 from auditor.report.touchmap import TouchpointMap, build_map, norm
 from auditor.scoring import FamilyScore, family_scores, on_home, pages_of, ranked, ranked_units
-from auditor.sitewide import TemplateDefect, template_defects
+from auditor.sitewide import TemplateDefect, run_template_defects
 
 __all__ = ["CheckInfo", "ReportView", "build_view"]
 
@@ -291,7 +291,7 @@ class _Builder:
         self.ranked = ranked(run.findings, run.pages_crawled, run.target)
         # Template defects (auditor.sitewide): one entry each in the report, however many
         # findings (one per page) findings.json has for them.
-        self.defects = template_defects(run.findings, run.pages_crawled)
+        self.defects = run_template_defects(run)
         self.defect_of: dict[int, TemplateDefect] = {id(f): d for d in self.defects for f in d.findings}
         self.units = ranked_units(run.findings, run.pages_crawled, run.target, self.defects)
 
@@ -341,10 +341,19 @@ class _Builder:
         info = self.checks.get(f.code)
         return finding_message(self.cat, f, info.cls if info else None)
 
+    def entry_message(self, f: Finding, defect: TemplateDefect | None = None) -> tuple[str, str | None]:
+        """The sentence of a report entry: a template defect's is about the group (its shared
+        target and number of pages, ``messages.group_message``), not one of its pages."""
+        defect = defect or self.defect_of.get(id(f))
+        if defect is None:
+            return self.message(f)
+        info = self.checks.get(f.code)
+        return group_message(self.cat, defect, info.cls if info else None, self.text(f.code, "title", f.name))
+
     # -- findings ------------------------------------------------------------------
     def compact_finding(self, f: Finding) -> FindingView:
         """A finding as one line (its sentence, reach and first page), past the full budget."""
-        message, lang = self.message(f)
+        message, lang = self.entry_message(f)
         defect = self.defect_of.get(id(f))
         pages = defect.page_count if defect is not None else None
         first = f.locations[0] if f.locations else Location(f.url)
@@ -358,7 +367,7 @@ class _Builder:
             template=self.cat.t("findings.template", pages=pages) if pages is not None else "", compact=True)
 
     def finding(self, f: Finding) -> FindingView:
-        message, lang = self.message(f)
+        message, lang = self.entry_message(f)
         change = display_change(self.run.history, f)
         defect = self.defect_of.get(id(f))
         limit = TEMPLATE_PAGES if defect is not None and not self.pdf else self.rows
@@ -374,7 +383,8 @@ class _Builder:
         return FindingView(
             id=self.finding_id(f), code=f.code, family=self.family(f.code), severity=f.severity,
             severity_label=self.severity_label(f.severity), message=clip(message, 600), message_lang=lang,
-            target=_url_value(f.target) if f.target else None, locations=locations,
+            target=(_url_value(defect.target) if defect.target else None) if defect is not None
+            else _url_value(f.target) if f.target else None, locations=locations,
             more_locations=max(occurrences - len(locations), 0),
             evidence=evidence_blocks(f.evidence, self.cat, self.embed, max_items=min(self.rows, MAX_EVIDENCE_ROWS),
                                      hide=self.hidden_evidence(f, translated=lang is None),
@@ -476,8 +486,8 @@ class _Builder:
             if f.suppressed:  # an accepted risk is not what matters most
                 continue
             title, title_lang = self.text(f.code, "title", f.name)
-            message, lang = self.message(f)
             template = defect or self.defect_of.get(id(f))
+            message, lang = self.entry_message(f, template)
             reach = (self.cat.t("findings.template", pages=template.page_count) if template is not None
                      else _reach(self.cat, f, self.run.pages_crawled, self.run.target))
             out.append(TopItem(self.finding_id(f), f.code, title, title_lang, clip(message, 300), lang, f.severity,

@@ -110,3 +110,22 @@ def test_a_template_defect_is_one_finding_counted_once_in_the_score(news):
 def test_the_header_shows_the_as_of_date(news):
     assert news["doc"].xpath("string(//dl[@class='facts']/div[1]/dd)") == "20 november 2026"
     assert re.search(r"Rapport van 20 november 2026", news["html"])
+
+
+def test_a_template_defects_sentence_is_about_the_group_not_one_page(news):
+    """Before, the entry read its first page's finding ("De link naar http://…/nieuws/…#nieuwsbrief
+    …") under a badge saying 44 pages: the client read one page's problem."""
+    doc = news["doc"]
+    anchor = doc.xpath("//article[@id='TP105']//details[contains(@class,'finding')]/summary/span[@class='msg']")
+    assert [_text(s) for s in anchor] == [
+        "Het anker #nieuwsbrief ontbreekt op 44 pagina's: de link verwijst naar een plek die niet bestaat."]
+    concerns = doc.xpath("//article[@id='TP105']//div[@class='finding-body']/p[strong]")
+    assert [_text(p) for p in concerns] == ["Betreft: #nieuwsbrief"]  # the shared target, not a page's address
+    privacy = doc.xpath("//article[@id='TP101']//details[contains(@class,'finding')]/summary/span[@class='msg']")
+    sentences = [_text(s) for s in privacy]
+    link = [s for s in sentences if "privacy.html" in s]
+    assert len(link) == 1 and re.fullmatch(r"De link naar http://127\.0\.0\.1:\d+/privacy\.html is kapot op 44 "
+                                           r"pagina's: HTTP 404 \(.+\)\.", link[0]), sentences
+    # The summary's list names the group too, never one of its pages.
+    top = [_text(li) for li in doc.xpath("//section[@id='summary']//ol[@class='top']/li")]
+    assert any("Het anker #nieuwsbrief ontbreekt op 44 pagina's" in item for item in top), top
