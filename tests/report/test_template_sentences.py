@@ -123,3 +123,20 @@ def test_a_bad_threshold_in_a_config_file_exits_2_with_one_line(tmp_path, capsys
                  "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "template_defect_min_share" in err and "Traceback" not in err, err
+
+
+# Codes whose findings are one per site, per news section, per ad or per host: they never
+# repeat over a template's pages, so the generic sentence is enough should one ever group.
+SITE_LEVEL = {"TP201", "TP501", "TP502", "TP503", "TP504", "TP505", "TP815", "TP816", "TP817", "TP822"}
+
+
+def test_both_catalogues_have_a_group_sentence_for_every_code_that_repeats_over_pages():
+    from auditor.report.i18n import load_catalogue
+
+    groups = {}
+    for lang in ("nl", "en"):
+        codes = load_catalogue(lang).get("codes")
+        groups[lang] = {code for code, texts in codes.items() if texts.get("group")}
+        assert all("{pages}" in codes[code]["group"] for code in groups[lang])
+    assert groups["nl"] == groups["en"]
+    assert set(load_catalogue("nl").get("codes")) - groups["nl"] == SITE_LEVEL
