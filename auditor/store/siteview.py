@@ -31,6 +31,7 @@ class StoredSite(Writer):
         self.start_url = ""
         self._is_internal: Any = None
         self._indexed: set[str] = set()  # the link indexes built so far (``sqlite.link_index``)
+        self._link_reads = 0  # pages read with their links by scanning (``_index_sources``)
 
     def set_scope(self, scope: Any) -> None:
         """The audited site (a ``Scope``): what ``start_url`` and ``is_internal`` answer."""
@@ -47,6 +48,8 @@ class StoredSite(Writer):
                 yield row_page(row)
 
     def page(self, url: str, with_links: bool = True) -> Page | None:
+        if with_links:
+            self._index_sources()
         with self.engine.connect() as conn:
             row = conn.execute(select(pages_t).where(pages_t.c.url == url)).first()
             if row is None:
@@ -58,6 +61,22 @@ class StoredSite(Writer):
                 for r in conn.execute(select(links_t).where(links_t.c.source == row.url))
             )
         return row_page(row, links)
+
+    def _index_sources(self) -> None:
+        """Build the links-by-page index once scanning for each page's links has cost as
+        much as building it would (the rent-or-buy rule: never more than twice the better
+        of the two). Most runs read a handful of pages with their links (the start page,
+        the news pages, redirect stubs): those stay scans of a table that has no index to
+        keep up during the crawl."""
+        if "links_source" in self._indexed:
+            return
+        self._link_reads += 1
+        if self._link_reads <= sqlite.SOURCE_INDEX_AFTER:
+            return
+        self.flush()
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(sqlite.SOURCE_INDEX)
+        self._indexed.add("links_source")
 
     def page_heads(self) -> Iterator[tuple[str, int | None, str, str | None]]:
         """``(url, status, content type, language)`` of every stored page, by URL, no bodies."""

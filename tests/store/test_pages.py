@@ -47,3 +47,39 @@ def test_stored_page_count_reads_without_changing_the_folder(tmp_path):
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "run.sqlite").write_bytes(b"not a database at all, but no empty file either")
     assert stored_page_count(tmp_path / "junk") is None  # unreadable: the caller leaves it alone
+
+
+def test_links_by_page_index_is_built_once_scans_would_cost_more(tmp_path):
+    """A few pages read with their links are scans (no index to keep up during a crawl);
+    past ``SOURCE_INDEX_AFTER`` reads the index is built once and the reads use it, giving
+    the same links."""
+    from auditor.store import sqlite as store_sqlite
+
+    urls = [f"https://www.example.nl/p{i}" for i in range(store_sqlite.SOURCE_INDEX_AFTER + 3)]
+    store = RunStore(tmp_path)
+    try:
+        for i, url in enumerate(urls):
+            links = [(url, f"https://www.example.nl/t{i}-{j}", None, f"t{j}", "a", 1) for j in range(i + 1)]
+            store.add_page(page_row(Page(url=url, final_url=url, status=200)), b"<p>x</p>", links, [])
+        store.flush()
+
+        def indexed() -> bool:
+            con = sqlite3.connect(tmp_path / "run.sqlite")
+            try:
+                names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+                plan = " ".join(str(r) for r in con.execute(
+                    "EXPLAIN QUERY PLAN SELECT * FROM links WHERE source = ?", (urls[0],)))
+            finally:
+                con.close()
+            return "links_source" in names and "links_source" in plan
+
+        seen = []
+        for i, url in enumerate(urls):
+            assert indexed() == (i > store_sqlite.SOURCE_INDEX_AFTER), i
+            page = store.page(url)
+            seen.append(sorted(link.url for link in page.links))
+        assert indexed()
+        assert seen == [sorted(f"https://www.example.nl/t{i}-{j}" for j in range(i + 1)) for i in range(len(urls))]
+        store.page(urls[0], with_links=False)  # a page without its links counts no scan
+    finally:
+        store.close()
