@@ -89,7 +89,8 @@ def _row(name: str, job: state.Job | None) -> Row:
         return Row(name, "not submitted", 0, "")
     if job.state == state.RUNNING:
         if not job.running_now:  # nobody holds the lock: the worker is gone, the message comes back
-            return Row(name, "lost", job.attempts, f"worker {job.worker} gone mid-audit; waiting for redelivery "
+            return Row(name, "lost", job.attempts, f"worker {job.worker} gone mid-audit; the broker delivers it "
+                                                   "again (past a hard time limit it does not: fleet submit --again) "
                                                    f"(run folder {job.run_dir})")
         return Row(name, "running", job.attempts, f"on {job.worker} since {_time(job.started_at)}")
     if job.state == state.QUEUED:
