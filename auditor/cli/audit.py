@@ -92,18 +92,22 @@ def _write_reports(run: AuditRun, out: Path, reporters: dict[str, type], progres
 
 def cmd_recheck(args: argparse.Namespace) -> int:
     from auditor.config import apply_overrides, stored_config
-    from auditor.store import hold_run_dir
+    from auditor.store import hold_run_dir, require_run_dir
 
-    data = app.stored_config(args.run_dir)
-    ignored: list[str] = []
-    if args.config is not None:
-        data, ignored = _judging_settings(data, args.config)
-    apply_overrides(data, overrides(args))
-    config = stored_config(data, args.run_dir)
-    reporters = app.prepare(config, ads=False)
-    for section in ignored:
-        print(f"note: [{section}] of {args.config} ignored: recheck judges the stored pages, nothing is fetched")
+    require_run_dir(args.run_dir)
+    # Held before the store is read at all, as --resume does: an audit still writing the
+    # folder may not have stored its configuration yet (read then, it was a TypeError
+    # instead of the one-line refusal).
     with hold_run_dir(args.run_dir):  # the store and the reports: not while an audit writes the folder
+        data = app.stored_config(args.run_dir)
+        ignored: list[str] = []
+        if args.config is not None:
+            data, ignored = _judging_settings(data, args.config)
+        apply_overrides(data, overrides(args))
+        config = stored_config(data, args.run_dir)
+        reporters = app.prepare(config, ads=False)
+        for section in ignored:
+            print(f"note: [{section}] of {args.config} ignored: recheck judges the stored pages, nothing is fetched")
         run = app.recheck(config, args.run_dir)
         written = app.write_reports(run, args.run_dir, reporters)
     _summary(run, written)
