@@ -28,7 +28,7 @@ from auditor.report.messages import code_text, finding_message, group_message
 from auditor.report.safety import ImageEmbedder, clip, safe_href
 from auditor.report.touchmap import TouchpointMap, build_map, norm
 from auditor.scoring import FamilyScore, family_scores, on_home, pages_of, ranked, ranked_units
-from auditor.sitewide import TemplateDefect, run_template_defects
+from auditor.sitewide import TemplateDefect, run_template_defects, template_defects, thresholds
 
 __all__ = ["CheckInfo", "ReportView", "build_view"]
 
@@ -403,12 +403,19 @@ class _Builder:
         label = cat.t("history.suppressed_until", date=cat.date(str(until))) if until else cat.t("history.suppressed")
         return f"{label}: {clip(reason, 200)}" if isinstance(reason, str) and reason.strip() else label
 
-    def change_item(self, f: Finding, linked: bool) -> ChangeItem:
-        """A finding as the "since last run" lists name it."""
+    def change_item(self, f: Finding, linked: bool, defect: TemplateDefect | None = None) -> ChangeItem:
+        """A finding as the "since last run" lists name it; a template defect (or the part of
+        it that is new or fixed) as one line with its group sentence, linked to its entry."""
         title, title_lang = self.text(f.code, "title", f.name)
-        message, lang = self.message(f)
-        return ChangeItem(self.finding_id(f) if linked else "", f.code, title, title_lang, clip(message, 300), lang,
-                          f.severity, self.severity_label(f.severity), _url_value(f.url, self.origin))
+        if defect is None:
+            message, lang = self.message(f)
+            return ChangeItem(self.finding_id(f) if linked else "", f.code, title, title_lang, clip(message, 300),
+                              lang, f.severity, self.severity_label(f.severity), _url_value(f.url, self.origin))
+        message, lang = self.entry_message(defect.finding, defect)
+        whole = self.defect_of.get(id(defect.finding))  # the entry in the findings part
+        anchor = self.finding_id(whole.finding if whole is not None else defect.finding) if linked else ""
+        return ChangeItem(anchor, f.code, title, title_lang, clip(message, 300), lang, defect.severity,
+                          self.severity_label(defect.severity), None, defect.page_count)
 
     def hidden_evidence(self, f: Finding, translated: bool) -> set[str]:
         """Evidence keys not to show: lists that only repeat the finding's pages (the table
@@ -510,8 +517,18 @@ class _Builder:
         history = self.run.history
         if history is None:
             return None
+        # The fixed findings are the previous run's: their template defects are judged against
+        # that run's pages (this run's when the history does not say).
+        previous = history.previous_run or {}
+        pages = previous.get("pages_crawled")
+        pages = pages if isinstance(pages, int) and not isinstance(pages, bool) else self.run.pages_crawled
+        min_pages, min_share = thresholds(self.run.config)
+        fixed = template_defects(history.fixed, pages, min_pages=min_pages, min_share=min_share)
+        fixed_of = {id(f): d for d in fixed for f in d.findings}
         return build_changes(history, [f for _impact, f in self.ranked], self.cat, item=self.change_item,
-                             family_title=self.family_title, family_key=_family_order)
+                             family_title=self.family_title, family_key=_family_order,
+                             defect_of=lambda f: self.defect_of.get(id(f)),
+                             fixed_defect_of=lambda f: fixed_of.get(id(f)))
 
     def not_checked(self) -> list[CheckRow]:
         return [self.check_row(c) for c in self.run.checks if c.status not in ("passed", "failed")]

@@ -307,3 +307,44 @@ def test_a_finding_the_history_did_not_annotate_is_neither_new_nor_persisting():
         "new": "1", "fixed": "0", "persisting": "0", "suppressed": "0"}
     [entry] = doc.xpath("//details[contains(@class,'finding')][.//span[@class='msg']='Not annotated.']")
     assert entry.get("data-change") is None and entry.xpath(".//span[contains(@class,'badge')]") == []
+
+
+def _anchor_defect(fragment: str, pages: int, change: str | None = None) -> tuple:
+    """A footer link to a missing ``#fragment`` on ``pages`` pages: one TP105 finding per page
+    (its fingerprint names the page), i.e. one template defect."""
+    out = []
+    for i in range(pages):
+        page = f"https://ex.nl/p{i}.html"
+        f = finding("TP105", target=f"{page}#{fragment}", pages=(page,), fingerprint=f"TP105-{fragment}-{i}",
+                    message=f"The link to {page}#{fragment} points to a place that does not exist.")
+        out.append(f.with_history(change, 1) if change else f)
+    return tuple(out)
+
+
+@pytest.mark.parametrize(("lang", "new_line", "fixed_line", "raw"), [
+    ("en", "The anchor #nieuwsbrief is missing on 6 pages", "The anchor #oud is missing on 5 pages",
+     "(6 findings)"),
+    ("nl", "Het anker #nieuwsbrief ontbreekt op 6 pagina's", "Het anker #oud ontbreekt op 5 pagina's",
+     "(6 bevindingen)")])
+def test_a_new_or_fixed_template_defect_is_one_line_and_counts_once(lang, new_line, fixed_line, raw):
+    # Night two adds a footer link to a missing anchor on 6 of 10 pages, and the old footer's
+    # missing #oud (5 of the 10 pages of night one) is gone: one line each, not 6 and 5.
+    checks = (*CHECKS, CheckResult("TP105", "broken-anchor", "failed", None, "links"))
+    new = _anchor_defect("nieuwsbrief", 6, "new")
+    run = with_history(make_run((*new, NEW_ERROR, PERSISTING), checks=checks, report={"language": lang}),
+                       history(fixed=_anchor_defect("oud", 5) + FIXED[:1]))
+    doc = _doc(_render(run))
+    section = doc.get_element_by_id("changes")
+    new_items = section.xpath(".//ol[contains(@class,'new-list')]/li")
+    assert len(new_items) == 2  # the template defect and NEW_ERROR
+    [group] = [i for i in new_items if "#nieuwsbrief" in _text(i)]
+    assert new_line in _text(group) and "p0.html" not in _text(group)
+    [entry] = doc.xpath(f"//details[@id='{group.xpath('a/@href')[0][1:]}']")
+    assert new_line in _text(entry)  # it links to the defect's one entry in the findings
+    fixed_items = section.xpath(".//ol[contains(@class,'fixed-list')]/li")
+    assert len(fixed_items) == 2 and sum(fixed_line in _text(i) for i in fixed_items) == 1
+    counts = {n.get("data-count"): n.text for n in section.xpath(".//span[@data-count]")}
+    assert counts == {"new": "2", "fixed": "2", "persisting": "1", "suppressed": "0"}
+    raws = {n.get("data-findings"): _text(n) for n in section.xpath(".//span[@data-findings]")}
+    assert raws == {"new": "(7 findings)" if lang == "en" else "(7 bevindingen)",
+                    "fixed": raw}
