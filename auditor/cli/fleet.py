@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.cli.exits import EXIT_OK, EXIT_USAGE
-from auditor.cli.nightly import PORTFOLIO_ENV, PORTFOLIO_FILE, find_portfolio
+from auditor.cli.nightly import PORTFOLIO_ENV, PORTFOLIO_FILE, require_portfolio, require_selection
 from auditor.cli.options import parse_date
 from auditor.errors import InputError
 
@@ -53,11 +53,7 @@ def _fleet(args: argparse.Namespace) -> Any:
     from auditor.fleet.settings import load_fleet
     from auditor.nightly.portfolio import load_portfolio
 
-    path = find_portfolio(args.portfolio)
-    if path is None:
-        raise InputError(f"fleet {args.fleet_command}: give --portfolio FILE (or set {PORTFOLIO_ENV}, "
-                         f"or run it where {PORTFOLIO_FILE} is)")
-    return load_fleet(load_portfolio(path))
+    return load_fleet(load_portfolio(require_portfolio(args.portfolio, f"fleet {args.fleet_command}")))
 
 
 def _night(args: argparse.Namespace) -> dt.date:
@@ -80,10 +76,7 @@ def _worker(args: argparse.Namespace) -> int:
 def _submit(args: argparse.Namespace) -> int:
     from auditor.fleet.submit import submit
 
-    if args.all and args.clients:
-        raise InputError("fleet submit: give --all or client names, not both")
-    if not args.all and not args.clients:
-        raise InputError("fleet submit: name the clients to audit, or --all")
+    require_selection(args.clients, args.all, "fleet submit")
     fleet = _fleet(args)
     clients = fleet.portfolio.select(args.clients, args.all)
     night = _night(args)

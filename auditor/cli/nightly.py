@@ -80,6 +80,23 @@ def find_portfolio(given: Path | None) -> Path | None:
     return local if local.is_file() else None
 
 
+def require_portfolio(given: Path | None, command: str) -> Path:
+    """``find_portfolio``, or one line saying how to name one (``command`` starts it)."""
+    path = find_portfolio(given)
+    if path is None:
+        raise InputError(f"{command}: give --portfolio FILE (or set {PORTFOLIO_ENV}, or run it where "
+                         f"{PORTFOLIO_FILE} is)")
+    return path
+
+
+def require_selection(clients: list[str], everyone: bool, command: str) -> None:
+    """Client names or ``--all``, exactly one of the two."""
+    if everyone and clients:
+        raise InputError(f"{command}: give --all or client names, not both")
+    if not everyone and not clients:
+        raise InputError(f"{command}: name the clients to audit, or --all")
+
+
 def _history_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", metavar="CLIENT", help="only this client (default: every client with it)")
     parser.add_argument("--portfolio", type=Path,
@@ -108,18 +125,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from auditor.nightly.outcome import STATUSES, RunOptions
     from auditor.nightly.portfolio import load_portfolio
 
-    if args.all and args.clients:
-        raise InputError("run: give --all or client names, not both")
-    if not args.all and not args.clients:
-        raise InputError("run: name the clients to audit, or --all")
+    require_selection(args.clients, args.all, "run")
     if args.time_budget is not None and args.time_budget < 0:
         raise InputError(f"--time-budget {args.time_budget:g}: must be 0 (none) or more seconds")
     if args.parallel is not None and not 1 <= args.parallel <= 64:
         raise InputError(f"--parallel {args.parallel}: must be between 1 and 64")
-    path = find_portfolio(args.portfolio)
-    if path is None:
-        raise InputError(f"run: give --portfolio FILE (or set {PORTFOLIO_ENV}, or run it where {PORTFOLIO_FILE} is)")
-    portfolio = load_portfolio(path, _portfolio_overrides(args))
+    portfolio = load_portfolio(require_portfolio(args.portfolio, "run"), _portfolio_overrides(args))
     clients = portfolio.select(args.clients, args.all)
     if args.check:
         return _check(portfolio, clients)
