@@ -233,10 +233,7 @@ def unlock(conn: Connection, client: str) -> None:
 
 def _lock_held(conn: Connection, client: str) -> bool:
     """Whether some session holds the client's lock (a worker is auditing it right now)."""
-    key = lock_key(client) & 0xFFFF_FFFF_FFFF_FFFF
-    row = conn.execute(text("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
-                            "AND classid = :hi AND objid = :lo"), {"hi": key >> 32, "lo": key & 0xFFFF_FFFF}).first()
-    return row is not None
+    return _held_key(client) in _held_keys(conn)
 
 
 def tonight(engine: Engine, night: dt.date) -> list[Job]:
@@ -247,12 +244,18 @@ def tonight(engine: Engine, night: dt.date) -> list[Job]:
     out = []
     for row in rows:
         values: dict[str, Any] = dict(row._mapping)
-        values["running_now"] = (lock_key(row.client) & 0xFFFF_FFFF_FFFF_FFFF) in held
+        values["running_now"] = _held_key(row.client) in held
         out.append(Job(**values))
     return out
 
 
+def _held_key(client: str) -> int:
+    """The client's lock key as ``pg_locks`` shows it: unsigned, split over classid and objid."""
+    return lock_key(client) & 0xFFFF_FFFF_FFFF_FFFF
+
+
 def _held_keys(conn: Connection) -> set[int]:
+    """The keys of every 64-bit advisory lock some session holds."""
     rows = conn.execute(text("SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
                              "AND objsubid = 1")).all()
     return {(int(r.classid) << 32) | int(r.objid) for r in rows}
