@@ -411,9 +411,12 @@ class Runner:
         if not found.found:
             return stats
         before = store.count_pages()
+        depths: dict[str, int] = {}  # a menu's URLs share one source page: read it once
         for url, source in found.found.items():
-            page = store.page(source, with_links=False)
-            crawler.add(url, "crawl", (page.depth if page else 0) + 1)
+            if source not in depths:
+                page = store.page(source, with_links=False)
+                depths[source] = page.depth if page else 0
+            crawler.add(url, "crawl", depths[source] + 1)
         with self._phase("crawl_rendered_links"):
             stats = await crawler.run()
         self.notes.append(f"menus built by scripts: {store.count_pages() - before} pages were found only through "
