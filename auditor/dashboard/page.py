@@ -14,8 +14,6 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,7 +22,7 @@ from markupsafe import Markup
 from auditor.dashboard.overview import NIGHTS, ClientState, Overview
 from auditor.report.brand import Brand
 from auditor.report.evidence import Value
-from auditor.report.html import csp_for, environment
+from auditor.report.html import _asset, csp_for, environment  # the report's template files, read once each
 from auditor.report.i18n import Catalogue
 from auditor.report.safety import clip, safe_href
 from auditor.report.view import FAMILY_ORDER
@@ -174,11 +172,6 @@ def build_view(overview: Overview, cat: Catalogue, brand: Brand, out_dir: Path, 
     return DashboardView(lang=cat.lang, title=title or cat.t("dashboard.title"), brand=brand,
                          updated=cat.t("dashboard.updated", date=f"{cat.date(when.isoformat())} {when:%H:%M}"),
                          window=window, clients=clients, counts=counts)
-
-
-@lru_cache(maxsize=4)
-def _asset(name: str) -> str:
-    return (Path(str(resources.files("report_templates"))) / name).read_text(encoding="utf-8")
 
 
 def render(view: DashboardView, cat: Catalogue) -> str:

@@ -60,7 +60,7 @@ def environment() -> Environment:
     return env
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)  # report.css, report.js, dashboard.css
 def _asset(name: str) -> str:
     return (_templates() / name).read_text(encoding="utf-8")
 
