@@ -44,13 +44,22 @@ class SitemapResult:
                 f"only that far, the rest ignored (the sitemaps protocol's own limit); e.g. {self.cut[0]}"]
 
 
+def _gunzipped(data: bytes) -> tuple[bytes, bool]:
+    """``data`` unpacked when it is a .xml.gz file, and whether it was cut at
+    ``SITEMAP_INFLATED_BYTES`` (a gzip bomb stops there); ``b""`` when it does not unpack."""
+    if data[:2] != b"\x1f\x8b":
+        return data, False
+    try:
+        return gunzip_capped(data, SITEMAP_INFLATED_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return b"", False
+
+
 def parse_sitemap(data: bytes) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Return ``(page urls with lastmod, nested sitemap urls)`` of one sitemap document."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data, _cut = gunzip_capped(data, SITEMAP_INFLATED_BYTES)  # a gzip bomb stops here
-        except (OSError, EOFError, zlib.error):
-            return [], []
+    data, _cut = _gunzipped(data)
+    if not data:
+        return [], []
     pages: list[tuple[str, str | None]] = []
     nested: list[str] = []
     try:
@@ -100,14 +109,8 @@ async def collect_sitemaps(fetcher: Fetcher, candidates: list[str], optional: fr
                 result.errors.append(f"{url}: {res.error or res.status}")
             continue
         result.sitemaps.append(url)
-        data, cut = res.body, res.truncated  # cut while inflating a Content-Encoding: gzip/deflate answer
-        if data[:2] == b"\x1f\x8b":  # a .xml.gz file
-            try:
-                data, cut_file = gunzip_capped(data, SITEMAP_INFLATED_BYTES)  # a gzip bomb stops here
-            except (OSError, EOFError, zlib.error):
-                data, cut_file = b"", False
-            cut = cut or cut_file
-        if cut:
+        data, cut_file = _gunzipped(res.body)  # a .xml.gz file
+        if res.truncated or cut_file:  # res: cut while inflating a Content-Encoding: gzip/deflate answer
             result.cut.append(url)
         pages, nested = parse_sitemap(data)
         base = res.final_url or url
