@@ -8,9 +8,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from auditor.cli.nightly import PORTFOLIO_ENV, PORTFOLIO_FILE, find_portfolio
+from auditor.cli.nightly import PORTFOLIO_ENV, PORTFOLIO_FILE, require_portfolio
 from auditor.cli.options import parse_date
-from auditor.errors import InputError
 
 
 def add_dashboard_command(sub: Any) -> None:
@@ -31,11 +30,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from auditor.dashboard import write_dashboard
     from auditor.nightly.portfolio import load_portfolio
 
-    path = find_portfolio(args.portfolio)
-    if path is None:
-        raise InputError(f"dashboard: give --portfolio FILE (or set {PORTFOLIO_ENV}, or run it where "
-                         f"{PORTFOLIO_FILE} is)")
-    portfolio = load_portfolio(path)
+    portfolio = load_portfolio(require_portfolio(args.portfolio, "dashboard"))
     written = write_dashboard(portfolio, args.history, args.out, language=args.lang,
                               end=parse_date("--as-of", args.as_of))
     print(f"dashboard of {len(portfolio.clients)} clients written to {written}")
