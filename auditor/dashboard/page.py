@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -25,8 +26,8 @@ from auditor.report.evidence import Value
 from auditor.report.html import _asset, csp_for, environment  # the report's template files, read once each
 from auditor.report.i18n import Catalogue
 from auditor.report.safety import clip, safe_href
-from auditor.report.view import FAMILY_ORDER
 from auditor.report.view import _band as band  # the report's bands (good, fair, poor, none), one definition
+from auditor.report.view import family_order, family_title
 
 # Sparkline geometry (CSS pixels at scale 1): the score scale is 0-100 for every family and
 # client, so lines can be compared down the page.
@@ -90,14 +91,6 @@ class DashboardView:
     height: int = SPARK_HEIGHT
 
 
-def _family_key(family: str) -> tuple[int, str]:
-    return (FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER), family)
-
-
-def family_title(cat: Catalogue, family: str) -> str:
-    return cat.get(f"families.{family}.title") or family.replace("_", " ").capitalize()
-
-
 def spark_points(trend: Sequence[tuple[dt.date, int]], start: dt.date) -> list[tuple[float, float]]:
     """(x, y) of each night's score: x by the night's place in the window, y on 0-100."""
     step = (SPARK_WIDTH - 2 * SPARK_PAD) / (NIGHTS - 1)
@@ -128,12 +121,14 @@ def _reason(cat: Catalogue, state: ClientState) -> str | None:
     return clip(state.reason, 300)
 
 
-def client_view(cat: Catalogue, state: ClientState, start: dt.date | None, out_dir: Path) -> ClientView:
+def client_view(cat: Catalogue, state: ClientState, start: dt.date | None, out_dir: Path,
+                checks: Mapping[str, Any]) -> ClientView:
+    """One client's card; ``checks`` (the registry's) name plugin families as the report does."""
     entry = state.client
-    families = sorted(set(state.scores) | set(state.trends), key=_family_key)
+    families = sorted(set(state.scores) | set(state.trends), key=family_order)
     sparks = []
     for family in families:
-        title = family_title(cat, family)
+        title = family_title(cat, checks, family)
         trend = state.trends.get(family, [])
         score = state.scores.get(family)
         points = spark_points(trend, start) if start is not None else []
@@ -163,7 +158,10 @@ def client_view(cat: Catalogue, state: ClientState, start: dt.date | None, out_d
 
 def build_view(overview: Overview, cat: Catalogue, brand: Brand, out_dir: Path, *, now: dt.datetime | None = None,
                title: str | None = None) -> DashboardView:
-    clients = [client_view(cat, s, overview.window_start, out_dir) for s in overview.clients]
+    from auditor.registry import load_checks
+
+    checks = load_checks()
+    clients = [client_view(cat, s, overview.window_start, out_dir, checks) for s in overview.clients]
     clients.sort(key=lambda c: (STATUS_ORDER.index(c.status), c.name))
     counts = [(status, cat.t(f"dashboard.status.{status}"), n) for status in STATUS_ORDER
               if (n := sum(1 for c in clients if c.status == status))]

@@ -220,8 +220,30 @@ class ReportView:
     template_defects: list[TemplateRow] = field(default_factory=list)
 
 
-def _family_order(family: str) -> tuple[int, str]:
+def family_order(family: str) -> tuple[int, str]:
+    """Sort key of a family: the report's order, then plugin families by name."""
     return (FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER), family)
+
+
+def family_title(cat: Catalogue, checks: Mapping[str, Any], family: str) -> str:
+    """A family's title: the catalogue's, else a plugin's ``family_names``, else its key."""
+    return (cat.get(f"families.{family}.title") or plugin_family_text(cat, checks, family, "title")
+            or family.replace("_", " ").capitalize())
+
+
+def plugin_family_text(cat: Catalogue, checks: Mapping[str, Any], family: str, field: str) -> str:
+    """A plugin family's ``title`` or ``intro`` from its checks' ``family_names``
+    (``{"nl": {"title": …, "intro": …}, "en": {…}}``, docs/plugins.md): the catalogue's
+    language, else English."""
+    for info in checks.values():
+        names = getattr(info.cls, "family_names", None)
+        if getattr(info.cls, "family", None) != family or not isinstance(names, dict):
+            continue
+        for lang in (cat.lang, "en"):
+            text = (names.get(lang) or {}).get(field) if isinstance(names.get(lang), dict) else None
+            if isinstance(text, str) and text.strip():
+                return text.strip()[:200]
+    return ""
 
 
 def _finding_ids(findings: list[Finding]) -> tuple[dict[int, str], dict[str, str]]:
@@ -299,25 +321,10 @@ class _Builder:
         return self.family_of.get(code) or "other"
 
     def family_title(self, family: str) -> str:
-        return (self.cat.get(f"families.{family}.title") or self.plugin_family_text(family, "title")
-                or family.replace("_", " ").capitalize())
+        return family_title(self.cat, self.checks, family)
 
     def family_intro(self, family: str) -> str:
-        return self.cat.get(f"families.{family}.intro") or self.plugin_family_text(family, "intro") or ""
-
-    def plugin_family_text(self, family: str, field: str) -> str:
-        """A plugin family's ``title`` or ``intro`` from its checks' ``family_names``
-        (``{"nl": {"title": …, "intro": …}, "en": {…}}``, docs/plugins.md): the report's
-        language, else English."""
-        for info in self.checks.values():
-            names = getattr(info.cls, "family_names", None)
-            if getattr(info.cls, "family", None) != family or not isinstance(names, dict):
-                continue
-            for lang in (self.cat.lang, "en"):
-                text = (names.get(lang) or {}).get(field) if isinstance(names.get(lang), dict) else None
-                if isinstance(text, str) and text.strip():
-                    return text.strip()[:200]
-        return ""
+        return self.cat.get(f"families.{family}.intro") or plugin_family_text(self.cat, self.checks, family, "intro")
 
     def severity_label(self, severity: str) -> str:
         return self.cat.get(f"severity.{severity}") or severity
@@ -454,7 +461,7 @@ class _Builder:
                 hidden_in_pdf=len(items) - len(shown) if self.pdf else 0,
                 omitted=0 if self.pdf else len(items) - len(shown) - len(lines), collapsed=self.collapsed(code)))
         groups = []
-        for family in sorted(by_family, key=_family_order):
+        for family in sorted(by_family, key=family_order):
             codes = sorted(by_family[family], key=lambda g: (-severity_rank(g.severity), g.code))
             groups.append(FamilyGroup(family, self.family_title(family),
                                       self.family_intro(family),
@@ -481,7 +488,7 @@ class _Builder:
 
     def scores(self) -> list[ScoreView]:
         found = family_scores(self.run, self.family_of, self.defects)
-        return [self.score_view(s, s.family) for s in sorted(found, key=lambda s: _family_order(s.family))]
+        return [self.score_view(s, s.family) for s in sorted(found, key=lambda s: family_order(s.family))]
 
     def top(self, n: int) -> list[TopItem]:
         """The ``n`` findings that weigh most: severity × reach (``auditor.scoring.impact``),
@@ -526,7 +533,7 @@ class _Builder:
         fixed = template_defects(history.fixed, pages, min_pages=min_pages, min_share=min_share)
         fixed_of = {id(f): d for d in fixed for f in d.findings}
         return build_changes(history, [f for _impact, f in self.ranked], self.cat, item=self.change_item,
-                             family_title=self.family_title, family_key=_family_order,
+                             family_title=self.family_title, family_key=family_order,
                              defect_of=lambda f: self.defect_of.get(id(f)),
                              fixed_defect_of=lambda f: fixed_of.get(id(f)))
 
